@@ -1,0 +1,155 @@
+/**
+ * What a run produces and how it is stored: scalar metrics and series of points, each owned by a
+ * model (`clean`, `backdoored`, `theory.clean`, `theory.backdoored`, or `run` for run-wide
+ * values). Names follow SCIENCE.md (attackSuccessRate, lambda50, spikeEnergy, ...).
+ */
+import type { ExperimentConfig, ExperimentKind } from './config'
+
+export type RunStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted'
+export const runStatuses: RunStatus[] = [
+  'queued',
+  'running',
+  'done',
+  'failed',
+  'cancelled',
+  'interrupted'
+]
+export const finishedStatuses: RunStatus[] = ['done', 'failed', 'cancelled', 'interrupted']
+
+/** A scalar with an optional 95% interval. */
+export interface Estimate {
+  value: number | null
+  lower?: number | null
+  upper?: number | null
+}
+
+export interface MetricRecord extends Estimate {
+  model: string
+  name: string
+}
+
+export interface SeriesPoint extends Estimate {
+  x: number
+}
+
+export interface SeriesRecord {
+  model: string
+  name: string
+  points: SeriesPoint[]
+}
+
+export interface Environment {
+  backend: string
+  /** Why the preferred backend was not used, when it was not. */
+  backendNote?: string
+  versions: Record<string, string>
+  platform: string
+  cpus: number
+}
+
+export interface Progress {
+  phase: string
+  step: number
+  total: number
+  /** Seconds left, estimated from the rate so far; null until it can be estimated. */
+  etaSeconds: number | null
+}
+
+export interface RunSummary {
+  id: number
+  name: string
+  kind: ExperimentKind
+  status: RunStatus
+  seed: number
+  backend: string | null
+  appVersion: string
+  createdAt: string
+  startedAt: string | null
+  finishedAt: string | null
+  error: string | null
+  notes: string
+  tags: string[]
+  progress: Progress | null
+}
+
+export interface RunDetail extends RunSummary {
+  config: ExperimentConfig
+  environment: Environment | null
+  metrics: MetricRecord[]
+  series: SeriesRecord[]
+}
+
+/** The JSON shape of a finished run for the CLI and bundles: grouped per model. */
+export interface RunReport {
+  id: number
+  name: string
+  kind: ExperimentKind
+  status: RunStatus
+  seed: number
+  config: ExperimentConfig
+  environment: Environment | null
+  appVersion: string
+  createdAt: string
+  startedAt: string | null
+  finishedAt: string | null
+  durationSeconds: number | null
+  error: string | null
+  metrics: Record<string, Record<string, Estimate>>
+  series: Record<string, Record<string, SeriesPoint[]>>
+}
+
+export function durationSeconds(run: Pick<RunSummary, 'startedAt' | 'finishedAt'>): number | null {
+  if (!run.startedAt || !run.finishedAt) return null
+  return (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000
+}
+
+/** Sets `tree[a][b]...` for a dotted model name, so `theory.clean` nests under `theory`. */
+function place<T>(tree: Record<string, unknown>, model: string, name: string, value: T): void {
+  const parts = model.split('.')
+  let node = tree
+  for (const part of parts) {
+    node[part] ??= {}
+    node = node[part] as Record<string, unknown>
+  }
+  node[name] = value
+}
+
+export function runReport(run: RunDetail): RunReport {
+  const metrics: Record<string, Record<string, Estimate>> = {}
+  for (const { model, name, ...estimate } of run.metrics) place(metrics, model, name, estimate)
+  const series: Record<string, Record<string, SeriesPoint[]>> = {}
+  for (const s of run.series) place(series, s.model, s.name, s.points)
+  return {
+    id: run.id,
+    name: run.name,
+    kind: run.kind,
+    status: run.status,
+    seed: run.seed,
+    config: run.config,
+    environment: run.environment,
+    appVersion: run.appVersion,
+    createdAt: run.createdAt,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    durationSeconds: durationSeconds(run),
+    error: run.error,
+    metrics,
+    series
+  }
+}
+
+export function findMetric(
+  run: Pick<RunDetail, 'metrics'>,
+  model: string,
+  name: string
+): MetricRecord | undefined {
+  return run.metrics.find((m) => m.model === model && m.name === name)
+}
+
+export function findSeries(
+  run: Pick<RunDetail, 'series'>,
+  model: string,
+  name: string
+): SeriesRecord | undefined {
+  return run.series.find((s) => s.model === model && s.name === name)
+}
