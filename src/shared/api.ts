@@ -93,3 +93,15 @@ export interface ApiErrorBody {
   error: string
   fields?: { field: string; message: string }[]
 }
+
+/** An error from the lab, as a client sees it: the message and, for bad input, each field. */
+export class LabApiError extends Error {
+  constructor(
+    message: string,
+    readonly fields: { field: string; message: string }[] = [],
+    readonly status = 500
+  ) {
+    super(message)
+    this.name = 'LabApiError'
+  }
+}
