@@ -43,6 +43,8 @@ export const apiSchemas = {
 
 export type ApiMethod = keyof typeof apiSchemas
 export type ApiParams<M extends ApiMethod> = z.input<(typeof apiSchemas)[M]>
+/** Parameters after validation (defaults filled in). */
+export type ApiInput<M extends ApiMethod> = NonNullable<z.output<(typeof apiSchemas)[M]>>
 
 export const apiChannels: Record<ApiMethod, string> = {
   startRun: 'runs:start',
@@ -63,7 +65,8 @@ export interface AppInfo {
   hostNote?: string
   databasePath: string
   parallelRuns: number
-  environment: Environment
+  /** The backend a run starts on here, probed once in a worker; null until the probe answers. */
+  environment: Environment | null
 }
 
 export interface ApiResults {

@@ -24,7 +24,7 @@ interface ModelScores {
 export async function runEffectiveness(config: EffectivenessConfig, report: Reporter): Promise<void> {
   const { d, m, k, theta, n, nTest, seed } = config
   const lambdas = lambdaValues(config.lambdas)
-  const total = 3 + 2 * lambdas.length
+  const total = 3 + lambdas.length + MODELS.length
   let step = 0
   const tick = (phase: string) => report.progress(phase, ++step, total)
 

@@ -1,0 +1,37 @@
+/** Opens the database and the service the way every host does. */
+import type { AppInfo } from '../../shared/api'
+import { LabService } from '../service/service'
+import type { SpawnWorker } from '../service/protocol'
+import { nodeWorkerSpawner } from '../service/spawn-node'
+import { RunStore } from '../store/store'
+import { APP_VERSION } from './paths'
+
+export interface LabOptions {
+  dbPath: string
+  host: AppInfo['host']
+  hostNote?: string
+  /** Path of the worker entry (Node fork), or a ready spawner (Electron's utilityProcess). */
+  worker: string | SpawnWorker
+  nativeBinding?: string
+  parallelRuns?: number
+}
+
+export function openLab(options: LabOptions): { store: RunStore; service: LabService; close(): void } {
+  const store = RunStore.open(options.dbPath, { nativeBinding: options.nativeBinding })
+  const service = new LabService({
+    store,
+    spawnWorker: typeof options.worker === 'string' ? nodeWorkerSpawner(options.worker) : options.worker,
+    appVersion: APP_VERSION,
+    host: options.host,
+    hostNote: options.hostNote,
+    parallelRuns: options.parallelRuns
+  })
+  return {
+    store,
+    service,
+    close() {
+      service.shutdown()
+      store.close()
+    }
+  }
+}

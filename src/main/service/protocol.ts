@@ -1,0 +1,24 @@
+/** Messages between the service and a run's child process. */
+import type { ExperimentConfig } from '../../shared/config'
+import type { Environment, MetricRecord, SeriesRecord } from '../../shared/results'
+
+export type ToWorker = { type: 'start'; config: ExperimentConfig } | { type: 'probe' }
+
+export type FromWorker =
+  | { type: 'environment'; environment: Environment }
+  | { type: 'progress'; phase: string; step: number; total: number }
+  | { type: 'metric'; record: MetricRecord }
+  | { type: 'series'; record: SeriesRecord }
+  | { type: 'done' }
+  | { type: 'error'; message: string }
+
+/** A running child process, whichever way it was started (Node fork or Electron utilityProcess). */
+export interface WorkerHandle {
+  send(message: ToWorker): void
+  onMessage(listener: (message: FromWorker) => void): void
+  /** Called once when the process ends; `detail` carries the tail of its stderr when known. */
+  onExit(listener: (code: number | null, detail: string) => void): void
+  kill(): void
+}
+
+export type SpawnWorker = () => WorkerHandle

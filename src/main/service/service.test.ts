@@ -1,0 +1,100 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { LabApiError, type LabEvent } from '../../shared/api'
+import { openLab } from '../host/lab'
+
+// The real worker, compiled on the fly by tsx, against a real SQLite file.
+const worker = resolve(__dirname, 'worker.ts')
+const small = { kind: 'effectiveness', d: 20, m: 200, k: 4, theta: 4, n: 200, nTest: 200, lambdas: { from: 0, to: 6, steps: 7 } }
+
+let dir: string
+let lab: ReturnType<typeof openLab>
+let events: LabEvent[]
+
+beforeEach(() => {
+  dir = mkdtempSync(join(os.tmpdir(), 'lab-service-'))
+  lab = openLab({ dbPath: join(dir, 'lab.db'), host: 'cli', worker, parallelRuns: 2 })
+  events = []
+  lab.service.subscribe((e) => events.push(e))
+})
+afterEach(() => {
+  lab.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+describe('LabService', () => {
+  it('refuses an invalid config with an error naming the field and the rule, and saves nothing', async () => {
+    const error = await lab.service
+      .dispatch('startRun', { config: { ...small, k: 50 } })
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(LabApiError)
+    expect((error as LabApiError).status).toBe(400)
+    expect((error as LabApiError).fields).toContainEqual({ field: 'k', message: 'k must be at most d (got k=50, d=20)' })
+    expect(lab.service.store.listRuns()).toEqual([])
+  })
+
+  it('refuses a malformed request naming the parameter', async () => {
+    const error = (await lab.service.dispatch('getRun', { id: 'seven' }).catch((e: unknown) => e)) as LabApiError
+    expect(error.status).toBe(400)
+    expect(error.fields.map((f) => f.field)).toEqual(['id'])
+  })
+
+  it('runs an experiment in a child process, records backend and results, and reports progress', async () => {
+    const run = await lab.service.dispatch('startRun', { config: small, name: 'small' })
+    expect(run.status).toBe('queued')
+    const finished = await lab.service.waitForRun(run.id)
+    expect(finished.status).toBe('done')
+    expect(finished.backend).toMatch(/^(tensorflow|wasm|cpu)$/)
+    const detail = lab.service.getRun(run.id)
+    expect(detail.environment?.versions['tfjs-core']).toBeDefined()
+    expect(detail.series.find((s) => s.model === 'backdoored' && s.name === 'attackSuccessRate')?.points).toHaveLength(7)
+    expect(detail.metrics.find((m) => m.model === 'backdoored' && m.name === 'lambda50')).toBeDefined()
+    const progress = events.filter((e) => e.type === 'progress')
+    expect(progress.length).toBeGreaterThan(0)
+    const last = progress[progress.length - 1]
+    expect(last.type === 'progress' && last.progress.step === last.progress.total).toBe(true)
+    expect(events.some((e) => e.type === 'run' && e.run.id === run.id && e.run.status === 'done')).toBe(true)
+  })
+
+  it('gives identical numbers for the same config and seed, and different ones for another seed', async () => {
+    const [a, b, c] = [
+      lab.service.startRun(small),
+      lab.service.startRun(small),
+      lab.service.startRun({ ...small, seed: 2 })
+    ]
+    await Promise.all([a, b, c].map((r) => lab.service.waitForRun(r.id)))
+    const numbers = (id: number) => {
+      const run = lab.service.getRun(id)
+      return { metrics: run.metrics, series: run.series }
+    }
+    expect(numbers(b.id)).toEqual(numbers(a.id))
+    expect(numbers(c.id)).not.toEqual(numbers(a.id))
+  })
+
+  it('cancels a running run at once and marks it cancelled', async () => {
+    const big = { ...small, d: 200, m: 20000, n: 3000, nTest: 3000, lambdas: { from: 0, to: 8, steps: 200 } }
+    const run = lab.service.startRun(big)
+    await new Promise<void>((done) =>
+      lab.service.subscribe((e) => e.type === 'run' && e.run.id === run.id && e.run.status === 'running' && done())
+    )
+    lab.service.cancelRun(run.id)
+    const finished = await lab.service.waitForRun(run.id)
+    expect(finished.status).toBe('cancelled')
+    expect(finished.finishedAt).not.toBeNull()
+  })
+
+  it('cancels a queued run without starting it', async () => {
+    const one = openLab({ dbPath: join(dir, 'serial.db'), host: 'cli', worker, parallelRuns: 1 })
+    try {
+      const first = one.service.startRun(small)
+      const second = one.service.startRun(small)
+      expect(one.service.cancelRun(second.id).status).toBe('cancelled')
+      expect((await one.service.waitForRun(first.id)).status).toBe('done')
+      expect(one.service.store.summary(second.id).startedAt).toBeNull()
+    } finally {
+      one.close()
+    }
+  })
+})

@@ -1,0 +1,34 @@
+/** Starts run workers with Node's child_process.fork (headless host, CLI, tests). */
+import { fork } from 'node:child_process'
+import type { FromWorker, SpawnWorker, WorkerHandle } from './protocol'
+
+const STDERR_TAIL = 4000
+
+/**
+ * `workerPath` is the built `out/main/worker.js`, or `src/main/service/worker.ts` when running
+ * from source, in which case tsx compiles it on the fly.
+ */
+export function nodeWorkerSpawner(workerPath: string): SpawnWorker {
+  const execArgv = workerPath.endsWith('.ts') ? ['--import', 'tsx'] : []
+  return (): WorkerHandle => {
+    const child = fork(workerPath, [], {
+      execArgv,
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc']
+    })
+    let stderr = ''
+    child.stderr?.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk)
+      stderr = (stderr + chunk.toString()).slice(-STDERR_TAIL)
+    })
+    return {
+      send: (message) => void child.send(message),
+      onMessage: (listener) => void child.on('message', (m) => listener(m as FromWorker)),
+      onExit: (listener) =>
+        void child.once('exit', (code, signal) =>
+          listener(code, stderr.trim() || (signal ? `killed by ${signal}` : ''))
+        ),
+      kill: () => void child.kill('SIGKILL')
+    }
+  }
+}

@@ -1,0 +1,61 @@
+/** Numbered schema migrations, applied in order inside one transaction at open. */
+export const migrations: { version: number; sql: string }[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('queued','running','done','failed','cancelled','interrupted')),
+        config TEXT NOT NULL,
+        seed INTEGER NOT NULL,
+        backend TEXT,
+        environment TEXT,
+        app_version TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        started_at TEXT,
+        finished_at TEXT,
+        error TEXT,
+        notes TEXT NOT NULL DEFAULT '',
+        progress TEXT
+      );
+      CREATE INDEX runs_status ON runs(status);
+      CREATE INDEX runs_kind ON runs(kind);
+
+      CREATE TABLE run_tags (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        tag TEXT NOT NULL,
+        PRIMARY KEY (run_id, tag)
+      );
+
+      CREATE TABLE metrics (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        model TEXT NOT NULL,
+        name TEXT NOT NULL,
+        value REAL,
+        lower REAL,
+        upper REAL,
+        PRIMARY KEY (run_id, model, name)
+      );
+
+      CREATE TABLE series (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        model TEXT NOT NULL,
+        name TEXT NOT NULL,
+        UNIQUE (run_id, model, name)
+      );
+
+      CREATE TABLE series_points (
+        series_id INTEGER NOT NULL REFERENCES series(id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        x REAL NOT NULL,
+        value REAL,
+        lower REAL,
+        upper REAL,
+        PRIMARY KEY (series_id, idx)
+      );
+    `
+  }
+]
