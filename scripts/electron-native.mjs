@@ -25,12 +25,19 @@ export function buildElectronNative() {
   const work = join(outDir, 'pkg')
   rmSync(work, { recursive: true, force: true })
   mkdirSync(work, { recursive: true })
-  cpSync(sqliteDir, work, { recursive: true, filter: (src) => !src.includes(`${join(sqliteDir, 'build')}`) })
-  const bin = require.resolve('prebuild-install/bin.js')
-  const result = spawnSync(process.execPath, [bin, '--runtime', 'electron', '--target', electronVersion], {
-    cwd: work,
-    stdio: 'inherit'
+  cpSync(sqliteDir, work, {
+    recursive: true,
+    filter: (src) => !src.includes(`${join(sqliteDir, 'build')}`)
   })
+  const bin = require.resolve('prebuild-install/bin.js')
+  const result = spawnSync(
+    process.execPath,
+    [bin, '--runtime', 'electron', '--target', electronVersion],
+    {
+      cwd: work,
+      stdio: 'inherit'
+    }
+  )
   const built = join(work, 'build', 'Release', 'better_sqlite3.node')
   if (result.status !== 0 || !existsSync(built)) {
     return `prebuild-install could not fetch better-sqlite3 for Electron ${electronVersion} (exit ${result.status})`

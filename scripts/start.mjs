@@ -18,7 +18,11 @@ function run(command, commandArgs, options = {}) {
   return spawnSync(command, commandArgs, { cwd: root, stdio: 'inherit', ...options })
 }
 
-const electronVite = join(dirname(require.resolve('electron-vite/package.json')), 'bin', 'electron-vite.js')
+const electronVite = join(
+  dirname(require.resolve('electron-vite/package.json')),
+  'bin',
+  'electron-vite.js'
+)
 const build = run(process.execPath, [electronVite, 'build'])
 if (build.status !== 0) process.exit(build.status ?? 1)
 
@@ -26,14 +30,18 @@ if (build.status !== 0) process.exit(build.status ?? 1)
 function electronBinary() {
   const dir = dirname(require.resolve('electron/package.json'))
   const pathFile = join(dir, 'path.txt')
-  const present = () => existsSync(pathFile) && existsSync(join(dir, 'dist', readFileSync(pathFile, 'utf8')))
+  const present = () =>
+    existsSync(pathFile) && existsSync(join(dir, 'dist', readFileSync(pathFile, 'utf8')))
   if (present()) return { path: join(dir, 'dist', readFileSync(pathFile, 'utf8')) }
   if (process.env.ELECTRON_SKIP_BINARY_DOWNLOAD === '1') {
-    return { reason: "Electron's binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD=1 was set)" }
+    return {
+      reason: "Electron's binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD=1 was set)"
+    }
   }
   console.log("Downloading Electron's binary (first start only)...")
   const download = run(process.execPath, [join(dir, 'install.js')], { timeout: 300_000 })
-  if (download.status === 0 && present()) return { path: join(dir, 'dist', readFileSync(pathFile, 'utf8')) }
+  if (download.status === 0 && present())
+    return { path: join(dir, 'dist', readFileSync(pathFile, 'utf8')) }
   return { reason: "Electron's binary could not be downloaded on this machine" }
 }
 
@@ -56,7 +64,8 @@ function main() {
   const electron = electronBinary()
   if (!electron.path) return startHeadless(electron.reason)
   const nativeFailure = buildElectronNative()
-  if (nativeFailure) return startHeadless(`${nativeFailure}, so the desktop app cannot open its database`)
+  if (nativeFailure)
+    return startHeadless(`${nativeFailure}, so the desktop app cannot open its database`)
   const child = spawn(electron.path, [root], { cwd: root, stdio: 'inherit' })
   child.on('exit', (code) => process.exit(code ?? 0))
 }

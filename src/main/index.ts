@@ -15,7 +15,10 @@ const rendererFile = join(__dirname, '../renderer/index.html')
 
 /** Runs each experiment in an Electron utility process (a Node child that Electron manages). */
 const utilitySpawner: SpawnWorker = () => {
-  const child = utilityProcess.fork(join(__dirname, 'worker.js'), [], { stdio: 'pipe', serviceName: 'Backdoor Lab run' })
+  const child = utilityProcess.fork(join(__dirname, 'worker.js'), [], {
+    stdio: 'pipe',
+    serviceName: 'Backdoor Lab run'
+  })
   let stderr = ''
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)))
   return {
@@ -35,7 +38,10 @@ function electronNativeBinding(): string | undefined {
 function isTrustedSender(frameUrl: string | undefined): boolean {
   if (!frameUrl) return false
   if (rendererUrl) return frameUrl.startsWith(rendererUrl)
-  return frameUrl.startsWith('file://') && decodeURIComponent(new URL(frameUrl).pathname).endsWith('/renderer/index.html')
+  return (
+    frameUrl.startsWith('file://') &&
+    decodeURIComponent(new URL(frameUrl).pathname).endsWith('/renderer/index.html')
+  )
 }
 
 function createWindow(): BrowserWindow {
@@ -68,9 +74,13 @@ function createWindow(): BrowserWindow {
 }
 
 app.whenReady().then(() => {
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) =>
+    callback(false)
+  )
   const lab = openLab({
-    dbPath: databasePath(process.env.BACKDOOR_LAB_DB ? undefined : join(app.getPath('userData'), 'lab.db')),
+    dbPath: databasePath(
+      process.env.BACKDOOR_LAB_DB ? undefined : join(app.getPath('userData'), 'lab.db')
+    ),
     host: 'electron',
     worker: utilitySpawner,
     nativeBinding: electronNativeBinding()
@@ -89,7 +99,8 @@ app.whenReady().then(() => {
     })
   }
   lab.service.subscribe((event) => {
-    for (const window of BrowserWindow.getAllWindows()) window.webContents.send(EVENTS_CHANNEL, event)
+    for (const window of BrowserWindow.getAllWindows())
+      window.webContents.send(EVENTS_CHANNEL, event)
   })
   createWindow()
   app.on('activate', () => {

@@ -13,12 +13,17 @@ import {
   type LabEvent
 } from '../shared/api'
 
-type Reply<T> = { ok: true; result: T } | { ok: false; error: string; fields?: { field: string; message: string }[]; status?: number }
+type Reply<T> =
+  | { ok: true; result: T }
+  | { ok: false; error: string; fields?: { field: string; message: string }[]; status?: number }
 
 const client: LabClient = {
   async call(method, params) {
-    if (!Object.hasOwn(apiChannels, method)) throw new LabApiError(`Unknown method '${String(method)}'`, [], 404)
-    const reply = (await ipcRenderer.invoke(apiChannels[method as ApiMethod], params)) as Reply<ApiResults[typeof method]>
+    if (!Object.hasOwn(apiChannels, method))
+      throw new LabApiError(`Unknown method '${String(method)}'`, [], 404)
+    const reply = (await ipcRenderer.invoke(apiChannels[method as ApiMethod], params)) as Reply<
+      ApiResults[typeof method]
+    >
     if (reply.ok) return reply.result
     throw new LabApiError(reply.error, reply.fields ?? [], reply.status ?? 500)
   },

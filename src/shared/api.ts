@@ -34,7 +34,10 @@ export const apiSchemas = {
       .min(1, { error: 'name must not be empty' })
       .max(200, { error: 'name must be at most 200 characters' })
       .optional(),
-    notes: z.string().max(100_000, { error: 'notes must be at most 100,000 characters' }).optional(),
+    notes: z
+      .string()
+      .max(100_000, { error: 'notes must be at most 100,000 characters' })
+      .optional(),
     tags: z.array(tag).max(50, { error: 'at most 50 tags' }).optional()
   }),
   deleteRuns: z.object({ ids: z.array(runId).min(1, { error: 'ids must name at least one run' }) }),

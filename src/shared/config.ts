@@ -94,11 +94,9 @@ export const effectivenessConfigSchema = z
   })
 export type EffectivenessConfig = z.infer<typeof effectivenessConfigSchema>
 
-export const experimentConfigSchema = z.discriminatedUnion(
-  'kind',
-  [effectivenessConfigSchema],
-  { error: "kind must be one of: 'effectiveness'" }
-)
+export const experimentConfigSchema = z.discriminatedUnion('kind', [effectivenessConfigSchema], {
+  error: "kind must be one of: 'effectiveness'"
+})
 export type ExperimentConfig = z.infer<typeof experimentConfigSchema>
 export type ExperimentKind = ExperimentConfig['kind']
 
@@ -133,7 +131,9 @@ export class ConfigError extends Error {
   constructor(readonly errors: FieldError[]) {
     super(
       'Invalid configuration: ' +
-        errors.map((e) => (e.message.startsWith(e.field) ? e.message : `${e.field}: ${e.message}`)).join('; ')
+        errors
+          .map((e) => (e.message.startsWith(e.field) ? e.message : `${e.field}: ${e.message}`))
+          .join('; ')
     )
     this.name = 'ConfigError'
   }

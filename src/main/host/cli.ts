@@ -31,7 +31,8 @@ function readConfig(file: string): unknown {
 function integer(name: string) {
   return (value: string) => {
     const n = Number(value)
-    if (!Number.isInteger(n)) throw new InvalidArgumentError(`${name} must be a whole number (got '${value}')`)
+    if (!Number.isInteger(n))
+      throw new InvalidArgumentError(`${name} must be a whole number (got '${value}')`)
     return n
   }
 }
@@ -40,7 +41,13 @@ function openCliLab(db?: string) {
   return openLab({ dbPath: databasePath(db), host: 'cli', worker: workerEntry(__dirname) })
 }
 
-function progressLine(run: RunSummary | undefined, phase: string, step: number, total: number, eta: number | null) {
+function progressLine(
+  run: RunSummary | undefined,
+  phase: string,
+  step: number,
+  total: number,
+  eta: number | null
+) {
   const pct = Math.round((100 * step) / total)
   const etaText = eta === null ? '' : `, about ${Math.ceil(eta)} s left`
   return `run ${run?.id ?? ''}: ${phase} ${step}/${total} (${pct}%${etaText})`
@@ -58,38 +65,42 @@ program
   .option('--name <name>', 'name of the run')
   .option('--seed <n>', 'override the config seed', integer('--seed'))
   .option('--json', 'print the finished run as JSON on stdout')
-  .action(async (opts: { config: string; db?: string; name?: string; seed?: number; json?: boolean }) => {
-    const config = readConfig(opts.config) as Record<string, unknown>
-    if (opts.seed !== undefined) config.seed = opts.seed
-    const lab = openCliLab(opts.db)
-    try {
-      let run: RunSummary
+  .action(
+    async (opts: { config: string; db?: string; name?: string; seed?: number; json?: boolean }) => {
+      const config = readConfig(opts.config) as Record<string, unknown>
+      if (opts.seed !== undefined) config.seed = opts.seed
+      const lab = openCliLab(opts.db)
       try {
-        run = lab.service.startRun(config, opts.name)
-      } catch (error) {
-        throw new UsageError(`${opts.config}: ${(error as Error).message}`)
+        let run: RunSummary
+        try {
+          run = lab.service.startRun(config, opts.name)
+        } catch (error) {
+          throw new UsageError(`${opts.config}: ${(error as Error).message}`)
+        }
+        const tty = process.stderr.isTTY
+        lab.service.subscribe((event) => {
+          if (event.type !== 'progress' || event.runId !== run.id) return
+          const { phase, step, total, etaSeconds } = event.progress
+          const line = progressLine(run, phase, step, total, etaSeconds)
+          process.stderr.write(tty ? `\r${line}\x1b[K` : `${line}\n`)
+        })
+        const finished = await lab.service.waitForRun(run.id)
+        if (tty) process.stderr.write('\n')
+        const detail = lab.service.getRun(run.id)
+        if (opts.json) process.stdout.write(JSON.stringify(runReport(detail), null, 2) + '\n')
+        else {
+          const seconds = durationSeconds(finished)
+          console.log(
+            `run ${finished.id} ${finished.status}${seconds === null ? '' : ` in ${seconds.toFixed(1)} s`} on ${finished.backend ?? '?'}: ${finished.name}`
+          )
+          if (finished.error) console.log(finished.error)
+        }
+        process.exitCode = finished.status === 'done' ? 0 : 1
+      } finally {
+        lab.close()
       }
-      const tty = process.stderr.isTTY
-      lab.service.subscribe((event) => {
-        if (event.type !== 'progress' || event.runId !== run.id) return
-        const { phase, step, total, etaSeconds } = event.progress
-        const line = progressLine(run, phase, step, total, etaSeconds)
-        process.stderr.write(tty ? `\r${line}\x1b[K` : `${line}\n`)
-      })
-      const finished = await lab.service.waitForRun(run.id)
-      if (tty) process.stderr.write('\n')
-      const detail = lab.service.getRun(run.id)
-      if (opts.json) process.stdout.write(JSON.stringify(runReport(detail), null, 2) + '\n')
-      else {
-        const seconds = durationSeconds(finished)
-        console.log(`run ${finished.id} ${finished.status}${seconds === null ? '' : ` in ${seconds.toFixed(1)} s`} on ${finished.backend ?? '?'}: ${finished.name}`)
-        if (finished.error) console.log(finished.error)
-      }
-      process.exitCode = finished.status === 'done' ? 0 : 1
-    } finally {
-      lab.close()
     }
-  })
+  )
 
 program
   .command('list')
@@ -104,7 +115,9 @@ program
       else if (runs.length === 0) console.log('No runs yet.')
       else
         for (const r of runs) {
-          console.log(`${String(r.id).padStart(5)}  ${r.status.padEnd(11)} ${r.kind.padEnd(14)} ${r.createdAt}  ${r.name}`)
+          console.log(
+            `${String(r.id).padStart(5)}  ${r.status.padEnd(11)} ${r.kind.padEnd(14)} ${r.createdAt}  ${r.name}`
+          )
         }
     } finally {
       lab.close()
@@ -127,8 +140,13 @@ program
         for (const [model, metrics] of Object.entries(report.metrics)) {
           for (const [name, m] of Object.entries(metrics)) {
             if (!('value' in m)) continue
-            const ci = m.lower != null && m.upper != null ? ` [${m.lower.toFixed(3)}, ${m.upper.toFixed(3)}]` : ''
-            console.log(`  ${model}.${name} = ${m.value === null ? '-' : Number(m.value).toFixed(4)}${ci}`)
+            const ci =
+              m.lower != null && m.upper != null
+                ? ` [${m.lower.toFixed(3)}, ${m.upper.toFixed(3)}]`
+                : ''
+            console.log(
+              `  ${model}.${name} = ${m.value === null ? '-' : Number(m.value).toFixed(4)}${ci}`
+            )
           }
         }
       }
@@ -152,7 +170,8 @@ program
   })
 
 program.parseAsync().catch((error: unknown) => {
-  const usage = error instanceof UsageError || (error instanceof LabApiError && error.status === 400)
+  const usage =
+    error instanceof UsageError || (error instanceof LabApiError && error.status === 400)
   console.error(`lab: ${error instanceof Error ? error.message : String(error)}`)
   process.exit(usage ? 2 : 1)
 })

@@ -25,7 +25,10 @@ function same(a: string | undefined, b: string): boolean {
   return timingSafeEqual(Buffer.from(a), Buffer.from(b))
 }
 
-export function createHttpApp(service: LabService, options: { token: string; rendererDir: string }): Hono {
+export function createHttpApp(
+  service: LabService,
+  options: { token: string; rendererDir: string }
+): Hono {
   const { token } = options
   const app = new Hono()
 
@@ -64,7 +67,9 @@ export function createHttpApp(service: LabService, options: { token: string; ren
 
   app.get('/api/events', (c) =>
     streamSSE(c, async (stream) => {
-      const unsubscribe = service.subscribe((event) => void stream.writeSSE({ data: JSON.stringify(event) }))
+      const unsubscribe = service.subscribe(
+        (event) => void stream.writeSSE({ data: JSON.stringify(event) })
+      )
       stream.onAbort(unsubscribe)
       while (!stream.aborted) {
         await stream.sleep(15_000)

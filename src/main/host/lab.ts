@@ -16,11 +16,16 @@ export interface LabOptions {
   parallelRuns?: number
 }
 
-export function openLab(options: LabOptions): { store: RunStore; service: LabService; close(): void } {
+export function openLab(options: LabOptions): {
+  store: RunStore
+  service: LabService
+  close(): void
+} {
   const store = RunStore.open(options.dbPath, { nativeBinding: options.nativeBinding })
   const service = new LabService({
     store,
-    spawnWorker: typeof options.worker === 'string' ? nodeWorkerSpawner(options.worker) : options.worker,
+    spawnWorker:
+      typeof options.worker === 'string' ? nodeWorkerSpawner(options.worker) : options.worker,
     appVersion: APP_VERSION,
     host: options.host,
     hostNote: options.hostNote,

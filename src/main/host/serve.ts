@@ -16,7 +16,9 @@ export interface ServeOptions {
 
 export async function serveHeadless(options: ServeOptions): Promise<void> {
   if (!existsSync(join(options.rendererDir, 'index.html'))) {
-    throw new Error(`The renderer is not built (${options.rendererDir} has no index.html): run 'npm run build' first`)
+    throw new Error(
+      `The renderer is not built (${options.rendererDir} has no index.html): run 'npm run build' first`
+    )
   }
   const lab = openLab({
     dbPath: options.dbPath,
@@ -30,7 +32,9 @@ export async function serveHeadless(options: ServeOptions): Promise<void> {
   if (options.hostNote) console.log(options.hostNote)
   console.log(`Backdoor Lab is running at ${host.url}`)
   console.log(`Database: ${options.dbPath}`)
-  console.log('Open the address above in a browser (it carries the access token). Ctrl+C stops the host.')
+  console.log(
+    'Open the address above in a browser (it carries the access token). Ctrl+C stops the host.'
+  )
   const stop = () => {
     lab.close()
     void host.close().then(() => process.exit(0))

@@ -30,7 +30,10 @@ async function tryBackend(name: BackendName): Promise<string | null> {
       const wasm = requireHere('@tensorflow/tfjs-backend-wasm') as {
         setWasmPaths: (prefix: string) => void
       }
-      const folder = join(dirname(requireHere.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')
+      const folder = join(
+        dirname(requireHere.resolve('@tensorflow/tfjs-backend-wasm/package.json')),
+        'dist'
+      )
       wasm.setWasmPaths(folder + sep)
     } else {
       requireHere('@tensorflow/tfjs-backend-cpu')

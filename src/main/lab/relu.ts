@@ -95,7 +95,9 @@ export function scoreGrid(
   try {
     lambdas.forEach((lambda, index) => {
       clean.push(meanRelu(cleanBase, cleanShift, lambda))
-      backdoored.push(theta === 0 ? clean[index] : meanRelu(backdooredBase, backdooredShift, lambda))
+      backdoored.push(
+        theta === 0 ? clean[index] : meanRelu(backdooredBase, backdooredShift, lambda)
+      )
       onLambda?.(index)
     })
   } finally {

@@ -17,7 +17,9 @@ export function wilsonInterval(successes: number, trials: number, z = Z95): Inte
     throw new Error(`'trials' must be a non-negative integer (got ${trials})`)
   }
   if (!Number.isInteger(successes) || successes < 0 || successes > trials) {
-    throw new Error(`'successes' must be an integer in [0, trials] (got ${successes}, trials=${trials})`)
+    throw new Error(
+      `'successes' must be an integer in [0, trials] (got ${successes}, trials=${trials})`
+    )
   }
   if (trials === 0) return { value: NaN, lower: 0, upper: 1 }
   const p = successes / trials
@@ -104,7 +106,9 @@ export function medianThreshold(scores: ArrayLike<number>): number {
  */
 export function lambda50(lambdas: readonly number[], rates: readonly number[]): number | null {
   if (lambdas.length !== rates.length) {
-    throw new Error(`'rates' must have the length of 'lambdas' (got ${rates.length}, ${lambdas.length})`)
+    throw new Error(
+      `'rates' must have the length of 'lambdas' (got ${rates.length}, ${lambdas.length})`
+    )
   }
   for (let i = 0; i < lambdas.length; i++) {
     if (rates[i] >= 0.5) {

@@ -7,7 +7,16 @@ import { openLab } from '../host/lab'
 
 // The real worker, compiled on the fly by tsx, against a real SQLite file.
 const worker = resolve(__dirname, 'worker.ts')
-const small = { kind: 'effectiveness', d: 20, m: 200, k: 4, theta: 4, n: 200, nTest: 200, lambdas: { from: 0, to: 6, steps: 7 } }
+const small = {
+  kind: 'effectiveness',
+  d: 20,
+  m: 200,
+  k: 4,
+  theta: 4,
+  n: 200,
+  nTest: 200,
+  lambdas: { from: 0, to: 6, steps: 7 }
+}
 
 let dir: string
 let lab: ReturnType<typeof openLab>
@@ -31,12 +40,17 @@ describe('LabService', () => {
       .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(LabApiError)
     expect((error as LabApiError).status).toBe(400)
-    expect((error as LabApiError).fields).toContainEqual({ field: 'k', message: 'k must be at most d (got k=50, d=20)' })
+    expect((error as LabApiError).fields).toContainEqual({
+      field: 'k',
+      message: 'k must be at most d (got k=50, d=20)'
+    })
     expect(lab.service.store.listRuns()).toEqual([])
   })
 
   it('refuses a malformed request naming the parameter', async () => {
-    const error = (await lab.service.dispatch('getRun', { id: 'seven' }).catch((e: unknown) => e)) as LabApiError
+    const error = (await lab.service
+      .dispatch('getRun', { id: 'seven' })
+      .catch((e: unknown) => e)) as LabApiError
     expect(error.status).toBe(400)
     expect(error.fields.map((f) => f.field)).toEqual(['id'])
   })
@@ -49,13 +63,19 @@ describe('LabService', () => {
     expect(finished.backend).toMatch(/^(tensorflow|wasm|cpu)$/)
     const detail = lab.service.getRun(run.id)
     expect(detail.environment?.versions['tfjs-core']).toBeDefined()
-    expect(detail.series.find((s) => s.model === 'backdoored' && s.name === 'attackSuccessRate')?.points).toHaveLength(7)
-    expect(detail.metrics.find((m) => m.model === 'backdoored' && m.name === 'lambda50')).toBeDefined()
+    expect(
+      detail.series.find((s) => s.model === 'backdoored' && s.name === 'attackSuccessRate')?.points
+    ).toHaveLength(7)
+    expect(
+      detail.metrics.find((m) => m.model === 'backdoored' && m.name === 'lambda50')
+    ).toBeDefined()
     const progress = events.filter((e) => e.type === 'progress')
     expect(progress.length).toBeGreaterThan(0)
     const last = progress[progress.length - 1]
     expect(last.type === 'progress' && last.progress.step === last.progress.total).toBe(true)
-    expect(events.some((e) => e.type === 'run' && e.run.id === run.id && e.run.status === 'done')).toBe(true)
+    expect(
+      events.some((e) => e.type === 'run' && e.run.id === run.id && e.run.status === 'done')
+    ).toBe(true)
   })
 
   it('gives identical numbers for the same config and seed, and different ones for another seed', async () => {
@@ -74,10 +94,19 @@ describe('LabService', () => {
   })
 
   it('cancels a running run at once and marks it cancelled', async () => {
-    const big = { ...small, d: 200, m: 20000, n: 3000, nTest: 3000, lambdas: { from: 0, to: 8, steps: 200 } }
+    const big = {
+      ...small,
+      d: 200,
+      m: 20000,
+      n: 3000,
+      nTest: 3000,
+      lambdas: { from: 0, to: 8, steps: 200 }
+    }
     const run = lab.service.startRun(big)
     await new Promise<void>((done) =>
-      lab.service.subscribe((e) => e.type === 'run' && e.run.id === run.id && e.run.status === 'running' && done())
+      lab.service.subscribe(
+        (e) => e.type === 'run' && e.run.id === run.id && e.run.status === 'running' && done()
+      )
     )
     lab.service.cancelRun(run.id)
     const finished = await lab.service.waitForRun(run.id)

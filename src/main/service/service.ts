@@ -14,7 +14,12 @@ import {
   type AppInfo,
   type LabEvent
 } from '../../shared/api'
-import { ConfigError, experimentKinds, parseExperimentConfig, type ExperimentConfig } from '../../shared/config'
+import {
+  ConfigError,
+  experimentKinds,
+  parseExperimentConfig,
+  type ExperimentConfig
+} from '../../shared/config'
 import type { Environment, Progress, RunDetail, RunSummary } from '../../shared/results'
 import { RunNotFoundError, type RunStore } from '../store/store'
 import type { SpawnWorker, WorkerHandle } from './protocol'
@@ -62,10 +67,14 @@ export class LabService {
 
   /** Validates `params` against the method's schema and calls it; errors are LabApiErrors. */
   async dispatch<M extends ApiMethod>(method: M, params: unknown): Promise<ApiResults[M]> {
-    if (!Object.hasOwn(apiSchemas, method)) throw new LabApiError(`Unknown method '${String(method)}'`, [], 404)
+    if (!Object.hasOwn(apiSchemas, method))
+      throw new LabApiError(`Unknown method '${String(method)}'`, [], 404)
     const parsed = apiSchemas[method].safeParse(params ?? {})
     if (!parsed.success) {
-      const fields = parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message }))
+      const fields = parsed.error.issues.map((i) => ({
+        field: i.path.join('.'),
+        message: i.message
+      }))
       throw new LabApiError(
         `Invalid request to ${method}: ${fields.map((f) => `${f.field || '(body)'}: ${f.message}`).join('; ')}`,
         fields,
@@ -73,7 +82,9 @@ export class LabService {
       )
     }
     try {
-      const handler = this.handlers[method] as (params: unknown) => Promise<ApiResults[M]> | ApiResults[M]
+      const handler = this.handlers[method] as (
+        params: unknown
+      ) => Promise<ApiResults[M]> | ApiResults[M]
       return await handler(parsed.data)
     } catch (error) {
       throw toApiError(error)
@@ -206,7 +217,12 @@ export class LabService {
   private launch(id: number): void {
     const { config } = this.store.getRun(id)
     const worker = this.options.spawnWorker()
-    const active: ActiveRun = { worker, startedAt: Date.now(), cancelled: false, lastProgressWrite: 0 }
+    const active: ActiveRun = {
+      worker,
+      startedAt: Date.now(),
+      cancelled: false,
+      lastProgressWrite: 0
+    }
     this.active.set(id, active)
     let failure: string | null = null
     let done = false
@@ -244,24 +260,37 @@ export class LabService {
       this.active.delete(id)
       if (active.cancelled) this.store.finish(id, 'cancelled')
       else if (done) this.store.finish(id, 'done')
-      else this.store.finish(id, 'failed', failure ?? `The run's process exited with code ${code}${detail ? `: ${detail}` : ''}`)
+      else
+        this.store.finish(
+          id,
+          'failed',
+          failure ?? `The run's process exited with code ${code}${detail ? `: ${detail}` : ''}`
+        )
       this.settle(id)
       this.pump()
     })
     worker.send({ type: 'start', config })
   }
 
-  private onProgress(id: number, active: ActiveRun, message: { phase: string; step: number; total: number }): void {
+  private onProgress(
+    id: number,
+    active: ActiveRun,
+    message: { phase: string; step: number; total: number }
+  ): void {
     const elapsed = (Date.now() - active.startedAt) / 1000
     const progress: Progress = {
       phase: message.phase,
       step: message.step,
       total: message.total,
-      etaSeconds: message.step > 0 ? (elapsed * (message.total - message.step)) / message.step : null
+      etaSeconds:
+        message.step > 0 ? (elapsed * (message.total - message.step)) / message.step : null
     }
     this.emit({ type: 'progress', runId: id, progress })
     const now = Date.now()
-    if (now - active.lastProgressWrite >= PROGRESS_WRITE_INTERVAL_MS || message.step === message.total) {
+    if (
+      now - active.lastProgressWrite >= PROGRESS_WRITE_INTERVAL_MS ||
+      message.step === message.total
+    ) {
       active.lastProgressWrite = now
       this.store.setProgress(id, progress)
     }

@@ -21,7 +21,12 @@ function newRun(store: RunStore, name = 'a run') {
   return store.createRun({ name, config, appVersion: '9.9.9' })
 }
 
-const environment = { backend: 'wasm', versions: { 'tfjs-core': '4.22.0' }, platform: 'linux-x64', cpus: 2 }
+const environment = {
+  backend: 'wasm',
+  versions: { 'tfjs-core': '4.22.0' },
+  platform: 'linux-x64',
+  cpus: 2
+}
 
 describe('RunStore', () => {
   it('creates the schema from an empty file, at the latest migration, in WAL mode with foreign keys', () => {
@@ -29,10 +34,12 @@ describe('RunStore', () => {
     expect(store.schemaVersion).toBe(Math.max(...migrations.map((m) => m.version)))
     store.close()
     const db = new Database(file)
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
-      (t) => t.name
+    const tables = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]
+    ).map((t) => t.name)
+    expect(tables).toEqual(
+      expect.arrayContaining(['runs', 'run_tags', 'metrics', 'series', 'series_points'])
     )
-    expect(tables).toEqual(expect.arrayContaining(['runs', 'run_tags', 'metrics', 'series', 'series_points']))
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
     db.close()
   })
@@ -48,10 +55,24 @@ describe('RunStore', () => {
     const store = RunStore.open(file)
     const run = newRun(store)
     store.markRunning(run.id, environment)
-    store.putMetric(run.id, { model: 'clean', name: 'cleanAccuracy', value: 0.9, lower: 0.85, upper: 0.93 })
+    store.putMetric(run.id, {
+      model: 'clean',
+      name: 'cleanAccuracy',
+      value: 0.9,
+      lower: 0.85,
+      upper: 0.93
+    })
     store.putMetric(run.id, { model: 'run', name: 'lambda50Ratio', value: null })
-    store.appendSeries(run.id, { model: 'clean', name: 'attackSuccessRate', points: [{ x: 0, value: 0, lower: 0, upper: 0.1 }] })
-    store.appendSeries(run.id, { model: 'clean', name: 'attackSuccessRate', points: [{ x: 1, value: 0.5 }] })
+    store.appendSeries(run.id, {
+      model: 'clean',
+      name: 'attackSuccessRate',
+      points: [{ x: 0, value: 0, lower: 0, upper: 0.1 }]
+    })
+    store.appendSeries(run.id, {
+      model: 'clean',
+      name: 'attackSuccessRate',
+      points: [{ x: 1, value: 0.5 }]
+    })
     store.updateRun(run.id, { tags: ['paper', 'fig2'], notes: 'first try' })
     store.finish(run.id, 'done')
     const before = store.getRun(run.id)
@@ -65,9 +86,22 @@ describe('RunStore', () => {
     expect(after.environment).toEqual(environment)
     expect(after.tags).toEqual(['fig2', 'paper'])
     expect(after.series).toEqual([
-      { model: 'clean', name: 'attackSuccessRate', points: [{ x: 0, value: 0, lower: 0, upper: 0.1 }, { x: 1, value: 0.5 }] }
+      {
+        model: 'clean',
+        name: 'attackSuccessRate',
+        points: [
+          { x: 0, value: 0, lower: 0, upper: 0.1 },
+          { x: 1, value: 0.5 }
+        ]
+      }
     ])
-    expect(after.metrics).toContainEqual({ model: 'clean', name: 'cleanAccuracy', value: 0.9, lower: 0.85, upper: 0.93 })
+    expect(after.metrics).toContainEqual({
+      model: 'clean',
+      name: 'cleanAccuracy',
+      value: 0.9,
+      lower: 0.85,
+      upper: 0.93
+    })
     reopened.close()
   })
 
@@ -85,7 +119,9 @@ describe('RunStore', () => {
     expect(reopened.summary(running.id).status).toBe('interrupted')
     expect(reopened.summary(queued.id).status).toBe('interrupted')
     expect(reopened.summary(done.id).status).toBe('done')
-    expect(reopened.getRun(running.id).metrics).toEqual([{ model: 'clean', name: 'tau', value: 1.5 }])
+    expect(reopened.getRun(running.id).metrics).toEqual([
+      { model: 'clean', name: 'tau', value: 1.5 }
+    ])
     expect(reopened.summary(running.id).error).toMatch(/stopped before this run finished/)
     reopened.close()
   })
@@ -113,7 +149,13 @@ describe('RunStore', () => {
   it('stores non-finite numbers as missing values, never as garbage', () => {
     const store = RunStore.open(file)
     const run = newRun(store)
-    store.putMetric(run.id, { model: 'clean', name: 'x', value: NaN, lower: -Infinity, upper: Infinity })
+    store.putMetric(run.id, {
+      model: 'clean',
+      name: 'x',
+      value: NaN,
+      lower: -Infinity,
+      upper: Infinity
+    })
     expect(store.getRun(run.id).metrics).toEqual([{ model: 'clean', name: 'x', value: null }])
     store.close()
   })

@@ -56,7 +56,10 @@ export class RunStore {
 
   static open(path: string, options: OpenOptions = {}): RunStore {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
-    const db = new Database(path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {})
+    const db = new Database(
+      path,
+      options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}
+    )
     db.pragma('journal_mode = WAL')
     db.pragma('foreign_keys = ON')
     db.pragma('busy_timeout = 5000')
@@ -100,23 +103,40 @@ export class RunStore {
         `INSERT INTO runs (name, kind, status, config, seed, app_version, created_at)
          VALUES (?, ?, 'queued', ?, ?, ?, ?)`
       )
-      .run(run.name, run.config.kind, JSON.stringify(run.config), run.config.seed, run.appVersion, new Date().toISOString())
+      .run(
+        run.name,
+        run.config.kind,
+        JSON.stringify(run.config),
+        run.config.seed,
+        run.appVersion,
+        new Date().toISOString()
+      )
     return this.summary(Number(info.lastInsertRowid))
   }
 
   markRunning(id: number, environment: Environment): void {
     this.db
-      .prepare(`UPDATE runs SET status = 'running', started_at = ?, backend = ?, environment = ? WHERE id = ?`)
+      .prepare(
+        `UPDATE runs SET status = 'running', started_at = ?, backend = ?, environment = ? WHERE id = ?`
+      )
       .run(new Date().toISOString(), environment.backend, JSON.stringify(environment), id)
   }
 
   setProgress(id: number, progress: Progress | null): void {
-    this.db.prepare('UPDATE runs SET progress = ? WHERE id = ?').run(progress ? JSON.stringify(progress) : null, id)
+    this.db
+      .prepare('UPDATE runs SET progress = ? WHERE id = ?')
+      .run(progress ? JSON.stringify(progress) : null, id)
   }
 
-  finish(id: number, status: Extract<RunStatus, 'done' | 'failed' | 'cancelled'>, error: string | null = null): void {
+  finish(
+    id: number,
+    status: Extract<RunStatus, 'done' | 'failed' | 'cancelled'>,
+    error: string | null = null
+  ): void {
     this.db
-      .prepare(`UPDATE runs SET status = ?, finished_at = ?, error = ?, progress = NULL WHERE id = ?`)
+      .prepare(
+        `UPDATE runs SET status = ?, finished_at = ?, error = ?, progress = NULL WHERE id = ?`
+      )
       .run(status, new Date().toISOString(), error, id)
   }
 
@@ -126,7 +146,14 @@ export class RunStore {
         `INSERT INTO metrics (run_id, model, name, value, lower, upper) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (run_id, model, name) DO UPDATE SET value = excluded.value, lower = excluded.lower, upper = excluded.upper`
       )
-      .run(id, record.model, record.name, finite(record.value), finite(record.lower), finite(record.upper))
+      .run(
+        id,
+        record.model,
+        record.name,
+        finite(record.value),
+        finite(record.lower),
+        finite(record.upper)
+      )
   }
 
   /** Appends points to a series, creating it on first use. */
@@ -166,7 +193,9 @@ export class RunStore {
     const row = this.row(id)
     const metrics = (
       this.db
-        .prepare('SELECT model, name, value, lower, upper FROM metrics WHERE run_id = ? ORDER BY rowid')
+        .prepare(
+          'SELECT model, name, value, lower, upper FROM metrics WHERE run_id = ? ORDER BY rowid'
+        )
         .all(id) as MetricRecord[]
     ).map(dropNullBounds)
     const points = this.db
@@ -196,8 +225,10 @@ export class RunStore {
   updateRun(id: number, changes: { name?: string; notes?: string; tags?: string[] }): RunSummary {
     this.row(id)
     this.db.transaction(() => {
-      if (changes.name !== undefined) this.db.prepare('UPDATE runs SET name = ? WHERE id = ?').run(changes.name, id)
-      if (changes.notes !== undefined) this.db.prepare('UPDATE runs SET notes = ? WHERE id = ?').run(changes.notes, id)
+      if (changes.name !== undefined)
+        this.db.prepare('UPDATE runs SET name = ? WHERE id = ?').run(changes.name, id)
+      if (changes.notes !== undefined)
+        this.db.prepare('UPDATE runs SET notes = ? WHERE id = ?').run(changes.notes, id)
       if (changes.tags !== undefined) {
         this.db.prepare('DELETE FROM run_tags WHERE run_id = ?').run(id)
         const insert = this.db.prepare('INSERT OR IGNORE INTO run_tags (run_id, tag) VALUES (?, ?)')
@@ -223,14 +254,19 @@ export class RunStore {
   }
 
   private tagsOf(id: number): string[] {
-    return (this.db.prepare('SELECT tag FROM run_tags WHERE run_id = ? ORDER BY tag').all(id) as { tag: string }[]).map(
-      (r) => r.tag
-    )
+    return (
+      this.db.prepare('SELECT tag FROM run_tags WHERE run_id = ? ORDER BY tag').all(id) as {
+        tag: string
+      }[]
+    ).map((r) => r.tag)
   }
 
   private tagsByRun(): Map<number, string[]> {
     const map = new Map<number, string[]>()
-    const rows = this.db.prepare('SELECT run_id, tag FROM run_tags ORDER BY tag').all() as { run_id: number; tag: string }[]
+    const rows = this.db.prepare('SELECT run_id, tag FROM run_tags ORDER BY tag').all() as {
+      run_id: number
+      tag: string
+    }[]
     for (const { run_id, tag } of rows) map.set(run_id, [...(map.get(run_id) ?? []), tag])
     return map
   }

@@ -5,10 +5,26 @@
  */
 import { lambdaValues, type EffectivenessConfig } from '../../../shared/config'
 import { normTask, rowNormsAndProjections, type Dataset } from '../data'
-import { backdooredRows, limitScores, sampleReluWeights, scoreGrid, spikeEnergy, spikeEnergyStdError } from '../relu'
+import {
+  backdooredRows,
+  limitScores,
+  sampleReluWeights,
+  scoreGrid,
+  spikeEnergy,
+  spikeEnergyStdError
+} from '../relu'
 import { stream } from '../rng'
 import { sampleSecret } from '../secret'
-import { Z95, differenceInterval, fitThreshold, lambda50, mean, medianThreshold, wilsonInterval, type Interval } from '../stats'
+import {
+  Z95,
+  differenceInterval,
+  fitThreshold,
+  lambda50,
+  mean,
+  medianThreshold,
+  wilsonInterval,
+  type Interval
+} from '../stats'
 import type { Reporter } from './reporter'
 
 export const MODELS = ['clean', 'backdoored', 'theory.clean', 'theory.backdoored'] as const
@@ -21,7 +37,10 @@ interface ModelScores {
   test: ArrayLike<number>[]
 }
 
-export async function runEffectiveness(config: EffectivenessConfig, report: Reporter): Promise<void> {
+export async function runEffectiveness(
+  config: EffectivenessConfig,
+  report: Reporter
+): Promise<void> {
   const { d, m, k, theta, n, nTest, seed } = config
   const lambdas = lambdaValues(config.lambdas)
   const total = 3 + lambdas.length + MODELS.length
@@ -43,9 +62,21 @@ export async function runEffectiveness(config: EffectivenessConfig, report: Repo
   const trainGeometry = rowNormsAndProjections(train, s)
   const testGeometry = rowNormsAndProjections(test, s)
   const theoryScores = (thetaOfModel: number): ModelScores => ({
-    train: limitScores(trainGeometry.squaredNorms, trainGeometry.projections, sNormSq, thetaOfModel, 0),
+    train: limitScores(
+      trainGeometry.squaredNorms,
+      trainGeometry.projections,
+      sNormSq,
+      thetaOfModel,
+      0
+    ),
     test: lambdas.map((lambda) =>
-      limitScores(testGeometry.squaredNorms, testGeometry.projections, sNormSq, thetaOfModel, lambda)
+      limitScores(
+        testGeometry.squaredNorms,
+        testGeometry.projections,
+        sNormSq,
+        thetaOfModel,
+        lambda
+      )
     )
   })
   const scores: Record<Model, ModelScores> = {
@@ -59,18 +90,25 @@ export async function runEffectiveness(config: EffectivenessConfig, report: Repo
   const l50: Partial<Record<Model, number | null>> = {}
   for (const model of MODELS) {
     const { train: trainScores, test: testScores } = scores[model]
-    const tau = config.tauRule === 'median' ? medianThreshold(trainScores) : fitThreshold(trainScores, train.y)
+    const tau =
+      config.tauRule === 'median'
+        ? medianThreshold(trainScores)
+        : fitThreshold(trainScores, train.y)
     const predict = (values: ArrayLike<number>, i: number) => (values[i] > tau ? 1 : -1)
     let correct = 0
     for (let i = 0; i < nTest; i++) if (predict(testScores[0], i) === test.y[i]) correct++
     const candidates: number[] = []
-    for (let i = 0; i < nTest; i++) if (predict(testScores[0], i) !== config.target) candidates.push(i)
+    for (let i = 0; i < nTest; i++)
+      if (predict(testScores[0], i) !== config.target) candidates.push(i)
     const rates = testScores.map((values) => {
       const flipped = candidates.filter((i) => predict(values, i) === config.target).length
       return wilsonInterval(flipped, candidates.length)
     })
     asr[model] = rates
-    l50[model] = lambda50(lambdas, rates.map((r) => (Number.isNaN(r.value) ? 0 : r.value)))
+    l50[model] = lambda50(
+      lambdas,
+      rates.map((r) => (Number.isNaN(r.value) ? 0 : r.value))
+    )
     report.metric({ model, name: 'tau', value: tau })
     report.metric({ model, name: 'cleanAccuracy', ...wilsonInterval(correct, nTest) })
     report.metric({ model, name: 'lambda50', value: l50[model] })
@@ -78,7 +116,12 @@ export async function runEffectiveness(config: EffectivenessConfig, report: Repo
     report.series({
       model,
       name: 'attackSuccessRate',
-      points: rates.map((r, i) => ({ x: lambdas[i], value: nanToNull(r.value), lower: r.lower, upper: r.upper }))
+      points: rates.map((r, i) => ({
+        x: lambdas[i],
+        value: nanToNull(r.value),
+        lower: r.lower,
+        upper: r.upper
+      }))
     })
     tick('metrics')
   }
@@ -87,10 +130,19 @@ export async function runEffectiveness(config: EffectivenessConfig, report: Repo
   report.series({
     model: 'run',
     name: 'advantage',
-    points: advantage.map((a, i) => ({ x: lambdas[i], value: nanToNull(a.value), lower: nanToNull(a.lower), upper: nanToNull(a.upper) }))
+    points: advantage.map((a, i) => ({
+      x: lambdas[i],
+      value: nanToNull(a.value),
+      lower: nanToNull(a.lower),
+      upper: nanToNull(a.upper)
+    }))
   })
   report.metric({ model: 'run', name: 'lambda50Ratio', value: ratio(l50.clean, l50.backdoored) })
-  report.metric({ model: 'theory', name: 'lambda50Ratio', value: ratio(l50['theory.clean'], l50['theory.backdoored']) })
+  report.metric({
+    model: 'theory',
+    name: 'lambda50Ratio',
+    value: ratio(l50['theory.clean'], l50['theory.backdoored'])
+  })
 
   const meanNorm = mean(Array.from(testGeometry.squaredNorms, Math.sqrt))
   const sNorm = Math.sqrt(sNormSq)
@@ -100,13 +152,26 @@ export async function runEffectiveness(config: EffectivenessConfig, report: Repo
     points: lambdas.map((lambda) => ({ x: lambda, value: (lambda * sNorm) / meanNorm }))
   })
   const l50b = l50.backdoored
-  report.metric({ model: 'backdoored', name: 'relativeTriggerSize', value: l50b == null ? null : (l50b * sNorm) / meanNorm })
+  report.metric({
+    model: 'backdoored',
+    name: 'relativeTriggerSize',
+    value: l50b == null ? null : (l50b * sNorm) / meanNorm
+  })
   report.metric({ model: 'run', name: 'meanInputNorm', value: meanNorm })
 
-  for (const [model, t] of [['clean', 0], ['backdoored', theta]] as const) {
+  for (const [model, t] of [
+    ['clean', 0],
+    ['backdoored', theta]
+  ] as const) {
     const energy = spikeEnergy(backdooredRows(weights, s, t), m, d, s)
     const half = Z95 * spikeEnergyStdError(t, m)
-    report.metric({ model, name: 'spikeEnergy', value: energy, lower: energy - half, upper: energy + half })
+    report.metric({
+      model,
+      name: 'spikeEnergy',
+      value: energy,
+      lower: energy - half,
+      upper: energy + half
+    })
   }
   tick('done')
 }
@@ -121,12 +186,20 @@ function nanToNull(v: number): number | null {
 
 /** Labels from a clean "teacher" network of the same width: +1 iff its score exceeds its training median. */
 function relabelWithTeacher([train, test]: Dataset[], config: EffectivenessConfig): void {
-  const teacher = sampleReluWeights(config.m, config.d, stream(config.seed, 'teacher'), stream(config.seed, 'teacher/spike'))
+  const teacher = sampleReluWeights(
+    config.m,
+    config.d,
+    stream(config.seed, 'teacher'),
+    stream(config.seed, 'teacher/spike')
+  )
   const zero = new Float32Array(config.d)
   const trainScores = scoreGrid(train.x, train.n, teacher, zero, 0, [0]).clean[0]
   const testScores = scoreGrid(test.x, test.n, teacher, zero, 0, [0]).clean[0]
   const tau = medianThreshold(trainScores)
-  for (const [data, values] of [[train, trainScores], [test, testScores]] as const) {
+  for (const [data, values] of [
+    [train, trainScores],
+    [test, testScores]
+  ] as const) {
     for (let i = 0; i < data.n; i++) data.y[i] = values[i] > tau ? 1 : -1
   }
 }
