@@ -5,7 +5,13 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { app, BrowserWindow, ipcMain, session, shell, utilityProcess } from 'electron'
-import { apiChannels, apiMethods, EVENTS_CHANNEL, LabApiError } from '../shared/api'
+import {
+  apiChannels,
+  apiMethods,
+  EVENTS_CHANNEL,
+  LabApiError,
+  type BridgeReply
+} from '../shared/api'
 import type { FromWorker, SpawnWorker } from './service/protocol'
 import { openLab } from './host/lab'
 import { databasePath } from './host/paths'
@@ -86,17 +92,20 @@ app.whenReady().then(() => {
     nativeBinding: electronNativeBinding()
   })
   for (const method of apiMethods) {
-    ipcMain.handle(apiChannels[method], async (event, params: unknown) => {
-      if (!isTrustedSender(event.senderFrame?.url)) {
-        return { ok: false, error: 'IPC from an untrusted frame was refused', status: 403 }
+    ipcMain.handle(
+      apiChannels[method],
+      async (event, params: unknown): Promise<BridgeReply<unknown>> => {
+        if (!isTrustedSender(event.senderFrame?.url)) {
+          return { ok: false, error: 'IPC from an untrusted frame was refused', status: 403 }
+        }
+        try {
+          return { ok: true, result: await lab.service.dispatch(method, params) }
+        } catch (error) {
+          const e = error instanceof LabApiError ? error : new LabApiError(String(error))
+          return { ok: false, error: e.message, fields: e.fields, status: e.status }
+        }
       }
-      try {
-        return { ok: true, result: await lab.service.dispatch(method, params) }
-      } catch (error) {
-        const e = error instanceof LabApiError ? error : new LabApiError(String(error))
-        return { ok: false, error: e.message, fields: e.fields, status: e.status }
-      }
-    })
+    )
   }
   lab.service.subscribe((event) => {
     for (const window of BrowserWindow.getAllWindows())

@@ -1,9 +1,9 @@
-import type { LabClient } from '../shared/api'
+import type { LabBridge } from '../shared/api'
 
 declare global {
   interface Window {
     /** Present inside the Electron window only; the browser build talks HTTP instead. */
-    lab?: LabClient
+    labBridge?: LabBridge
   }
 }
 

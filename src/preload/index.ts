@@ -1,31 +1,23 @@
 /**
- * The only bridge between the sandboxed renderer and the main process: a LabClient over IPC.
- * Methods are checked against the shared channel table; nothing else of ipcRenderer is exposed.
+ * The only bridge between the sandboxed renderer and the main process. Methods are checked
+ * against the shared channel table; nothing else of ipcRenderer is exposed. Replies are plain
+ * data, since contextBridge keeps only the message of a thrown error.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
 import {
   apiChannels,
   EVENTS_CHANNEL,
-  LabApiError,
-  type ApiMethod,
-  type ApiResults,
-  type LabClient,
+  type BridgeReply,
+  type LabBridge,
   type LabEvent
 } from '../shared/api'
 
-type Reply<T> =
-  | { ok: true; result: T }
-  | { ok: false; error: string; fields?: { field: string; message: string }[]; status?: number }
-
-const client: LabClient = {
-  async call(method, params) {
-    if (!Object.hasOwn(apiChannels, method))
-      throw new LabApiError(`Unknown method '${String(method)}'`, [], 404)
-    const reply = (await ipcRenderer.invoke(apiChannels[method as ApiMethod], params)) as Reply<
-      ApiResults[typeof method]
-    >
-    if (reply.ok) return reply.result
-    throw new LabApiError(reply.error, reply.fields ?? [], reply.status ?? 500)
+const bridge: LabBridge = {
+  async invoke(method, params) {
+    if (typeof method !== 'string' || !Object.hasOwn(apiChannels, method)) {
+      return { ok: false, error: `Unknown method '${String(method)}'`, status: 404 }
+    }
+    return (await ipcRenderer.invoke(apiChannels[method], params)) as BridgeReply<unknown>
   },
   subscribe(listener) {
     const handler = (_event: IpcRendererEvent, payload: LabEvent) => listener(payload)
@@ -34,4 +26,4 @@ const client: LabClient = {
   }
 }
 
-contextBridge.exposeInMainWorld('lab', client)
+contextBridge.exposeInMainWorld('labBridge', bridge)

@@ -111,3 +111,26 @@ export class LabApiError extends Error {
     this.name = 'LabApiError'
   }
 }
+
+/** What crosses Electron's IPC: a result, or an error as plain data (contextBridge drops error fields). */
+export type BridgeReply<T> =
+  | { ok: true; result: T }
+  | { ok: false; error: string; fields?: { field: string; message: string }[]; status?: number }
+
+/** What the preload exposes as `window.labBridge`. */
+export interface LabBridge {
+  invoke(method: ApiMethod, params: unknown): Promise<BridgeReply<unknown>>
+  subscribe(listener: (event: LabEvent) => void): () => void
+}
+
+/** The LabClient over the preload's bridge: errors become LabApiErrors again on this side. */
+export function clientFromBridge(bridge: LabBridge): LabClient {
+  return {
+    async call(method, params) {
+      const reply = await bridge.invoke(method, params)
+      if (reply.ok) return reply.result as never
+      throw new LabApiError(reply.error, reply.fields ?? [], reply.status ?? 500)
+    },
+    subscribe: (listener) => bridge.subscribe(listener)
+  }
+}

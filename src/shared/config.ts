@@ -7,16 +7,22 @@ import { z } from 'zod'
 
 export const MAX_SEED = 2 ** 32 - 1
 
+/** zod's message for a missing or non-numeric value. */
+const numberError = (field: string) => (issue: { input?: unknown }) =>
+  issue.input === undefined || issue.input === null
+    ? `${field} is required`
+    : `${field} must be a number`
+
 const int = (field: string, min: number, max: number) =>
   z
-    .number({ error: `${field} must be a number` })
+    .number({ error: numberError(field) })
     .int({ error: `${field} must be a whole number` })
     .min(min, { error: `${field} must be at least ${min}` })
     .max(max, { error: `${field} must be at most ${max}` })
 
 const real = (field: string, min: number, max: number) =>
   z
-    .number({ error: `${field} must be a number` })
+    .number({ error: numberError(field) })
     .refine(Number.isFinite, { error: `${field} must be a finite number` })
     .refine((v) => v >= min, { error: `${field} must be at least ${min}` })
     .refine((v) => v <= max, { error: `${field} must be at most ${max}` })
@@ -117,14 +123,10 @@ export interface FieldError {
 
 /** Turns zod issues into one message per field: "field: rule". */
 export function fieldErrors(error: z.ZodError): FieldError[] {
-  return error.issues.map((issue) => {
-    const field = issue.path.map(String).join('.')
-    const message =
-      issue.code === 'invalid_type' && issue.input === undefined
-        ? `${field} is required`
-        : issue.message
-    return { field, message }
-  })
+  return error.issues.map((issue) => ({
+    field: issue.path.map(String).join('.'),
+    message: issue.message
+  }))
 }
 
 export class ConfigError extends Error {

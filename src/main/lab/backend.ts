@@ -43,8 +43,8 @@ async function tryBackend(name: BackendName): Promise<string | null> {
     await tf.ready()
     return null
   } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error)
-    return message
+    if ((error as { code?: string }).code === 'MODULE_NOT_FOUND') return 'not installed'
+    return error instanceof Error ? error.message.split('\n')[0] : String(error)
   }
 }
 
@@ -79,7 +79,9 @@ export async function initBackend(): Promise<Environment> {
       }
       return chosen
     }
-    skipped.push(`${name} unavailable (${failure})`)
+    skipped.push(
+      `${backendPackage(name)} ${failure === 'not installed' ? 'is not installed' : `failed to start (${failure})`}`
+    )
   }
   throw new Error(`No tfjs backend could start: ${skipped.join('; ')}`)
 }
