@@ -6,7 +6,8 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const results = join(root, 'test-results', 'summary')
+// Outside test-results/, which Playwright empties when it starts.
+const results = join(root, '.cache', 'test-summary')
 rmSync(results, { recursive: true, force: true })
 mkdirSync(results, { recursive: true })
 const vitestJson = join(results, 'vitest.json')

@@ -27,7 +27,13 @@ export function wilsonInterval(successes: number, trials: number, z = Z95): Inte
   const denominator = 1 + z2 / trials
   const centre = (p + z2 / (2 * trials)) / denominator
   const half = (z / denominator) * Math.sqrt((p * (1 - p)) / trials + z2 / (4 * trials * trials))
-  return { value: p, lower: Math.max(0, centre - half), upper: Math.min(1, centre + half) }
+  // At the edges centre - half and centre + half are 0 and 1 exactly in closed form; computed,
+  // they can miss by a rounding error and exclude the observed rate.
+  return {
+    value: p,
+    lower: successes === 0 ? 0 : Math.max(0, centre - half),
+    upper: successes === trials ? 1 : Math.min(1, centre + half)
+  }
 }
 
 /**
