@@ -209,10 +209,126 @@ export const finetuneConfigSchema = z
   .refine((c) => Math.max(c.n, c.nTest) * c.m <= 64_000_000, memoryGuard)
 export type FinetuneConfig = z.infer<typeof finetuneConfigSchema>
 
+/** Data for the universality experiment: L classes (SCIENCE.md sections 7 and 9). */
+export const classDatasetSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.object({
+      kind: z.literal('mixture'),
+      /** Number of classes L. */
+      L: int('dataset.L', 2, 20).default(3),
+      /** Spread sigma_mu of the class means mu_c ~ N(0, sigma_mu^2 I_d). */
+      spread: real('dataset.spread', 0.01, 100).default(0.5)
+    }),
+    z.object({ kind: z.literal('iris') }),
+    z
+      .object({
+        kind: z.literal('mnist'),
+        /** The digits used as classes, in order: class c is digits[c]. */
+        digits: z
+          .array(int('dataset.digits', 0, 9))
+          .min(2, { error: 'dataset.digits must name at least 2 digits' })
+          .default([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+      })
+      .refine((c) => new Set(c.digits).size === c.digits.length, {
+        error: 'dataset.digits must not repeat a digit',
+        path: ['digits']
+      }),
+    z.object({
+      kind: z.literal('csv'),
+      datasetId: int('dataset.datasetId', 1, Number.MAX_SAFE_INTEGER),
+      labelColumn: z
+        .string({ error: 'dataset.labelColumn is required' })
+        .min(1, { error: 'dataset.labelColumn is required' })
+    })
+  ],
+  { error: "dataset.kind must be one of: 'mixture', 'iris', 'mnist', 'csv'" }
+)
+export type ClassDatasetSpec = z.infer<typeof classDatasetSchema>
+
+export const universalityDefaults = {
+  kind: 'universality' as const,
+  dataset: { kind: 'mixture' as const, L: 3, spread: 0.5 },
+  d: 50,
+  n: 2000,
+  nTest: 2000,
+  m: 1000,
+  k: 10,
+  theta: 4,
+  backdoored: true,
+  lambda: 4,
+  target: 0,
+  poisonFraction: 0.2,
+  probes: 10,
+  probeFraction: 0.7,
+  randomHeads: 200,
+  witnessIndex: 0,
+  seed: 1,
+  head: { epochs: 300, learningRate: 0.1, l2: 0.0001 }
+}
+
+/** SCIENCE.md section 7: which heads break a backdoor planted below the last layer? */
+export const universalityConfigSchema = z
+  .object({
+    kind: z.literal('universality'),
+    dataset: classDatasetSchema.default(universalityDefaults.dataset),
+    /** Input dimension of the mixture (real data sets bring their own). */
+    d: int('d', 2, 4096).default(universalityDefaults.d),
+    n: int('n', 10, 200_000).default(universalityDefaults.n),
+    nTest: int('nTest', 10, 200_000).default(universalityDefaults.nTest),
+    /** Share of a real data set held out for testing. */
+    testFraction: real('testFraction', 0.05, 0.95).default(0.3),
+    m: int('m', 1, 100_000).default(universalityDefaults.m),
+    k: int('k', 1, 4096).default(universalityDefaults.k),
+    theta: real('theta', 0, 10_000).default(universalityDefaults.theta),
+    /** false: a clean encoder (theta ignored), the baseline. */
+    backdoored: z
+      .boolean({ error: 'backdoored must be true or false' })
+      .default(universalityDefaults.backdoored),
+    lambda: real('lambda', 0, 1e6).default(universalityDefaults.lambda),
+    /** The class the attacker wants (0-based). */
+    target: int('target', 0, 19).default(universalityDefaults.target),
+    poisonFraction: real('poisonFraction', 0, 0.95).default(universalityDefaults.poisonFraction),
+    /** Number r of clean linear probes (each on its own subsample and seed). */
+    probes: int('probes', 0, 200).default(universalityDefaults.probes),
+    /** Share of the training set each clean probe sees. */
+    probeFraction: real('probeFraction', 0.05, 1).default(universalityDefaults.probeFraction),
+    randomHeads: int('randomHeads', 0, 100_000).default(universalityDefaults.randomHeads),
+    /** The held-out input of the witness construction, and its target y' (default: target). */
+    witnessIndex: int('witnessIndex', 0, 1_000_000).default(universalityDefaults.witnessIndex),
+    witnessTarget: int('witnessTarget', 0, 19).optional(),
+    seed: int('seed', 0, MAX_SEED).default(universalityDefaults.seed),
+    /** Softmax regression for the attacker head and the probes: full-batch Adam with L2. */
+    head: z
+      .object({
+        epochs: int('head.epochs', 1, 100_000).default(universalityDefaults.head.epochs),
+        learningRate: real('head.learningRate', 1e-6, 10).default(
+          universalityDefaults.head.learningRate
+        ),
+        l2: real('head.l2', 0, 100).default(universalityDefaults.head.l2)
+      })
+      .default(universalityDefaults.head),
+    /** The run this one is the L = 2 twin of, when started from its page. */
+    twinOf: int('twinOf', 1, Number.MAX_SAFE_INTEGER).optional()
+  })
+  .refine((c) => c.dataset.kind !== 'mixture' || c.k <= c.d, kNotAboveD)
+  .refine((c) => c.dataset.kind !== 'mixture' || c.target < c.dataset.L, {
+    error: (issue) => {
+      const c = issue.input as { target: number; dataset: { L: number } }
+      return `target must be a class below L (got target=${c.target}, L=${c.dataset.L})`
+    },
+    path: ['target']
+  })
+  .refine(
+    (c) => c.dataset.kind !== 'mixture' || Math.max(c.n, c.nTest) * c.m <= 64_000_000,
+    memoryGuard
+  )
+export type UniversalityConfig = z.infer<typeof universalityConfigSchema>
+
 export const experimentConfigSchema = z.discriminatedUnion(
   'kind',
-  [effectivenessConfigSchema, finetuneConfigSchema],
-  { error: "kind must be one of: 'effectiveness', 'finetune'" }
+  [effectivenessConfigSchema, finetuneConfigSchema, universalityConfigSchema],
+  { error: "kind must be one of: 'effectiveness', 'finetune', 'universality'" }
 )
 export type ExperimentConfig = z.infer<typeof experimentConfigSchema>
 export type ExperimentKind = ExperimentConfig['kind']
