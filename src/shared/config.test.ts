@@ -46,7 +46,9 @@ describe('experiment config', () => {
   })
 
   it('refuses an unknown kind by naming the kinds there are', () => {
-    expect(errorsOf({ kind: 'nope' })[0].message).toMatch(/kind must be one of: 'effectiveness', 'finetune', 'universality'/)
+    expect(errorsOf({ kind: 'nope' })[0].message).toMatch(
+      /kind must be one of: 'effectiveness', 'finetune', 'universality'/
+    )
   })
 
   it('lambda grids include both ends with even steps', () => {
