@@ -26,22 +26,37 @@ const electronVite = join(
 const build = run(process.execPath, [electronVite, 'build'])
 if (build.status !== 0) process.exit(build.status ?? 1)
 
-/** Path of the Electron binary, or the reason there is none. */
+const electronDir = dirname(require.resolve('electron/package.json'))
+const pathFile = join(electronDir, 'path.txt')
+
+/** The installed Electron binary, or null. */
+function installedElectron() {
+  if (!existsSync(pathFile)) return null
+  const binary = join(electronDir, 'dist', readFileSync(pathFile, 'utf8'))
+  return existsSync(binary) ? binary : null
+}
+
+function hasDisplay() {
+  return process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY)
+}
+
+/** The Electron binary to open, or the reason the app cannot be a window here. */
 function electronBinary() {
-  const dir = dirname(require.resolve('electron/package.json'))
-  const pathFile = join(dir, 'path.txt')
-  const present = () =>
-    existsSync(pathFile) && existsSync(join(dir, 'dist', readFileSync(pathFile, 'utf8')))
-  if (present()) return { path: join(dir, 'dist', readFileSync(pathFile, 'utf8')) }
-  if (process.env.ELECTRON_SKIP_BINARY_DOWNLOAD === '1') {
+  const installed = installedElectron()
+  if (!installed && process.env.ELECTRON_SKIP_BINARY_DOWNLOAD === '1') {
     return {
-      reason: "Electron's binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD=1 was set)"
+      reason:
+        "Electron's binary is not installed (the install ran with ELECTRON_SKIP_BINARY_DOWNLOAD=1)"
     }
   }
+  if (!hasDisplay()) {
+    return { reason: 'there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set)' }
+  }
+  if (installed) return { path: installed }
   console.log("Downloading Electron's binary (first start only)...")
-  const download = run(process.execPath, [join(dir, 'install.js')], { timeout: 300_000 })
-  if (download.status === 0 && present())
-    return { path: join(dir, 'dist', readFileSync(pathFile, 'utf8')) }
+  const download = run(process.execPath, [join(electronDir, 'install.js')], { timeout: 300_000 })
+  const downloaded = installedElectron()
+  if (download.status === 0 && downloaded) return { path: downloaded }
   return { reason: "Electron's binary could not be downloaded on this machine" }
 }
 
@@ -58,9 +73,6 @@ function startHeadless(reason) {
 
 function main() {
   if (forceHeadless) return startHeadless('--headless was given')
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
-    return startHeadless('there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set)')
-  }
   const electron = electronBinary()
   if (!electron.path) return startHeadless(electron.reason)
   const nativeFailure = buildElectronNative()
