@@ -141,3 +141,68 @@ export function limitScores(
   }
   return out
 }
+
+/** Rows of x scored per matrix product in rowScoreGridT: bounds the n x m block to about 16M floats. */
+function blockRows(n: number, m: number): number {
+  return Math.max(1, Math.min(n, Math.floor(16_000_000 / Math.max(1, m))))
+}
+
+/**
+ * Scores of ONE network with arbitrary first-layer rows G (for example fine-tuned ones), for every
+ * lambda: `f(x + lambda s) = (1/m) sum_i ReLU(P + lambda (G s)^T)` with `P = X G^T` computed once
+ * (per block of rows of X). Tensor form: `X` is n x d, `Gt` is G^T (d x m, so that the product
+ * needs no transpose flag), `gs` is `(G s)^T` (1 x m). The caller owns the tensors.
+ */
+export function rowScoreGridT(
+  X: tf.Tensor2D,
+  Gt: tf.Tensor2D,
+  gs: tf.Tensor2D,
+  lambdas: readonly number[]
+): Float32Array[] {
+  const [n] = X.shape
+  const m = Gt.shape[1]
+  const out = lambdas.map(() => new Float32Array(n))
+  const block = blockRows(n, m)
+  for (let start = 0; start < n; start += block) {
+    const rows = Math.min(block, n - start)
+    const P = tf.tidy(() =>
+      tf.matMul(rows === n ? X : tf.slice(X, [start, 0], [rows, X.shape[1]]), Gt)
+    )
+    try {
+      lambdas.forEach((lambda, index) => out[index].set(meanRelu(P, gs, lambda), start))
+    } finally {
+      P.dispose()
+    }
+  }
+  return out
+}
+
+/**
+ * `rowScoreGridT` on plain arrays: `x` is n x d row-major, `rows` the m x d first layer G,
+ * `s` the trigger direction. One array of n scores per lambda.
+ */
+export function rowScoreGrid(
+  x: Float32Array,
+  n: number,
+  rows: Float32Array,
+  m: number,
+  d: number,
+  s: Float32Array,
+  lambdas: readonly number[]
+): Float32Array[] {
+  if (x.length !== n * d) throw new Error(`'x' must hold n*d = ${n * d} values (got ${x.length})`)
+  if (rows.length !== m * d) {
+    throw new Error(`'rows' must hold m*d = ${m * d} values (got ${rows.length})`)
+  }
+  if (s.length !== d) throw new Error(`'s' must hold d = ${d} values (got ${s.length})`)
+  const [X, Gt, gs] = tf.tidy(() => {
+    // Transpose explicitly: matMul with a transpose flag is the slow path on wasm.
+    const Gt = tf.transpose(tf.tensor2d(rows, [m, d])) as tf.Tensor2D
+    return [tf.tensor2d(x, [n, d]), Gt, tf.matMul(tf.tensor2d(s, [1, d]), Gt)]
+  })
+  try {
+    return rowScoreGridT(X, Gt, gs, lambdas)
+  } finally {
+    tf.dispose([X, Gt, gs])
+  }
+}

@@ -3,6 +3,11 @@ import os from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { LabApiError, type LabEvent } from '../../shared/api'
+import { finetuneConfigSchema } from '../../shared/config'
+import type { MetricRecord, SeriesRecord } from '../../shared/results'
+import { initBackend } from '../lab/backend'
+import { runExperiment } from '../lab/experiments'
+import { collectingReporter } from '../lab/experiments/reporter'
 import { openLab } from '../host/lab'
 
 // The real worker, compiled on the fly by tsx, against a real SQLite file.
@@ -125,5 +130,60 @@ describe('LabService', () => {
     } finally {
       one.close()
     }
+  })
+})
+
+/** Records as the store keeps them: the last value of each metric, series points concatenated. */
+function asStored(metrics: MetricRecord[], series: SeriesRecord[]) {
+  const m = new Map(metrics.map((r) => [`${r.model}/${r.name}`, r]))
+  const s = new Map<string, SeriesRecord>()
+  for (const r of series) {
+    const key = `${r.model}/${r.name}`
+    const points = [...(s.get(key)?.points ?? []), ...r.points]
+    s.set(key, { model: r.model, name: r.name, points })
+  }
+  const clean = <T extends object>(o: T) => JSON.parse(JSON.stringify(o)) as T
+  return {
+    metrics: clean([...m.values()].sort(byKey)),
+    series: clean([...s.values()].sort(byKey))
+  }
+}
+const byKey = (a: { model: string; name: string }, b: { model: string; name: string }) =>
+  `${a.model}/${a.name}`.localeCompare(`${b.model}/${b.name}`)
+
+describe('fine-tuning through the service', () => {
+  it('trains the two models in two processes and gets exactly the numbers of one process', async () => {
+    const config = finetuneConfigSchema.parse({
+      kind: 'finetune',
+      d: 20,
+      m: 150,
+      k: 4,
+      n: 200,
+      nTest: 200,
+      lambdas: { from: 0, to: 4, steps: 5 },
+      train: { epochs: 3, batchSize: 32, learningRate: 0.01 }
+    })
+    const run = lab.service.startRun(config)
+    expect((await lab.service.waitForRun(run.id)).status).toBe('done')
+    const stored = lab.service.getRun(run.id)
+
+    await initBackend()
+    const here = collectingReporter()
+    await runExperiment(config, here)
+    const expected = asStored(here.metricRecords, here.seriesRecords)
+    expect(asStored(stored.metrics, stored.series)).toEqual(expected)
+    expect(
+      stored.series.find((r) => r.model === 'run' && r.name === 'epoch.advantage')?.points
+    ).toHaveLength(4)
+  })
+
+  it('refuses a fine-tuning config with bad training settings, naming the field', async () => {
+    const error = (await lab.service
+      .dispatch('startRun', {
+        config: { kind: 'finetune', train: { optimizer: 'rmsprop', epochs: -1 } }
+      })
+      .catch((e: unknown) => e)) as LabApiError
+    expect(error.status).toBe(400)
+    expect(error.fields.map((f) => f.field).sort()).toEqual(['train.epochs', 'train.optimizer'])
   })
 })

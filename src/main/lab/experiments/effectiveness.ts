@@ -184,8 +184,14 @@ function nanToNull(v: number): number | null {
   return Number.isNaN(v) ? null : v
 }
 
-/** Labels from a clean "teacher" network of the same width: +1 iff its score exceeds its training median. */
-function relabelWithTeacher([train, test]: Dataset[], config: EffectivenessConfig): void {
+/**
+ * Labels from a clean "teacher" network of the same width: +1 iff its score exceeds its training
+ * median. Uses the streams 'teacher' and 'teacher/spike' of the run's seed; relabels in place.
+ */
+export function relabelWithTeacher(
+  [train, test]: Dataset[],
+  config: Pick<EffectivenessConfig, 'm' | 'd' | 'seed'>
+): void {
   const teacher = sampleReluWeights(
     config.m,
     config.d,

@@ -1,11 +1,28 @@
 import type { ExperimentConfig } from '../../../shared/config'
+import type { Dataset } from '../data'
 import { runEffectiveness } from './effectiveness'
+import { runFinetune, type ModelRunner } from './finetune'
 import type { Reporter } from './reporter'
 
-/** Runs one experiment of any kind. Pure in (config, seed streams, backend); all output goes to `report`. */
-export async function runExperiment(config: ExperimentConfig, report: Reporter): Promise<void> {
+export interface ExperimentOptions {
+  /** A real data set, loaded by the caller (the lab does no I/O). */
+  data?: { train: Dataset; test: Dataset }
+  /** Where a second independent model may train (another process). */
+  runElsewhere?: ModelRunner
+}
+
+/** Runs one experiment of any kind. Pure in (config, data, seed streams, backend); output goes to `report`. */
+export async function runExperiment(
+  config: ExperimentConfig,
+  report: Reporter,
+  options: ExperimentOptions = {}
+): Promise<void> {
   switch (config.kind) {
     case 'effectiveness':
       return runEffectiveness(config, report)
+    case 'finetune':
+      return runFinetune(config, report, options.data, { runElsewhere: options.runElsewhere })
+    case 'universality':
+      throw new Error('The universality experiment is not available yet')
   }
 }
