@@ -17,6 +17,42 @@ const tag = z
   .min(1, { error: 'tags must not be empty' })
   .max(64, { error: 'a tag must be at most 64 characters' })
 
+/** The largest CSV file the lab imports, in bytes of UTF-8 text (20 MB). */
+export const MAX_DATASET_BYTES = 20 * 1024 * 1024
+
+/** A size for people: "812 kB", "20.0 MB" (1 MB = 1024 x 1024 bytes, as the file picker counts). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} kB`
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`
+}
+
+export function tooLargeMessage(bytes: number, limit = MAX_DATASET_BYTES): string {
+  // Just over the limit, both round to the same size: then say the bytes.
+  const [size, most] =
+    formatBytes(bytes) === formatBytes(limit)
+      ? [`${bytes.toLocaleString('en-US')} bytes`, `${limit.toLocaleString('en-US')} bytes`]
+      : [formatBytes(bytes), formatBytes(limit)]
+  return `the file is ${size}; the lab imports CSV files of at most ${most}`
+}
+
+/** Bytes of `text` encoded as UTF-8, without encoding it (no Node, no DOM). */
+export function utf8Length(text: string): number {
+  let bytes = text.length
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c < 0x80) continue
+    if (c < 0x800) bytes += 1
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1)
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 2 // a surrogate pair: 2 code units, 4 bytes
+        i++
+      } else bytes += 2
+    } else bytes += 2
+  }
+  return bytes
+}
+
 export const apiSchemas = {
   startRun: z.object({
     // The config is validated by parseExperimentConfig so that errors name each field.
@@ -41,7 +77,23 @@ export const apiSchemas = {
     tags: z.array(tag).max(50, { error: 'at most 50 tags' }).optional()
   }),
   deleteRuns: z.object({ ids: z.array(runId).min(1, { error: 'ids must name at least one run' }) }),
-  appInfo: z.object({}).optional()
+  appInfo: z.object({}).optional(),
+  importDataset: z.object({
+    name: z
+      .string({ error: 'name is required' })
+      .trim()
+      .min(1, { error: 'name must not be empty' })
+      .max(200, { error: 'name must be at most 200 characters' }),
+    // Characters first (cheap, and a UTF-8 file has at least as many bytes as characters),
+    // then the exact UTF-8 size.
+    content: z
+      .string({ error: 'content must be the text of a CSV file' })
+      .refine((text) => text.length <= MAX_DATASET_BYTES && utf8Length(text) <= MAX_DATASET_BYTES, {
+        error: (issue) => tooLargeMessage(utf8Length(issue.input as string))
+      })
+  }),
+  listDatasets: z.object({}).optional(),
+  deleteDataset: z.object({ id: runId })
 } as const
 
 export type ApiMethod = keyof typeof apiSchemas
@@ -56,7 +108,10 @@ export const apiChannels: Record<ApiMethod, string> = {
   getRun: 'runs:get',
   updateRun: 'runs:update',
   deleteRuns: 'runs:delete',
-  appInfo: 'app:info'
+  appInfo: 'app:info',
+  importDataset: 'datasets:import',
+  listDatasets: 'datasets:list',
+  deleteDataset: 'datasets:delete'
 }
 export const apiMethods = Object.keys(apiChannels) as ApiMethod[]
 export const EVENTS_CHANNEL = 'runs:event'
@@ -72,6 +127,35 @@ export interface AppInfo {
   environment: Environment | null
 }
 
+/** A column that can serve as the label of an imported CSV file, with its values. */
+export interface LabelCandidate {
+  column: string
+  /** Whether every value is a number (then "1" and "1.0" are the same class). */
+  numeric: boolean
+  /** Each distinct value and how many rows hold it, most frequent first. */
+  values: { value: string; count: number }[]
+}
+
+/** What the lab keeps of an imported CSV file, without its text (that stays in the database). */
+export interface DatasetSummary {
+  id: number
+  name: string
+  /** Header names, in file order. */
+  columns: string[]
+  /** Data rows (the header and blank lines not counted). */
+  rows: number
+  /** Size of the text in UTF-8. */
+  bytes: number
+  /** SHA-256 of the UTF-8 text, hex: identifies the exact data a run used. */
+  sha256: string
+  createdAt: string
+  /**
+   * The columns that can be the label (every other column numeric, 2 to 100 distinct values),
+   * each with its values and counts.
+   */
+  labelCandidates: LabelCandidate[]
+}
+
 export interface ApiResults {
   startRun: RunSummary
   cancelRun: RunSummary
@@ -80,6 +164,9 @@ export interface ApiResults {
   updateRun: RunSummary
   deleteRuns: { deleted: number }
   appInfo: AppInfo
+  importDataset: DatasetSummary
+  listDatasets: DatasetSummary[]
+  deleteDataset: { deleted: number }
 }
 
 export type LabEvent =

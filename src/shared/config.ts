@@ -128,8 +128,9 @@ export const datasetSchema = z.discriminatedUnion(
       .object({
         kind: z.literal('mnist'),
         /** The digit labelled +1 and the one labelled -1. */
-        positiveDigit: int('dataset.positiveDigit', 0, 9).default(1),
-        negativeDigit: int('dataset.negativeDigit', 0, 9).default(7)
+        // 0 against 1 by default: the random-ReLU score is close to a norm, which tells these apart.
+        positiveDigit: int('dataset.positiveDigit', 0, 9).default(0),
+        negativeDigit: int('dataset.negativeDigit', 0, 9).default(1)
       })
       .refine((c) => c.positiveDigit !== c.negativeDigit, {
         error: 'dataset.negativeDigit must differ from dataset.positiveDigit',
@@ -341,6 +342,26 @@ export const experimentKinds: { kind: ExperimentKind; title: string; summary: st
       'GKVZ22 sparse-PCA backdoor in a random ReLU network: attack success rate over a trigger-scale grid, against a clean twin and the large-width theory.'
   }
 ]
+
+/** A short name of the data a config runs on, for run names and captions. */
+export function describeData(config: ExperimentConfig): string {
+  if (!('dataset' in config)) return `synthetic, d=${config.d}`
+  const data = config.dataset
+  switch (data.kind) {
+    case 'synthetic':
+      return `synthetic${data.labels === 'teacher' ? ' (teacher labels)' : ''}, d=${config.d}`
+    case 'mixture':
+      return `Gaussian mixture, L=${data.L}, d=${config.d}`
+    case 'iris':
+      return 'positiveClass' in data ? `Iris class ${data.positiveClass} vs rest` : 'Iris'
+    case 'mnist':
+      return 'digits' in data
+        ? `MNIST digits ${data.digits.join(',')}`
+        : `MNIST ${data.positiveDigit} vs ${data.negativeDigit}`
+    case 'csv':
+      return `CSV #${data.datasetId}`
+  }
+}
 
 export interface FieldError {
   /** Dotted path of the field, e.g. `lambdas.to`; empty for the whole config. */

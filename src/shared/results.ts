@@ -45,6 +45,8 @@ export interface Environment {
   versions: Record<string, string>
   platform: string
   cpus: number
+  /** The imported file a run read, so that its exact data are known. */
+  dataFile?: { datasetId: number; name: string; sha256: string }
 }
 
 export interface Progress {

@@ -7,14 +7,44 @@ import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { serveStatic } from '@hono/node-server/serve-static'
-import { Hono } from 'hono'
+import { Hono, type MiddlewareHandler } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import { getCookie, setCookie } from 'hono/cookie'
 import { streamSSE } from 'hono/streaming'
-import { LabApiError, type ApiMethod } from '../../shared/api'
+import { formatBytes, LabApiError, MAX_DATASET_BYTES, type ApiMethod } from '../../shared/api'
 import type { LabService } from '../service/service'
 
 const COOKIE = 'lab_token'
 const LOOPBACK = '127.0.0.1'
+
+/** Largest request body of an API call, in bytes. */
+export const API_BODY_LIMIT = 2 * 1024 * 1024
+/**
+ * Largest body of importDataset: a CSV file at the size limit, as a JSON string. Escaping can
+ * double a text (every newline and quote takes two characters), plus room for the name.
+ */
+export const IMPORT_BODY_LIMIT = 2 * MAX_DATASET_BYTES + 64 * 1024
+
+/**
+ * Refuses an oversized body with a 413 JSON error: at once from its Content-Length, or, for a
+ * body without one, as soon as the bytes read pass the limit (at most the limit is held).
+ */
+function limitBody(maxSize: number, what: string): MiddlewareHandler {
+  return bodyLimit({
+    maxSize,
+    onError: (c) => {
+      const declared = Number(c.req.header('content-length'))
+      const size =
+        Number.isFinite(declared) && declared > 0 ? `is ${formatBytes(declared)}` : 'is larger'
+      return c.json(
+        {
+          error: `The request ${size}; the lab accepts at most ${formatBytes(maxSize)} for ${what}.`
+        },
+        413
+      )
+    }
+  })
+}
 
 export function createToken(): string {
   return randomBytes(24).toString('base64url')
@@ -49,6 +79,15 @@ export function createHttpApp(
     )
   })
 
+  const importLimit = limitBody(
+    IMPORT_BODY_LIMIT,
+    `importDataset (a CSV file of at most ${formatBytes(MAX_DATASET_BYTES)})`
+  )
+  const apiLimit = limitBody(API_BODY_LIMIT, 'an API call')
+  app.post('/api/:method', (c, next) =>
+    (c.req.param('method') === 'importDataset' ? importLimit : apiLimit)(c, next)
+  )
+
   app.post('/api/:method', async (c) => {
     let body: unknown
     try {
@@ -61,7 +100,7 @@ export function createHttpApp(
       return c.json(await service.dispatch(c.req.param('method') as ApiMethod, body))
     } catch (error) {
       const e = error instanceof LabApiError ? error : new LabApiError(String(error))
-      return c.json({ error: e.message, fields: e.fields }, e.status as 400 | 404 | 500)
+      return c.json({ error: e.message, fields: e.fields }, e.status as 400 | 404 | 409 | 500)
     }
   })
 

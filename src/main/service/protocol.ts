@@ -1,8 +1,16 @@
 /** Messages between the service and a run's child process. */
 import type { ExperimentConfig } from '../../shared/config'
 import type { Environment, MetricRecord, SeriesRecord } from '../../shared/results'
+import type { CsvSource } from '../lab/datasets'
 
-export type ToWorker = { type: 'start'; config: ExperimentConfig } | { type: 'probe' }
+export type ToWorker =
+  | {
+      type: 'start'
+      config: ExperimentConfig
+      /** An imported CSV file the config names: the worker has no database. */
+      dataset?: CsvSource | null
+    }
+  | { type: 'probe' }
 
 export type FromWorker =
   | { type: 'environment'; environment: Environment }

@@ -4,6 +4,7 @@
  * a kill, a crash takes down only its run), persists what the child reports as it arrives, and
  * tells subscribers (the hosts) about progress and status changes.
  */
+import { createHash } from 'node:crypto'
 import os from 'node:os'
 import {
   apiSchemas,
@@ -12,16 +13,21 @@ import {
   type ApiMethod,
   type ApiResults,
   type AppInfo,
+  type DatasetSummary,
   type LabEvent
 } from '../../shared/api'
 import {
   ConfigError,
+  describeData,
   experimentKinds,
   parseExperimentConfig,
+  type ClassDatasetSpec,
+  type DatasetSpec,
   type ExperimentConfig
 } from '../../shared/config'
 import type { Environment, Progress, RunDetail, RunSummary } from '../../shared/results'
-import { RunNotFoundError, type RunStore } from '../store/store'
+import { DatasetError, inspectCsv, labelKey, type CsvSource } from '../lab/datasets'
+import { DatasetNotFoundError, RunNotFoundError, type RunStore } from '../store/store'
 import type { SpawnWorker, WorkerHandle } from './protocol'
 
 export interface ServiceOptions {
@@ -100,11 +106,17 @@ export class LabService {
     getRun: (p) => this.getRun(p.id),
     updateRun: ({ id, ...changes }) => this.updateRun(id, changes),
     deleteRuns: (p) => this.deleteRuns(p.ids),
-    appInfo: () => this.appInfo()
+    appInfo: () => this.appInfo(),
+    importDataset: (p) => this.importDataset(p.name, p.content),
+    listDatasets: () => this.store.listDatasets(),
+    deleteDataset: (p) => this.deleteDataset(p.id)
   }
 
   startRun(rawConfig: unknown, name?: string): RunSummary {
     const config = parseExperimentConfig(rawConfig)
+    if ('dataset' in config) {
+      this.checkDatasetSpec(config.dataset, { binary: config.kind !== 'universality' })
+    }
     const run = this.store.createRun({
       name: name?.trim() || defaultName(config),
       config,
@@ -156,6 +168,124 @@ export class LabService {
     this.emit({ type: 'deleted', ids })
     this.pump()
     return { deleted }
+  }
+
+  /**
+   * Checks a CSV file (parseCsv, and that some column can be its label) and keeps it whole in the
+   * database. A file that fails is refused with a 400 naming the row and column, in `fields` as
+   * `content`, and nothing is stored.
+   */
+  importDataset(name: string, content: string): DatasetSummary {
+    let profile: ReturnType<typeof inspectCsv>
+    try {
+      profile = inspectCsv(content)
+    } catch (error) {
+      if (!(error instanceof DatasetError)) throw error
+      throw new LabApiError(
+        `Cannot import ${JSON.stringify(name)}: ${error.message}`,
+        [{ field: 'content', message: error.message }],
+        400
+      )
+    }
+    return this.store.createDataset({
+      name,
+      content,
+      columns: profile.columns,
+      rows: profile.rows,
+      bytes: profile.bytes,
+      sha256: createHash('sha256').update(content, 'utf8').digest('hex'),
+      labelCandidates: profile.labelCandidates
+    })
+  }
+
+  /** Deletes an imported data set, unless a queued or running run still needs its text (409). */
+  deleteDataset(id: number): { deleted: number } {
+    const users = this.store.runsUsingDataset(id, ['queued', 'running'])
+    if (users.length > 0) {
+      throw new LabApiError(
+        `Data set ${id} is in use by ${users.length === 1 ? 'run' : 'runs'} ${users.join(', ')}, queued or running; cancel ${users.length === 1 ? 'it' : 'them'} or wait, then delete the data set`,
+        [],
+        409
+      )
+    }
+    return { deleted: this.store.deleteDataset(id) }
+  }
+
+  /**
+   * What a run's process needs of its data set besides the config, since it has no database:
+   * the text of an imported CSV file for a csv spec, null for the others (synthetic data are
+   * drawn from the seed; Iris and MNIST load from their packages). Throws LabApiError 404 when
+   * the data set was deleted.
+   */
+  datasetForRun(spec: DatasetSpec | ClassDatasetSpec): CsvSource | null {
+    if (spec.kind !== 'csv') return null
+    let dataset: DatasetSummary & { content: string }
+    try {
+      dataset = this.store.getDataset(spec.datasetId)
+    } catch (error) {
+      if (!(error instanceof DatasetNotFoundError)) throw error
+      const message = `The imported data set ${spec.datasetId} this run reads was deleted`
+      throw new LabApiError(message, [{ field: 'dataset.datasetId', message }], 404)
+    }
+    return {
+      datasetId: dataset.id,
+      name: dataset.name,
+      sha256: dataset.sha256,
+      content: dataset.content
+    }
+  }
+
+  /**
+   * A csv spec must name an imported data set and a column that can be its label (cheap: from
+   * the import's label candidates, without reading the file again); for a binary task, a label
+   * column with more than two values needs positiveLabel, one of them. Throws ConfigError.
+   */
+  checkDatasetSpec(spec: DatasetSpec | ClassDatasetSpec, options: { binary: boolean }): void {
+    if (spec.kind !== 'csv') return
+    const fail = (field: string, message: string): never => {
+      throw new ConfigError([
+        { field: `dataset.${field}`, message: `dataset.${field}: ${message}` }
+      ])
+    }
+    let summary: DatasetSummary
+    try {
+      summary = this.store.datasetSummary(spec.datasetId)
+    } catch (error) {
+      if (!(error instanceof DatasetNotFoundError)) throw error
+      return fail('datasetId', `no imported data set has id ${spec.datasetId}`)
+    }
+    const file = JSON.stringify(summary.name)
+    if (!summary.columns.includes(spec.labelColumn)) {
+      fail(
+        'labelColumn',
+        `${file} has no column ${JSON.stringify(spec.labelColumn)}; the columns are: ${summary.columns.map((c) => JSON.stringify(c)).join(', ')}`
+      )
+    }
+    const candidate = summary.labelCandidates.find((c) => c.column === spec.labelColumn)
+    if (!candidate) {
+      const can = summary.labelCandidates.map((c) => JSON.stringify(c.column)).join(', ')
+      return fail(
+        'labelColumn',
+        `column ${JSON.stringify(spec.labelColumn)} of ${file} cannot be the label (a label needs 2 to 100 distinct values, no empty cell, and every other column numeric); ${can ? `the columns that can are: ${can}` : 'no column can'}`
+      )
+    }
+    // With all its classes (universality), any label column with 2 to 100 values will do.
+    if (!options.binary) return
+    const values = candidate.values.map((v) => v.value)
+    const positiveLabel = 'positiveLabel' in spec ? spec.positiveLabel : undefined
+    if (positiveLabel === undefined) {
+      if (values.length > 2) {
+        fail(
+          'positiveLabel',
+          `column ${JSON.stringify(spec.labelColumn)} has ${values.length} values (${values.map((v) => JSON.stringify(v)).join(', ')}): choose the one labelled +1`
+        )
+      }
+    } else if (!values.includes(labelKey(positiveLabel, candidate.numeric))) {
+      fail(
+        'positiveLabel',
+        `${JSON.stringify(positiveLabel)} is not a value of column ${JSON.stringify(spec.labelColumn)}; its values are: ${values.map((v) => JSON.stringify(v)).join(', ')}`
+      )
+    }
   }
 
   async appInfo(): Promise<AppInfo> {
@@ -216,6 +346,14 @@ export class LabService {
 
   private launch(id: number): void {
     const { config } = this.store.getRun(id)
+    let dataset: CsvSource | null = null
+    try {
+      dataset = 'dataset' in config ? this.datasetForRun(config.dataset) : null
+    } catch (error) {
+      this.store.finish(id, 'failed', error instanceof Error ? error.message : String(error))
+      this.settle(id)
+      return
+    }
     const worker = this.options.spawnWorker()
     const active: ActiveRun = {
       worker,
@@ -269,7 +407,7 @@ export class LabService {
       this.settle(id)
       this.pump()
     })
-    worker.send({ type: 'start', config })
+    worker.send({ type: 'start', config, dataset })
   }
 
   private onProgress(
@@ -311,12 +449,18 @@ export class LabService {
 
 function defaultName(config: ExperimentConfig): string {
   const title = experimentKinds.find((k) => k.kind === config.kind)?.title ?? config.kind
-  return `${title.replace(/ \(.*\)$/, '')}: d=${config.d}, m=${config.m}, θ=${config.theta}, seed ${config.seed}`
+  const theta = 'backdoored' in config && !config.backdoored ? 'clean' : `θ=${config.theta}`
+  return `${title.replace(/ \(.*\)$/, '')}: ${describeData(config)}, m=${config.m}, ${theta}, seed ${config.seed}`
 }
 
 function toApiError(error: unknown): LabApiError {
   if (error instanceof LabApiError) return error
   if (error instanceof ConfigError) return new LabApiError(error.message, error.errors, 400)
   if (error instanceof RunNotFoundError) return new LabApiError(error.message, [], 404)
+  if (error instanceof DatasetNotFoundError) return new LabApiError(error.message, [], 404)
+  if (error instanceof DatasetError) {
+    const field = error.field ? `dataset.${error.field}` : 'dataset'
+    return new LabApiError(error.message, [{ field, message: error.message }], 400)
+  }
   return new LabApiError(error instanceof Error ? error.message : String(error), [], 500)
 }

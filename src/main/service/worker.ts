@@ -7,6 +7,7 @@
 import os from 'node:os'
 import { initBackend } from '../lab/backend'
 import { runExperiment } from '../lab/experiments'
+import { experimentData } from '../lab/experiments/data'
 import { runModelHere } from '../lab/experiments/finetune'
 import { processModelRunner, type FromModelProcess, type ToModelProcess } from './model-process'
 import type { FromWorker, ToWorker } from './protocol'
@@ -36,9 +37,19 @@ async function handle(message: ToWorker | ToModelProcess): Promise<void> {
       await send({ type: 'trained' })
       process.exit(0)
     }
-    await send({ type: 'environment', environment })
+    const file = message.type === 'start' ? message.dataset : null
+    await send({
+      type: 'environment',
+      environment: file
+        ? {
+            ...environment,
+            dataFile: { datasetId: file.datasetId, name: file.name, sha256: file.sha256 }
+          }
+        : environment
+    })
     if (message.type === 'start') {
       const secondProcess = os.cpus().length > 1 && process.env.BACKDOOR_LAB_ONE_PROCESS !== '1'
+      const data = experimentData(message.config, message.dataset ?? null)
       await runExperiment(
         message.config,
         {
@@ -46,7 +57,7 @@ async function handle(message: ToWorker | ToModelProcess): Promise<void> {
           metric: (record) => void send({ type: 'metric', record }),
           series: (record) => void send({ type: 'series', record })
         },
-        { runElsewhere: secondProcess ? processModelRunner(__filename) : undefined }
+        { data, runElsewhere: secondProcess ? processModelRunner(__filename) : undefined }
       )
     }
     await send({ type: 'done' })

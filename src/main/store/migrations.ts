@@ -57,5 +57,22 @@ export const migrations: { version: number; sql: string }[] = [
         PRIMARY KEY (series_id, idx)
       );
     `
+  },
+  {
+    // Imported CSV files, kept whole: a run's process gets the text, the list shows the rest.
+    version: 2,
+    sql: `
+      CREATE TABLE datasets (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+        created_at TEXT NOT NULL,
+        sha256 TEXT NOT NULL CHECK (length(sha256) = 64 AND sha256 NOT GLOB '*[^0-9a-f]*'),
+        bytes INTEGER NOT NULL CHECK (bytes = length(CAST(content AS BLOB))),
+        columns TEXT NOT NULL CHECK (json_valid(columns) AND json_type(columns) = 'array'),
+        rows INTEGER NOT NULL CHECK (rows >= 1),
+        label_candidates TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(label_candidates)),
+        content TEXT NOT NULL
+      );
+    `
   }
 ]

@@ -1,11 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { effectivenessConfigSchema } from '../../shared/config'
+import { effectivenessConfigSchema, parseExperimentConfig } from '../../shared/config'
 import { migrations } from './migrations'
-import { RunStore } from './store'
+import { DatasetNotFoundError, RunStore, type NewDataset } from './store'
 
 const config = effectivenessConfigSchema.parse({ kind: 'effectiveness', m: 100, n: 50, nTest: 50 })
 let dir: string
@@ -38,7 +39,7 @@ describe('RunStore', () => {
       db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]
     ).map((t) => t.name)
     expect(tables).toEqual(
-      expect.arrayContaining(['runs', 'run_tags', 'metrics', 'series', 'series_points'])
+      expect.arrayContaining(['runs', 'run_tags', 'metrics', 'series', 'series_points', 'datasets'])
     )
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
     db.close()
@@ -163,6 +164,125 @@ describe('RunStore', () => {
   it('names a missing run in its error', () => {
     const store = RunStore.open(file)
     expect(() => store.getRun(42)).toThrow('No run with id 42')
+    store.close()
+  })
+})
+
+function csvFile(content: string, name = 'toy.csv'): NewDataset {
+  return {
+    name,
+    content,
+    columns: content.split('\n')[0].split(','),
+    rows: content.trim().split('\n').length - 1,
+    sha256: createHash('sha256').update(content, 'utf8').digest('hex'),
+    bytes: Buffer.byteLength(content, 'utf8'),
+    labelCandidates: [
+      {
+        column: 'y',
+        numeric: false,
+        values: [
+          { value: 'ja', count: 1 },
+          { value: 'nein', count: 1 }
+        ]
+      }
+    ]
+  }
+}
+
+function countDatasets(): number {
+  const db = new Database(file)
+  const n = (db.prepare('SELECT COUNT(*) AS n FROM datasets').get() as { n: number }).n
+  db.close()
+  return n
+}
+
+describe('RunStore: imported data sets', () => {
+  it('keeps a CSV file whole across closing and reopening; the list leaves the text out', () => {
+    const store = RunStore.open(file)
+    const content = 'x,größe,y\n1,2,ja\n3,4,nein\n'
+    const created = store.createDataset(csvFile(content))
+    expect(created).toEqual({
+      id: 1,
+      name: 'toy.csv',
+      columns: ['x', 'größe', 'y'],
+      rows: 2,
+      bytes: content.length + 2, // two 2-byte characters in UTF-8
+      sha256: createHash('sha256').update(content).digest('hex'),
+      createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      labelCandidates: csvFile(content).labelCandidates
+    })
+    store.close()
+
+    const reopened = RunStore.open(file)
+    expect(reopened.listDatasets()).toEqual([created])
+    expect(reopened.listDatasets()[0]).not.toHaveProperty('content')
+    expect(reopened.getDataset(created.id)).toEqual({ ...created, content })
+    const second = reopened.createDataset(csvFile('a,y\n1,0\n2,1\n', 'second.csv'))
+    expect(reopened.listDatasets().map((d) => d.id)).toEqual([second.id, created.id])
+    expect(reopened.deleteDataset(created.id)).toBe(1)
+    expect(reopened.deleteDataset(created.id)).toBe(0)
+    expect(() => reopened.getDataset(created.id)).toThrow(DatasetNotFoundError)
+    expect(() => reopened.getDataset(created.id)).toThrow('No imported data set with id 1')
+    expect(reopened.listDatasets()).toEqual([second])
+    reopened.close()
+  })
+
+  it('a failed import writes nothing: the database checks size, hash and columns', () => {
+    const store = RunStore.open(file)
+    const good = csvFile('a,y\n1,0\n2,1\n')
+    expect(() => store.createDataset({ ...good, bytes: good.bytes + 1 })).toThrow(
+      /CHECK constraint/
+    )
+    expect(() => store.createDataset({ ...good, sha256: 'not a hash' })).toThrow(/CHECK constraint/)
+    expect(() => store.createDataset({ ...good, sha256: good.sha256.toUpperCase() })).toThrow(
+      /CHECK constraint/
+    )
+    expect(() => store.createDataset({ ...good, rows: 0 })).toThrow(/CHECK constraint/)
+    expect(() => store.createDataset({ ...good, name: '' })).toThrow(/CHECK constraint/)
+    expect(store.listDatasets()).toEqual([])
+    store.close()
+    expect(countDatasets()).toBe(0)
+  })
+
+  it('upgrades a version-1 database, keeping its runs', () => {
+    mkdirSync(dirname(file), { recursive: true })
+    const v1 = new Database(file)
+    v1.exec(migrations[0].sql)
+    v1.pragma('user_version = 1')
+    v1.prepare(
+      `INSERT INTO runs (name, kind, status, config, seed, app_version, created_at)
+       VALUES ('old', 'effectiveness', 'done', ?, 1, '0.1.0', '2025-01-01T00:00:00.000Z')`
+    ).run(JSON.stringify(config))
+    v1.close()
+
+    const store = RunStore.open(file)
+    expect(store.schemaVersion).toBe(2)
+    expect(store.listRuns().map((r) => r.name)).toEqual(['old'])
+    expect(store.listDatasets()).toEqual([])
+    store.createDataset(csvFile('a,y\n1,0\n2,1\n'))
+    store.close()
+    expect(countDatasets()).toBe(1)
+  })
+
+  it('finds the queued or running runs that read a data set', () => {
+    const store = RunStore.open(file)
+    const dataset = store.createDataset(csvFile('a,y\n1,0\n2,1\n'))
+    const finetune = (datasetId: number) =>
+      parseExperimentConfig({
+        kind: 'finetune',
+        m: 100,
+        n: 50,
+        nTest: 50,
+        dataset: { kind: 'csv', datasetId, labelColumn: 'y' }
+      })
+    const uses = store.createRun({ name: 'a', config: finetune(dataset.id), appVersion: '1' })
+    const other = store.createRun({ name: 'b', config: finetune(dataset.id + 1), appVersion: '1' })
+    newRun(store)
+    expect(store.runsUsingDataset(dataset.id, ['queued', 'running'])).toEqual([uses.id])
+    store.finish(uses.id, 'done')
+    expect(store.runsUsingDataset(dataset.id, ['queued', 'running'])).toEqual([])
+    expect(store.runsUsingDataset(dataset.id, ['done'])).toEqual([uses.id])
+    expect(store.runsUsingDataset(dataset.id + 1, ['queued'])).toEqual([other.id])
     store.close()
   })
 })

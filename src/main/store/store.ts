@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
+import type { DatasetSummary, LabelCandidate } from '../../shared/api'
 import type { ExperimentConfig, ExperimentKind } from '../../shared/config'
 import type {
   Environment,
@@ -41,6 +42,32 @@ export interface NewRun {
   name: string
   config: ExperimentConfig
   appVersion: string
+}
+
+interface DatasetRow {
+  id: number
+  name: string
+  created_at: string
+  sha256: string
+  bytes: number
+  columns: string
+  rows: number
+  label_candidates: string
+}
+
+/** An imported CSV file as the service checked it; the store keeps it whole or not at all. */
+export interface NewDataset {
+  name: string
+  /** The file's text. */
+  content: string
+  columns: string[]
+  /** Data rows. */
+  rows: number
+  /** SHA-256 of the UTF-8 text, hex. */
+  sha256: string
+  /** UTF-8 bytes of the text (checked by the database). */
+  bytes: number
+  labelCandidates?: LabelCandidate[]
 }
 
 export interface OpenOptions {
@@ -243,6 +270,71 @@ export class RunStore {
     return this.db.transaction(() => ids.reduce((n, id) => n + remove.run(id).changes, 0))()
   }
 
+  /** Stores an imported CSV file in one INSERT: on any error (a CHECK failing) nothing is kept. */
+  createDataset(dataset: NewDataset): DatasetSummary {
+    const info = this.db
+      .prepare(
+        `INSERT INTO datasets (name, created_at, sha256, bytes, columns, rows, label_candidates, content)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+      )
+      .run(
+        dataset.name,
+        new Date().toISOString(),
+        dataset.sha256,
+        dataset.bytes,
+        JSON.stringify(dataset.columns),
+        dataset.rows,
+        JSON.stringify(dataset.labelCandidates ?? []),
+        dataset.content
+      )
+    return this.datasetSummary(Number(info.lastInsertRowid))
+  }
+
+  /** Every imported data set, newest first, without its text. */
+  listDatasets(): DatasetSummary[] {
+    return (
+      this.db
+        .prepare(`SELECT ${DATASET_FIELDS} FROM datasets ORDER BY id DESC`)
+        .all() as DatasetRow[]
+    ).map(toDatasetSummary)
+  }
+
+  datasetSummary(id: number): DatasetSummary {
+    const row = this.db.prepare(`SELECT ${DATASET_FIELDS} FROM datasets WHERE id = ?`).get(id) as
+      DatasetRow | undefined
+    if (!row) throw new DatasetNotFoundError(id)
+    return toDatasetSummary(row)
+  }
+
+  /** An imported data set with its text. */
+  getDataset(id: number): DatasetSummary & { content: string } {
+    const row = this.db
+      .prepare(`SELECT ${DATASET_FIELDS}, content FROM datasets WHERE id = ?`)
+      .get(id) as (DatasetRow & { content: string }) | undefined
+    if (!row) throw new DatasetNotFoundError(id)
+    return { ...toDatasetSummary(row), content: row.content }
+  }
+
+  /** Removes an imported data set; returns how many rows went (0 or 1). */
+  deleteDataset(id: number): number {
+    return this.db.prepare('DELETE FROM datasets WHERE id = ?').run(id).changes
+  }
+
+  /** Runs in the given statuses whose config reads the imported data set `id`. */
+  runsUsingDataset(id: number, statuses: RunStatus[]): number[] {
+    if (statuses.length === 0) return []
+    return (
+      this.db
+        .prepare(
+          `SELECT id FROM runs WHERE status IN (${statuses.map(() => '?').join(', ')})
+             AND json_extract(config, '$.dataset.kind') = 'csv'
+             AND json_extract(config, '$.dataset.datasetId') = ?
+           ORDER BY id`
+        )
+        .all(...statuses, id) as { id: number }[]
+    ).map((r) => r.id)
+  }
+
   close(): void {
     this.db.close()
   }
@@ -269,6 +361,28 @@ export class RunStore {
     }[]
     for (const { run_id, tag } of rows) map.set(run_id, [...(map.get(run_id) ?? []), tag])
     return map
+  }
+}
+
+export class DatasetNotFoundError extends Error {
+  constructor(readonly id: number) {
+    super(`No imported data set with id ${id}`)
+    this.name = 'DatasetNotFoundError'
+  }
+}
+
+const DATASET_FIELDS = 'id, name, created_at, sha256, bytes, columns, rows, label_candidates'
+
+function toDatasetSummary(row: DatasetRow): DatasetSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    columns: JSON.parse(row.columns) as string[],
+    rows: row.rows,
+    bytes: row.bytes,
+    sha256: row.sha256,
+    createdAt: row.created_at,
+    labelCandidates: JSON.parse(row.label_candidates) as LabelCandidate[]
   }
 }
 

@@ -1,12 +1,12 @@
 import type { ExperimentConfig } from '../../../shared/config'
-import type { Dataset } from '../data'
 import { runEffectiveness } from './effectiveness'
 import { runFinetune, type ModelRunner } from './finetune'
+import type { ExperimentData } from './data'
 import type { Reporter } from './reporter'
 
 export interface ExperimentOptions {
-  /** A real data set, loaded by the caller (the lab does no I/O). */
-  data?: { train: Dataset; test: Dataset }
+  /** A real data set, loaded by the caller (experimentData). */
+  data?: ExperimentData
   /** Where a second independent model may train (another process). */
   runElsewhere?: ModelRunner
 }
@@ -21,7 +21,9 @@ export async function runExperiment(
     case 'effectiveness':
       return runEffectiveness(config, report)
     case 'finetune':
-      return runFinetune(config, report, options.data, { runElsewhere: options.runElsewhere })
+      return runFinetune(config, report, options.data?.binary, {
+        runElsewhere: options.runElsewhere
+      })
     case 'universality':
       throw new Error('The universality experiment is not available yet')
   }
