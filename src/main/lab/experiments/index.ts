@@ -3,6 +3,7 @@ import { runEffectiveness } from './effectiveness'
 import { runFinetune, type ModelRunner } from './finetune'
 import type { ExperimentData } from './data'
 import type { Reporter } from './reporter'
+import { runUniversality } from './universality'
 
 export interface ExperimentOptions {
   /** A real data set, loaded by the caller (experimentData). */
@@ -25,6 +26,6 @@ export async function runExperiment(
         runElsewhere: options.runElsewhere
       })
     case 'universality':
-      throw new Error('The universality experiment is not available yet')
+      return runUniversality(config, report, options.data?.classes)
   }
 }
