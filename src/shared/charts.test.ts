@@ -3,15 +3,24 @@ import {
   BAND_MARK,
   REFERENCE_MARK,
   advantageChartSpec,
+  asrBeforeAfterChartSpec,
   asrChartSpec,
   bandLabel,
+  beforeAfterLabel,
+  epochAccuracyChartSpec,
+  epochAsrChartSpec,
+  epochDriftChartSpec,
+  epochLossChartSpec,
+  epochSpikeChartSpec,
+  thetaLabel,
+  trackedLambdaLabel,
   legendFilter,
   modelStyle,
   okabeIto,
   type ChartPoint,
   type LineChartSpec
 } from './charts'
-import { effectivenessDefaults } from './config'
+import { effectivenessDefaults, finetuneConfigSchema } from './config'
 import type { RunDetail, SeriesPoint, SeriesRecord } from './results'
 
 const lambdas = [0, 1, 2, 3, 4]
@@ -175,5 +184,189 @@ describe('advantageChartSpec', () => {
 
   it('is empty when the run has no advantage series', () => {
     expect(advantageChartSpec(runWith([clean])).data.datasets).toEqual([])
+  })
+})
+
+describe('fine-tuning charts', () => {
+  const config = finetuneConfigSchema.parse({
+    kind: 'finetune',
+    theta: 4,
+    trackLambda: 2,
+    train: { epochs: 10 }
+  })
+  const epochs = [0, 1, 2, 3]
+  const perEpoch = (model: string, name: string, values: number[], band = 0): SeriesRecord => ({
+    model,
+    name,
+    points: values.map((value, i) => ({
+      x: epochs[i],
+      value,
+      ...(band > 0 ? { lower: value - band, upper: value + band } : {})
+    }))
+  })
+  const cleanAsr = perEpoch('clean', 'epoch.attackSuccessRate', [0.1, 0.1, 0.12, 0.11], 0.03)
+  const backdooredAsr = perEpoch(
+    'backdoored',
+    'epoch.attackSuccessRate',
+    [0.6, 0.5, 0.4, 0.3],
+    0.04
+  )
+  const advantageEpochs = perEpoch('run', 'epoch.advantage', [0.5, 0.4, 0.28, 0.19], 0.05)
+  const cleanLoss = perEpoch('clean', 'epoch.loss', [0.6, 0.5, 0.45, 0.42])
+  const backdooredLoss = perEpoch('backdoored', 'epoch.loss', [0.62, 0.52, 0.46, 0.43])
+  const spike = perEpoch('backdoored', 'epoch.spikeEnergy', [3.9, 3.2, 2.5, 2.0])
+  const cleanSpike = perEpoch('clean', 'epoch.spikeEnergy', [0.05, 0.04, 0.05, 0.06])
+  const drift = perEpoch('backdoored', 'epoch.weightDrift', [0, 0.1, 0.2, 0.3])
+  const accuracy = perEpoch('backdoored', 'epoch.cleanAccuracy', [0.9, 0.91, 0.92, 0.92], 0.02)
+  const asrAt = (model: string, when: string, values: number[]): SeriesRecord => ({
+    model,
+    name: `attackSuccessRate.${when}`,
+    points: values.map((value, i) => ({
+      x: lambdas[i],
+      value,
+      lower: value - 0.05,
+      upper: value + 0.05
+    }))
+  })
+  const beforeAfter = [
+    asrAt('clean', 'before', [0, 0.05, 0.1, 0.3, 0.5]),
+    asrAt('backdoored', 'before', [0, 0.3, 0.7, 0.9, 1]),
+    asrAt('clean', 'after', [0, 0.05, 0.12, 0.3, 0.5]),
+    asrAt('backdoored', 'after', [0, 0.1, 0.3, 0.5, 0.8])
+  ]
+  const ftRun: RunDetail = {
+    ...runWith([
+      cleanAsr,
+      backdooredAsr,
+      advantageEpochs,
+      cleanLoss,
+      backdooredLoss,
+      spike,
+      cleanSpike,
+      drift,
+      accuracy,
+      ...beforeAfter
+    ]),
+    kind: 'finetune',
+    config
+  }
+  const scalesOf = (spec: LineChartSpec) =>
+    spec.options?.scales as Record<string, Record<string, unknown>>
+
+  it('draws ASR at the tracked λ and the advantage per epoch, each with its band', () => {
+    const spec = epochAsrChartSpec(ftRun)
+    for (const [series, label] of [
+      [cleanAsr, modelStyle.clean.label],
+      [backdooredAsr, modelStyle.backdoored.label],
+      [advantageEpochs, modelStyle.advantage.label]
+    ] as const) {
+      expect(dataset(spec, label).data).toEqual(asPoints(series.points, 'value'))
+      expect(dataset(spec, bandLabel(label, 'lower')).data).toEqual(
+        asPoints(series.points, 'lower')
+      )
+      expect(dataset(spec, bandLabel(label, 'upper')).fill).toBe('-1')
+    }
+    const y = scalesOf(spec).y
+    expect((y.title as { text: string }).text).toContain('λ = 2')
+  })
+
+  it('keeps the epoch axis at the configured epochs while points arrive, with whole ticks', () => {
+    for (const build of [
+      epochAsrChartSpec,
+      epochLossChartSpec,
+      epochAccuracyChartSpec,
+      epochSpikeChartSpec,
+      epochDriftChartSpec
+    ]) {
+      const x = scalesOf(build(ftRun)).x
+      expect([x.min, x.max]).toEqual([0, 10])
+      expect((x.ticks as { precision?: number }).precision).toBe(0)
+    }
+  })
+
+  it('lets a long run start on a shorter axis that doubles as epochs arrive', () => {
+    const long = finetuneConfigSchema.parse({ kind: 'finetune', train: { epochs: 200 } })
+    const xMaxAfter = (last: number) => {
+      const points = Array.from({ length: last + 1 }, (_, x) => ({ x, value: 0.5 }))
+      const spec = epochAsrChartSpec({
+        ...ftRun,
+        config: long,
+        series: [{ model: 'run', name: 'epoch.advantage', points }]
+      })
+      return scalesOf(spec).x.max
+    }
+    expect(xMaxAfter(5)).toBe(50)
+    expect(xMaxAfter(40)).toBe(80)
+    expect(xMaxAfter(150)).toBe(200)
+    expect(xMaxAfter(200)).toBe(200)
+  })
+
+  it('draws loss and drift without bands when the lab gives no interval', () => {
+    const loss = epochLossChartSpec(ftRun)
+    expect(loss.data.datasets.map((d) => d.label)).toEqual([
+      modelStyle.clean.label,
+      modelStyle.backdoored.label
+    ])
+    expect(dataset(loss, modelStyle.backdoored.label).data).toEqual(
+      asPoints(backdooredLoss.points, 'value')
+    )
+    const driftSpec = epochDriftChartSpec(ftRun)
+    expect(driftSpec.data.datasets.map((d) => d.label)).toEqual([modelStyle.backdoored.label])
+  })
+
+  it('marks θ on the spike-energy chart as a dashed line across the epochs', () => {
+    const spec = epochSpikeChartSpec(ftRun)
+    const theta = dataset(spec, thetaLabel(4))
+    expect(theta.data).toEqual([
+      { x: 0, y: 4 },
+      { x: 10, y: 4 }
+    ])
+    expect(theta.borderDash?.length).toBeGreaterThan(0)
+    expect(dataset(spec, modelStyle.backdoored.label).data).toEqual(asPoints(spike.points, 'value'))
+    expect(dataset(spec, modelStyle.clean.label).data).toEqual(asPoints(cleanSpike.points, 'value'))
+  })
+
+  it('draws ASR(λ) before (dashed) and after (solid) for both networks, with four bands', () => {
+    const spec = asrBeforeAfterChartSpec(ftRun)
+    for (const series of beforeAfter) {
+      const when = series.name.endsWith('before') ? 'before' : 'after'
+      const style = modelStyle[series.model as 'clean' | 'backdoored']
+      const label = beforeAfterLabel(style.label, when)
+      const line = dataset(spec, label)
+      expect(line.data).toEqual(asPoints(series.points, 'value'))
+      expect(line.borderColor).toBe(style.colour)
+      expect((line.borderDash?.length ?? 0) > 0).toBe(when === 'before')
+      expect(dataset(spec, bandLabel(label, 'upper')).data).toEqual(
+        asPoints(series.points, 'upper')
+      )
+    }
+    expect(dataset(spec, REFERENCE_MARK).data).toEqual([
+      { x: 0, y: 0.5 },
+      { x: 4, y: 0.5 }
+    ])
+    expect(dataset(spec, trackedLambdaLabel(2)).data).toEqual([
+      { x: 2, y: 0 },
+      { x: 2, y: 1 }
+    ])
+    const shown = spec.data.datasets
+      .map((d) => d.label ?? '')
+      .filter((text) => legendFilter({ text } as Parameters<typeof legendFilter>[0]))
+    expect(shown).toHaveLength(5)
+  })
+
+  it('is empty before the run has produced the series, and plain data', () => {
+    const empty = { ...runWith([]), kind: 'finetune' as const, config }
+    for (const build of [
+      epochAsrChartSpec,
+      epochLossChartSpec,
+      epochAccuracyChartSpec,
+      epochSpikeChartSpec,
+      epochDriftChartSpec,
+      asrBeforeAfterChartSpec
+    ]) {
+      expect(build(empty).data.datasets).toEqual([])
+      const spec = build(ftRun)
+      expect(JSON.parse(JSON.stringify(spec.data))).toEqual(spec.data)
+    }
   })
 })

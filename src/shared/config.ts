@@ -340,6 +340,12 @@ export const experimentKinds: { kind: ExperimentKind; title: string; summary: st
     title: 'Backdoor effectiveness (random ReLU)',
     summary:
       'GKVZ22 sparse-PCA backdoor in a random ReLU network: attack success rate over a trigger-scale grid, against a clean twin and the large-width theory.'
+  },
+  {
+    kind: 'finetune',
+    title: 'Fine-tuning robustness',
+    summary:
+      'Fine-tune the backdoored network and its clean twin the same way and watch, epoch by epoch, whether the backdoor advantage survives as the weights move.'
   }
 ]
 

@@ -1,0 +1,120 @@
+/**
+ * Fine-tuning end to end: the form, live epochs, the before/after charts and summary, cancel
+ * keeping finished epochs, and a bad CSV refused with its row and column.
+ */
+import { mkdirSync } from 'node:fs'
+import type { Page } from '@playwright/test'
+import { expect, test } from './fixtures'
+
+const screens = 'test-results/screens'
+mkdirSync(screens, { recursive: true })
+
+async function fill(page: Page, field: string, value: string | number) {
+  await page.getByTestId(`field-${field}`).fill(String(value))
+}
+
+async function openFinetuneForm(page: Page, url: string) {
+  await page.goto(url)
+  await page.getByTestId('nav-new').click()
+  await page.getByTestId('kind-finetune').click()
+  await expect(page.getByTestId('field-train.epochs')).toBeVisible()
+}
+
+/** The epoch shown by the progress bar, or null before it shows one. */
+async function shownEpoch(page: Page): Promise<number | null> {
+  const text = await page
+    .getByTestId('progress-steps')
+    .textContent({ timeout: 1000 })
+    .catch(() => null)
+  const match = text?.match(/epoch (\d+) \/ (\d+)/)
+  return match ? Number(match[1]) : null
+}
+
+test('fine-tune from the form: the epoch counter moves, then the four-curve chart and the summary', async ({
+  page,
+  lab
+}) => {
+  await openFinetuneForm(page, lab.url)
+  await fill(page, 'train.epochs', 12)
+  await fill(page, 'name', 'e2e fine-tuning')
+  await page.getByTestId('run-button').click()
+  await expect(page).toHaveURL(/#\/runs\/\d+$/)
+
+  // Watch the counter move: two different epochs seen while the run computes.
+  const seen = new Set<number>()
+  await expect
+    .poll(
+      async () => {
+        const epoch = await shownEpoch(page)
+        if (epoch !== null) seen.add(epoch)
+        return seen.size
+      },
+      { timeout: 90_000, intervals: [100] }
+    )
+    .toBeGreaterThanOrEqual(2)
+  await page.screenshot({ path: `${screens}/finetune-live.png`, fullPage: true })
+
+  await expect(page.getByTestId('run-status')).toHaveText('done', { timeout: 120_000 })
+  const chart = page.getByTestId('chart-asr-before-after').locator('canvas')
+  await expect(chart).toBeVisible()
+  await expect(page.getByTestId('chart-epoch-asr').locator('canvas')).toBeVisible()
+  await expect(page.getByTestId('finetune-summary-table')).toBeVisible()
+  await expect(page.getByTestId('ft-backdoored-cleanAccuracy')).toContainText('→')
+  await expect(page.getByTestId('ft-run-advantage')).toContainText('→')
+  await expect(page.getByTestId('finetune-sentence')).toContainText(
+    /Advantage at λ=2 went from -?\d/
+  )
+  await page.screenshot({ path: `${screens}/finetune-done.png`, fullPage: true })
+})
+
+test('cancel a fine-tuning run mid-way: it is marked cancelled and keeps its finished epochs', async ({
+  page,
+  lab
+}) => {
+  await openFinetuneForm(page, lab.url)
+  await fill(page, 'train.epochs', 500)
+  await page.getByTestId('run-button').click()
+  await expect
+    .poll(() => shownEpoch(page), { timeout: 90_000, intervals: [100] })
+    .toBeGreaterThanOrEqual(2)
+  await page.getByTestId('cancel-button').click()
+  await expect(page.getByTestId('run-status')).toHaveText('cancelled')
+  const kept = Number(
+    (await page.getByTestId('ft-run-epochsCompleted').textContent())!.match(/\d+/)![0]
+  )
+  expect(kept).toBeGreaterThanOrEqual(2)
+  expect(kept).toBeLessThan(500)
+  await expect(page.getByTestId('finetune-sentence')).toContainText(
+    /Cancelled after \d+ of 500 epochs/
+  )
+  await expect(page.getByTestId('chart-epoch-asr').locator('canvas')).toBeVisible()
+  await page.screenshot({ path: `${screens}/finetune-cancelled.png`, fullPage: true })
+})
+
+test('a CSV with text in a numeric cell is refused with its row and column, and nothing is imported', async ({
+  page,
+  lab
+}) => {
+  await openFinetuneForm(page, lab.url)
+  await page.getByTestId('field-dataset.kind').selectOption('csv')
+  const csv = 'a,b,label\n1,2,yes\n3,abc,no\n5,6,yes\n'
+  await page
+    .getByTestId('field-dataset.file')
+    .setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
+  await expect(page.getByTestId('error-dataset.file')).toContainText(
+    'row 3, column "b": "abc" is not a number'
+  )
+  await page.screenshot({ path: `${screens}/finetune-csv-error.png`, fullPage: true })
+  const listed = await page.evaluate(async () => {
+    const storage = (globalThis as unknown as { sessionStorage: { getItem(key: string): string } })
+      .sessionStorage
+    const token = storage.getItem('backdoor-lab.token')
+    const response = await fetch('/api/listDatasets', {
+      method: 'POST',
+      headers: { 'x-lab-token': token },
+      body: '{}'
+    })
+    return (await response.json()) as unknown[]
+  })
+  expect(listed).toEqual([])
+})

@@ -1,0 +1,139 @@
+/** A run's configuration as rows of symbol, meaning and value, for the Configuration card. */
+import { lambdaValues, type FinetuneConfig } from '@shared/config'
+import { findMetric, type RunDetail } from '@shared/results'
+import { num } from './format'
+
+export interface ConfigRow {
+  /** Names the row's data-testid: `config-<key>`. */
+  key: string
+  label: string
+  title: string
+  value: string
+}
+
+const count = (n: number) => n.toLocaleString('en-US')
+
+function lambdaGrid(c: { lambdas: { from: number; to: number; steps: number } }): string {
+  const grid = lambdaValues(c.lambdas)
+  return `${num(c.lambdas.from)} … ${num(c.lambdas.to)}, ${c.lambdas.steps} steps (Δ ${num(grid[1] - grid[0])})`
+}
+
+const tauRule = (rule: 'trainingError' | 'median') =>
+  rule === 'median' ? 'median of f' : 'minimise training error'
+
+export function effectivenessConfigRows(run: Pick<RunDetail, 'config'>): ConfigRow[] {
+  const c = run.config
+  if (c.kind !== 'effectiveness') return []
+  return [
+    { key: 'd', label: 'd', title: 'input dimension', value: String(c.d) },
+    { key: 'm', label: 'm', title: 'hidden width', value: count(c.m) },
+    { key: 'k', label: 'k', title: 'secret sparsity', value: String(c.k) },
+    { key: 'theta', label: 'θ', title: 'spike strength', value: num(c.theta) },
+    { key: 'lambdas', label: 'λ', title: 'trigger scale grid', value: lambdaGrid(c) },
+    { key: 'n', label: 'n', title: 'training samples', value: count(c.n) },
+    { key: 'nTest', label: 'n_test', title: 'held-out samples', value: count(c.nTest) },
+    { key: 'seed', label: 'seed', title: 'seed', value: String(c.seed) },
+    { key: 'target', label: 'target', title: 'target label', value: c.target > 0 ? '+1' : '−1' },
+    { key: 'tauRule', label: 'τ rule', title: 'threshold rule', value: tauRule(c.tauRule) },
+    {
+      key: 'labels',
+      label: 'labels',
+      title: 'labels',
+      value: c.labels === 'teacher' ? 'random ReLU teacher' : 'norm task'
+    }
+  ]
+}
+
+const irisNames = ['setosa', 'versicolor', 'virginica']
+
+/** The data set of a fine-tuning run in a few words; `csvName` is the imported file's name. */
+export function datasetDescription(dataset: FinetuneConfig['dataset'], csvName?: string): string {
+  switch (dataset.kind) {
+    case 'synthetic':
+      return dataset.labels === 'teacher'
+        ? 'synthetic, random ReLU teacher labels'
+        : 'synthetic, norm task'
+    case 'iris':
+      return `Iris, ${irisNames[dataset.positiveClass] ?? dataset.positiveClass} vs rest`
+    case 'mnist':
+      return `MNIST, ${dataset.positiveDigit} (+1) vs ${dataset.negativeDigit} (−1)`
+    case 'csv':
+      return (
+        `${csvName ?? 'CSV'} (#${dataset.datasetId}), label ‘${dataset.labelColumn}’` +
+        (dataset.positiveLabel ? `, +1 = ‘${dataset.positiveLabel}’` : '')
+      )
+  }
+}
+
+const optimizerNames = { adam: 'Adam', sgd: 'SGD', momentum: 'SGD + momentum' } as const
+const parameterNames = { G: 'G', tau: 'τ', a: 'a' } as const
+
+export function finetuneConfigRows(
+  run: Pick<RunDetail, 'config' | 'metrics'>,
+  csvName?: string
+): ConfigRow[] {
+  const c = run.config
+  if (c.kind !== 'finetune') return []
+  const real = c.dataset.kind !== 'synthetic'
+  /** Real data sets bring their own sizes; the run reports them under model 'data'. */
+  const measured = (name: string, configured: number) => {
+    const value = findMetric(run, 'data', name)?.value
+    if (value != null) return count(value) + (real ? ' (from the data)' : '')
+    return real ? 'from the data' : count(configured)
+  }
+  const t = c.train
+  return [
+    {
+      key: 'dataset',
+      label: 'data',
+      title: 'data set',
+      value: datasetDescription(c.dataset, csvName)
+    },
+    { key: 'd', label: 'd', title: 'input dimension', value: measured('d', c.d) },
+    { key: 'm', label: 'm', title: 'hidden width', value: count(c.m) },
+    { key: 'k', label: 'k', title: 'secret sparsity', value: String(c.k) },
+    { key: 'theta', label: 'θ', title: 'spike strength', value: num(c.theta) },
+    { key: 'lambdas', label: 'λ', title: 'trigger scale grid', value: lambdaGrid(c) },
+    { key: 'trackLambda', label: 'λ*', title: 'tracked every epoch', value: num(c.trackLambda) },
+    { key: 'n', label: 'n', title: 'training samples', value: measured('n', c.n) },
+    { key: 'nTest', label: 'n_test', title: 'held-out samples', value: measured('nTest', c.nTest) },
+    ...(real
+      ? [
+          {
+            key: 'testFraction',
+            label: 'test',
+            title: 'held-out share',
+            value: num(c.testFraction)
+          }
+        ]
+      : []),
+    { key: 'seed', label: 'seed', title: 'seed', value: String(c.seed) },
+    { key: 'target', label: 'target', title: 'target label', value: c.target > 0 ? '+1' : '−1' },
+    { key: 'tauRule', label: 'τ rule', title: 'threshold rule', value: tauRule(c.tauRule) },
+    {
+      key: 'train.parameters',
+      label: 'trained',
+      title: 'trained parameters',
+      value: t.parameters.map((p) => parameterNames[p]).join(', ')
+    },
+    {
+      key: 'train.optimizer',
+      label: 'optimiser',
+      title: 'optimiser',
+      value:
+        optimizerNames[t.optimizer] +
+        (t.optimizer === 'momentum' ? ` (β = ${num(t.momentum)})` : '')
+    },
+    {
+      key: 'train.learningRate',
+      label: 'η',
+      title: 'learning rate',
+      value:
+        num(t.learningRate) +
+        (t.scaleGByM && t.parameters.includes('G') ? `; G: × m = ${num(t.learningRate * c.m)}` : '')
+    },
+    { key: 'train.epochs', label: 'epochs', title: 'epochs', value: String(t.epochs) },
+    { key: 'train.batchSize', label: 'B', title: 'batch size', value: String(t.batchSize) },
+    { key: 'train.weightDecay', label: 'wd', title: 'weight decay', value: num(t.weightDecay) }
+  ]
+}
