@@ -103,15 +103,7 @@ export interface FineTuner {
 
 /** A uniformly random order of 0..n-1 (Fisher-Yates). */
 export function shuffledOrder(n: number, rng: Rng): Int32Array {
-  const order = new Int32Array(n)
-  for (let i = 0; i < n; i++) order[i] = i
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1)
-    const t = order[i]
-    order[i] = order[j]
-    order[j] = t
-  }
-  return order
+  return rng.permutation(n)
 }
 
 /** Numerically stable logistic sigmoid. */

@@ -103,6 +103,19 @@ export class Rng {
     return radius * Math.cos(2 * Math.PI * u2)
   }
 
+  /** A uniformly random order of 0..n-1 (Fisher-Yates). */
+  permutation(n: number): Int32Array {
+    const order = new Int32Array(n)
+    for (let i = 0; i < n; i++) order[i] = i
+    for (let i = n - 1; i > 0; i--) {
+      const j = this.int(i + 1)
+      const t = order[i]
+      order[i] = order[j]
+      order[j] = t
+    }
+    return order
+  }
+
   /** `count` standard normal draws as float32. */
   normals(count: number): Float32Array {
     const out = new Float32Array(count)

@@ -33,15 +33,7 @@ export function splitTrainTest<T extends Labelled>(
     throw new Error(`testFraction must be between 0 and 1 (exclusive); got ${testFraction}`)
   }
 
-  // Fisher-Yates shuffle of the row indices.
-  const order = new Int32Array(n)
-  for (let i = 0; i < n; i++) order[i] = i
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1)
-    const t = order[i]
-    order[i] = order[j]
-    order[j] = t
-  }
+  const order = rng.permutation(n)
 
   // Test rows per class: round(count * fraction), keeping one row on each side when the class
   // has two or more.
