@@ -4,7 +4,15 @@
  * this one table; the preload checks channels against it. No Node, no DOM.
  */
 import { z } from 'zod'
+import {
+  historyKinds,
+  MAX_COMPARED_RUNS,
+  MAX_QUERY_LIMIT,
+  runSortColumns,
+  type RunQueryResult
+} from './history'
 import type { Environment, Progress, RunDetail, RunSummary } from './results'
+import { runStatuses } from './results'
 
 const runId = z
   .number({ error: 'id must be a number' })
@@ -16,6 +24,32 @@ const tag = z
   .trim()
   .min(1, { error: 'tags must not be empty' })
   .max(64, { error: 'a tag must be at most 64 characters' })
+
+const isoInstant = (field: string) =>
+  z
+    .string()
+    .refine(
+      (v) =>
+        /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) &&
+        !Number.isNaN(Date.parse(v)),
+      {
+        error: `${field} must be an ISO date (YYYY-MM-DD) or date-time`
+      }
+    )
+
+const comparedRuns = z
+  .array(runId)
+  .min(2, { error: 'a comparison needs at least 2 runs' })
+  .max(MAX_COMPARED_RUNS, { error: `a comparison takes at most ${MAX_COMPARED_RUNS} runs` })
+  .refine((ids) => new Set(ids).size === ids.length, { error: 'runIds must not repeat a run' })
+
+/** A saved comparison: a name and the runs it compares, in order (deleted runs stay listed). */
+export interface Comparison {
+  id: number
+  name: string
+  runIds: number[]
+  createdAt: string
+}
 
 /** The largest CSV file the lab imports, in bytes of UTF-8 text (20 MB). */
 export const MAX_DATASET_BYTES = 20 * 1024 * 1024
@@ -77,6 +111,35 @@ export const apiSchemas = {
     tags: z.array(tag).max(50, { error: 'at most 50 tags' }).optional()
   }),
   deleteRuns: z.object({ ids: z.array(runId).min(1, { error: 'ids must name at least one run' }) }),
+  // Export: a chart as a figure or its numbers, a caption, runs as a bundle and back.
+  exportChart: z.object({
+    runIds: z
+      .array(runId)
+      .min(1, { error: 'runIds must name at least one run' })
+      .max(8, { error: 'runIds may name at most 8 runs' })
+      .refine((ids) => new Set(ids).size === ids.length, { error: 'runIds must not repeat a run' }),
+    chart: z.string({ error: 'chart is required' }).trim().min(1, { error: 'chart is required' }),
+    format: z.enum(['png', 'svg', 'pdf', 'csv', 'json'], {
+      error: 'format must be one of: png, svg, pdf, csv, json'
+    }),
+    widthInches: z
+      .number({ error: 'widthInches must be a number' })
+      .min(1, { error: 'widthInches must be at least 1' })
+      .max(20, { error: 'widthInches must be at most 20' })
+      .default(3.25),
+    dpi: z.union([z.literal(300), z.literal(600)], { error: 'dpi must be 300 or 600' }).default(300)
+  }),
+  chartCaption: z.object({
+    runId,
+    chart: z.string({ error: 'chart is required' }).trim().min(1, { error: 'chart is required' })
+  }),
+  exportBundle: z.object({
+    ids: z
+      .array(runId)
+      .min(1, { error: 'ids must name at least one run' })
+      .refine((ids) => new Set(ids).size === ids.length, { error: 'ids must not repeat a run' })
+  }),
+  importBundle: z.object({ json: z.string({ error: 'json must be the text of a bundle' }) }),
   appInfo: z.object({}).optional(),
   importDataset: z.object({
     name: z
@@ -93,7 +156,57 @@ export const apiSchemas = {
       })
   }),
   listDatasets: z.object({}).optional(),
-  deleteDataset: z.object({ id: runId })
+  deleteDataset: z.object({ id: runId }),
+  queryRuns: z
+    .object({
+      filter: z
+        .object({
+          kinds: z.array(z.enum(historyKinds)).optional(),
+          statuses: z.array(z.enum(runStatuses)).optional(),
+          tags: z.array(tag).max(50, { error: 'at most 50 tags' }).optional(),
+          text: z.string().max(200, { error: 'text must be at most 200 characters' }).optional(),
+          createdFrom: isoInstant('createdFrom').optional(),
+          createdTo: isoInstant('createdTo').optional()
+        })
+        .optional(),
+      sort: z
+        .object({
+          column: z.enum(runSortColumns, {
+            error: `sort.column must be one of: ${runSortColumns.join(', ')}`
+          }),
+          direction: z.enum(['asc', 'desc'], { error: "sort.direction must be 'asc' or 'desc'" })
+        })
+        .optional(),
+      offset: z
+        .number()
+        .int({ error: 'offset must be a whole number' })
+        .min(0, { error: 'offset must be at least 0' })
+        .default(0),
+      limit: z
+        .number()
+        .int({ error: 'limit must be a whole number' })
+        .min(1, { error: 'limit must be at least 1' })
+        .max(MAX_QUERY_LIMIT, { error: `limit must be at most ${MAX_QUERY_LIMIT}` })
+        .default(100)
+    })
+    .default({ offset: 0, limit: 100 }),
+  rerunRun: z.object({ id: runId }),
+  getRuns: z.object({
+    ids: z
+      .array(runId)
+      .min(1, { error: 'ids must name at least one run' })
+      .max(50, { error: 'ids may name at most 50 runs' })
+  }),
+  saveComparison: z.object({
+    name: z
+      .string({ error: 'name is required' })
+      .trim()
+      .min(1, { error: 'name must not be empty' })
+      .max(200, { error: 'name must be at most 200 characters' }),
+    runIds: comparedRuns
+  }),
+  listComparisons: z.object({}).optional(),
+  deleteComparison: z.object({ id: runId })
 } as const
 
 export type ApiMethod = keyof typeof apiSchemas
@@ -108,10 +221,20 @@ export const apiChannels: Record<ApiMethod, string> = {
   getRun: 'runs:get',
   updateRun: 'runs:update',
   deleteRuns: 'runs:delete',
+  exportChart: 'export:chart',
+  chartCaption: 'export:caption',
+  exportBundle: 'bundles:export',
+  importBundle: 'bundles:import',
   appInfo: 'app:info',
   importDataset: 'datasets:import',
   listDatasets: 'datasets:list',
-  deleteDataset: 'datasets:delete'
+  deleteDataset: 'datasets:delete',
+  queryRuns: 'runs:query',
+  rerunRun: 'runs:rerun',
+  getRuns: 'runs:getMany',
+  saveComparison: 'comparisons:save',
+  listComparisons: 'comparisons:list',
+  deleteComparison: 'comparisons:delete'
 }
 export const apiMethods = Object.keys(apiChannels) as ApiMethod[]
 export const EVENTS_CHANNEL = 'runs:event'
@@ -163,10 +286,21 @@ export interface ApiResults {
   getRun: RunDetail
   updateRun: RunSummary
   deleteRuns: { deleted: number }
+  /** The file, base64-encoded (PNG and PDF are binary). */
+  exportChart: { fileName: string; mimeType: string; base64: string }
+  chartCaption: { caption: string }
+  exportBundle: { fileName: string; json: string }
+  importBundle: { imported: RunSummary[] }
   appInfo: AppInfo
   importDataset: DatasetSummary
   listDatasets: DatasetSummary[]
   deleteDataset: { deleted: number }
+  queryRuns: RunQueryResult
+  rerunRun: RunSummary
+  getRuns: RunDetail[]
+  saveComparison: Comparison
+  listComparisons: Comparison[]
+  deleteComparison: { deleted: number }
 }
 
 export type LabEvent =

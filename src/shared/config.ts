@@ -346,6 +346,12 @@ export const experimentKinds: { kind: ExperimentKind; title: string; summary: st
     title: 'Fine-tuning robustness',
     summary:
       'Fine-tune the backdoored network and its clean twin the same way and watch, epoch by epoch, whether the backdoor advantage survives as the weights move.'
+  },
+  {
+    kind: 'universality',
+    title: 'Universality (Theorem 3.1)',
+    summary:
+      'Plant the backdoor below the last layer and let the defender pick the head: the attacker’s own, clean probes, random heads, the trigger-nullifying head and the proof’s witness. Which heads break it?'
   }
 ]
 

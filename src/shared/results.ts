@@ -72,6 +72,20 @@ export interface RunSummary {
   notes: string
   tags: string[]
   progress: Progress | null
+  /** The headline number of its kind (see keyEstimate in history.ts); null until it has one. */
+  keyMetric?: KeyMetric | null
+  /** A short name of the data it runs on (describeData). */
+  dataset?: string
+  /** The run this one re-runs exactly (same config and seed), when it is a re-run. */
+  rerunOf?: number | null
+}
+
+/** The one number the runs table shows and sorts by, with its 95% interval when known. */
+export interface KeyMetric {
+  label: string
+  value: number
+  lower?: number | null
+  upper?: number | null
 }
 
 export interface RunDetail extends RunSummary {
@@ -79,6 +93,26 @@ export interface RunDetail extends RunSummary {
   environment: Environment | null
   metrics: MetricRecord[]
   series: SeriesRecord[]
+  /** For a re-run: whether its numbers equal the original's (set by the service's getRun). */
+  reproduction?: Reproduction
+}
+
+/**
+ * A re-run checked against its original: the same config and seed must give the same numbers on
+ * the same backend. `differing` names each metric or series (model/name) whose numbers differ.
+ */
+export interface Reproduction {
+  of: number
+  /** False when the original run was deleted since. */
+  originalExists: boolean
+  originalBackend: string | null
+  /** Null until both runs have a backend. */
+  sameBackend: boolean | null
+  /** Null until both runs are done (or when the original is gone). */
+  identical: boolean | null
+  differing: string[]
+  /** How many metrics and series were compared. */
+  compared: number
 }
 
 /** The JSON shape of a finished run for the CLI and bundles: grouped per model. */

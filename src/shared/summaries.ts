@@ -221,3 +221,165 @@ export function keyMetric(run: FinetuneRun): { label: string; value: string } | 
   }
   return null
 }
+
+/*
+ * Universality (SCIENCE.md section 7): the heads the defender can pick, each with its clean
+ * accuracy and ASR for the target, and the gap between the most and the least fooled head.
+ */
+
+type UniversalityRun = Pick<RunDetail, 'status' | 'config' | 'metrics'>
+
+/** The estimate of `model`/`name` when the run has a finite value for it. */
+function measured(run: Pick<RunDetail, 'metrics'>, model: string, name: string) {
+  const metric = findMetric(run, model, name)
+  return known(metric) ? metric : undefined
+}
+
+/** A head family summarised over its heads: mean clean accuracy and mean, min, max ASR. */
+export interface FamilySpread {
+  accuracy: number | undefined
+  asrMean: number | undefined
+  asrMin: number | undefined
+  asrMax: number | undefined
+}
+
+function familySpread(run: Pick<RunDetail, 'metrics'>, model: string): FamilySpread {
+  return {
+    accuracy: measured(run, model, 'cleanAccuracy.mean')?.value,
+    asrMean: measured(run, model, 'attackSuccessRate.mean')?.value,
+    asrMin: measured(run, model, 'attackSuccessRate.min')?.value,
+    asrMax: measured(run, model, 'attackSuccessRate.max')?.value
+  }
+}
+
+/** The headline numbers of a universality run, each undefined until the run has measured it. */
+export function universalityFacts(run: Pick<RunDetail, 'config' | 'metrics'>) {
+  const config = run.config.kind === 'universality' ? run.config : null
+  const head = (model: string) => ({
+    accuracy: measured(run, model, 'cleanAccuracy'),
+    asr: measured(run, model, 'attackSuccessRate')
+  })
+  const value = (name: string) => measured(run, 'run', name)?.value
+  const holds = value('witnessHolds')
+  const construction = value('witnessConstruction')
+  return {
+    target: config?.target,
+    backdoored: config?.backdoored ?? true,
+    probes: config?.probes ?? 0,
+    randomHeads: config?.randomHeads ?? 0,
+    attacker: head('attacker'),
+    nullifying: head('nullifying'),
+    witness: {
+      ...head('witness'),
+      index: value('witnessIndex'),
+      target: value('witnessTarget'),
+      construction:
+        construction === 1
+          ? ('ranking reversal' as const)
+          : construction === 2
+            ? ('single class' as const)
+            : undefined,
+      holds: holds == null ? undefined : holds === 1
+    },
+    probe: familySpread(run, 'probe'),
+    random: familySpread(run, 'random'),
+    gap: measured(run, 'run', 'universalityGap'),
+    L: value('L'),
+    d: value('d'),
+    n: value('n'),
+    nTest: value('nTest'),
+    nullifyingResidual: value('nullifyingResidual'),
+    triggerShiftNorm: value('triggerShiftNorm')
+  }
+}
+
+/** Gaps whose interval stays above this say the heads disagree: the backdoor is not universal. */
+export const UNIVERSAL_GAP = 0.1
+
+/**
+ * Whether the heads disagree about the trigger: 'not universal' when the gap's interval lies
+ * above UNIVERSAL_GAP, 'same for every head' when it does not and the attacker's head is fooled
+ * at least half the time, 'no effect' when not even the attacker's head is.
+ */
+export function universalityVerdict(
+  run: Pick<RunDetail, 'config' | 'metrics'>
+): 'not universal' | 'same for every head' | 'no effect' | undefined {
+  const f = universalityFacts(run)
+  if (!f.gap) return undefined
+  const low = f.gap.lower ?? f.gap.value
+  if (low > UNIVERSAL_GAP) return 'not universal'
+  const top = f.attacker.asr?.value ?? f.random.asrMax ?? f.probe.asrMax
+  return top != null && top >= 0.5 ? 'same for every head' : 'no effect'
+}
+
+/**
+ * One sentence saying, in numbers, which heads the trigger fools: e.g. "The attacker's head
+ * reaches ASR 0.89 [0.88, 0.91] at 97% clean accuracy; projecting out the mean trigger shift
+ * drops it to 0.07 at 96% accuracy; random heads range from 0.00 to 0.94: the backdoor is not
+ * universal (gap 0.94 [0.91, 0.96])." Runs not finished say where they are.
+ */
+export function universalitySentence(run: UniversalityRun): string {
+  const f = universalityFacts(run)
+  const heads = `${f.randomHeads} random heads and ${f.probes} clean probes`
+  if (run.status === 'queued') return `Waiting for a free worker: ${heads} to evaluate.`
+  if (run.status === 'running' && !f.gap) {
+    return `Training the attacker's head and the probes, then evaluating ${heads}…`
+  }
+  const stopped = stoppedWord[run.status]
+  if (!f.gap) {
+    return stopped
+      ? `${stopped} before the heads were evaluated.`
+      : 'The run recorded no heads to compare.'
+  }
+
+  const parts: string[] = []
+  const { attacker, nullifying } = f
+  if (attacker.asr) {
+    const at = attacker.accuracy
+      ? ` at ${sharePercent(attacker.accuracy.value)} clean accuracy`
+      : ''
+    const subject = f.backdoored
+      ? "The attacker's head"
+      : "With a clean encoder, the attacker's head"
+    parts.push(`${subject} reaches ASR ${withInterval(attacker.asr)}${at}`)
+    if (nullifying.asr) {
+      const verb = nullifying.asr.value < attacker.asr.value ? 'drops it to' : 'leaves it at'
+      const acc = nullifying.accuracy
+        ? ` at ${sharePercent(nullifying.accuracy.value)} accuracy`
+        : ''
+      parts.push(
+        `projecting out the mean trigger shift ${verb} ${fixed(nullifying.asr.value)}${acc}`
+      )
+    }
+  }
+  const spread = (family: FamilySpread, words: string) =>
+    family.asrMin != null && family.asrMax != null
+      ? `${words} range from ${fixed(family.asrMin)} to ${fixed(family.asrMax)}`
+      : null
+  const range =
+    (f.randomHeads > 0 ? spread(f.random, 'random heads') : null) ??
+    (f.probes > 0 ? spread(f.probe, 'clean probes') : null)
+  if (range) parts.push(range)
+
+  const gap = `gap ${withInterval(f.gap)}`
+  const verdict = universalityVerdict(run)
+  const conclusion =
+    verdict === 'not universal'
+      ? `the backdoor is not universal (${gap})`
+      : verdict === 'same for every head'
+        ? `every head evaluated is fooled about equally (${gap})`
+        : `the trigger fools none of the heads (${gap})`
+  const body =
+    parts.length > 0
+      ? `${parts.join('; ')}: ${conclusion}`
+      : conclusion.charAt(0).toUpperCase() + conclusion.slice(1)
+  return stopped ? `${stopped} after the heads were evaluated. ${body}.` : `${body}.`
+}
+
+/** The universality gap as the runs list would show it; null until the run has it. */
+export function universalityKeyMetric(
+  run: Pick<RunDetail, 'config' | 'metrics'>
+): { label: string; value: string } | null {
+  const gap = measured(run, 'run', 'universalityGap')
+  return gap ? { label: 'universality gap', value: fixed(gap.value) } : null
+}

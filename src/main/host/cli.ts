@@ -2,11 +2,13 @@
  * The command-line host: `npm run lab -- <command>`. Runs experiments with no UI against the same
  * database and service as the app.
  */
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
-import { Command, InvalidArgumentError } from 'commander'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, extname, resolve } from 'node:path'
+import { Command, InvalidArgumentError, Option } from 'commander'
 import { LabApiError } from '../../shared/api'
 import { durationSeconds, runReport, type RunSummary } from '../../shared/results'
+import { availableCharts } from '../../shared/chartRegistry'
+import { exportFormats, type ExportFormat } from '../export/chart'
 import { openLab } from './lab'
 import { databasePath, workerEntry } from './paths'
 import { serveHeadless } from './serve'
@@ -150,6 +152,158 @@ program
           }
         }
       }
+    } finally {
+      lab.close()
+    }
+  })
+
+function runIdList(value: string): number[] {
+  const ids = value.split(',').map((part) => Number(part.trim()))
+  if (ids.length === 0 || ids.some((id) => !Number.isInteger(id) || id < 1)) {
+    throw new InvalidArgumentError(`--run takes run ids separated by commas (got '${value}')`)
+  }
+  return ids
+}
+
+function figureWidth(value: string): number {
+  const inches = Number(value)
+  if (!Number.isFinite(inches) || inches < 1 || inches > 20)
+    throw new InvalidArgumentError(`--width must be 1 to 20 inches (got '${value}')`)
+  return inches
+}
+
+function dpiOption(value: string): number {
+  if (value !== '300' && value !== '600')
+    throw new InvalidArgumentError(`--dpi must be 300 or 600 (got '${value}')`)
+  return Number(value)
+}
+
+/** Writes `data` to `file`, creating its folder; a failure is the user's to fix (exit 2). */
+function writeOut(file: string, data: string | Buffer): string {
+  const path = resolve(file)
+  try {
+    mkdirSync(dirname(path), { recursive: true })
+    writeFileSync(path, data)
+  } catch (error) {
+    throw new UsageError(`Cannot write ${file}: ${(error as Error).message}`)
+  }
+  return path
+}
+
+program
+  .command('charts')
+  .description('list the charts of a run, by the names `export --chart` takes')
+  .requiredOption('--run <id>', 'run id', integer('--run'))
+  .option('--db <file>', 'SQLite database file')
+  .option('--json', 'print JSON')
+  .action((opts: { run: number; db?: string; json?: boolean }) => {
+    const lab = openCliLab(opts.db)
+    try {
+      const run = lab.service.store.summary(opts.run)
+      const charts = availableCharts(run).map(({ name, title }) => ({ name, title }))
+      if (opts.json) process.stdout.write(JSON.stringify(charts, null, 2) + '\n')
+      else if (charts.length === 0)
+        console.log(`Run ${run.id} (${run.kind}) has no charts to export.`)
+      else for (const c of charts) console.log(`${c.name.padEnd(18)} ${c.title}`)
+    } finally {
+      lab.close()
+    }
+  })
+
+program
+  .command('export')
+  .description(
+    'export a chart of a run as a figure (png, svg, pdf; paper style) or its plotted numbers (csv, json)'
+  )
+  .requiredOption('--run <id>', 'run id', integer('--run'))
+  .requiredOption('--chart <name>', 'chart name (see `charts --run ID`)')
+  .addOption(
+    new Option('--format <format>', 'file format (default: from the extension of --out)').choices(
+      exportFormats
+    )
+  )
+  .option('--out <file>', 'file to write (default: run-ID-CHART.FORMAT in this folder)')
+  .option('--width <inches>', 'figure width: 3.25 a column, 6.75 a page', figureWidth, 3.25)
+  .option('--dpi <n>', 'PNG resolution: 300 or 600', dpiOption, 300)
+  .option('--db <file>', 'SQLite database file')
+  .action(
+    async (opts: {
+      run: number
+      chart: string
+      format?: ExportFormat
+      out?: string
+      width: number
+      dpi: number
+      db?: string
+    }) => {
+      const extension = opts.out ? extname(opts.out).slice(1).toLowerCase() : ''
+      const format =
+        opts.format ?? (exportFormats as readonly string[]).find((f) => f === extension)
+      if (!format) {
+        throw new UsageError(
+          `Say which format to write: --format ${exportFormats.join('|')}, or an --out file ending in one of them`
+        )
+      }
+      const lab = openCliLab(opts.db)
+      try {
+        const started = performance.now()
+        const file = await lab.service.dispatch('exportChart', {
+          runIds: [opts.run],
+          chart: opts.chart,
+          format: format as ExportFormat,
+          widthInches: opts.width,
+          dpi: opts.dpi as 300 | 600
+        })
+        const path = writeOut(opts.out ?? file.fileName, Buffer.from(file.base64, 'base64'))
+        const ms = Math.round(performance.now() - started)
+        console.log(`wrote ${path} (${file.mimeType}, ${ms} ms)`)
+      } finally {
+        lab.close()
+      }
+    }
+  )
+
+program
+  .command('export-bundle')
+  .description(
+    'export finished runs as one JSON bundle (config, environment, metrics, series, notes)'
+  )
+  .requiredOption('--run <ids>', 'run ids, separated by commas', runIdList)
+  .option('--out <file>', 'file to write (default: run-ID.lab.json in this folder)')
+  .option('--db <file>', 'SQLite database file')
+  .action(async (opts: { run: number[]; out?: string; db?: string }) => {
+    const lab = openCliLab(opts.db)
+    try {
+      const bundle = await lab.service.dispatch('exportBundle', { ids: opts.run })
+      const path = writeOut(opts.out ?? bundle.fileName, bundle.json)
+      console.log(
+        `wrote ${path} (${opts.run.length === 1 ? 'run' : 'runs'} ${opts.run.join(', ')})`
+      )
+    } finally {
+      lab.close()
+    }
+  })
+
+program
+  .command('import-bundle')
+  .description(
+    'import the runs of a bundle under new ids; a changed or malformed bundle changes nothing'
+  )
+  .requiredOption('--in <file>', 'bundle file (JSON) written by export-bundle or the app')
+  .option('--db <file>', 'SQLite database file')
+  .option('--json', 'print the imported runs as JSON')
+  .action(async (opts: { in: string; db?: string; json?: boolean }) => {
+    let json: string
+    try {
+      json = readFileSync(opts.in, 'utf8')
+    } catch (error) {
+      throw new UsageError(`Cannot read --in ${opts.in}: ${(error as Error).message}`)
+    }
+    const lab = openCliLab(opts.db)
+    try {
+      const { imported } = await lab.service.dispatch('importBundle', { json })
+      if (opts.json) process.stdout.write(JSON.stringify(imported, null, 2) + '\n')
+      else for (const r of imported) console.log(`imported run ${r.id} (${r.status}): ${r.name}`)
     } finally {
       lab.close()
     }

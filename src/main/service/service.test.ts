@@ -187,3 +187,68 @@ describe('fine-tuning through the service', () => {
     expect(error.fields.map((f) => f.field).sort()).toEqual(['train.epochs', 'train.optimizer'])
   })
 })
+
+describe('re-running a run exactly', () => {
+  it('starts the same config and seed, names the original, and its numbers are identical', async () => {
+    const original = lab.service.startRun({ ...small, seed: 7 }, 'seven')
+    await lab.service.waitForRun(original.id)
+    const rerun = await lab.service.dispatch('rerunRun', { id: original.id })
+    expect(rerun).toMatchObject({ name: 'seven (re-run of #1)', rerunOf: original.id, seed: 7 })
+    expect(lab.service.getRun(rerun.id).reproduction?.of).toBe(original.id)
+    expect((await lab.service.waitForRun(rerun.id)).status).toBe('done')
+
+    const [a, b] = await lab.service.dispatch('getRuns', { ids: [original.id, rerun.id] })
+    expect(b.config).toEqual(a.config)
+    expect({ metrics: b.metrics, series: b.series }).toEqual({
+      metrics: a.metrics,
+      series: a.series
+    })
+    expect(b.reproduction).toEqual({
+      of: original.id,
+      originalExists: true,
+      originalBackend: a.backend,
+      sameBackend: true,
+      identical: true,
+      differing: [],
+      compared: a.metrics.length + a.series.length
+    })
+    expect(b.keyMetric).toEqual(a.keyMetric)
+    expect(a.keyMetric?.label).toBe('λ50 ratio')
+
+    // The original deleted: the re-run still says what it repeated.
+    await lab.service.dispatch('deleteRuns', { ids: [original.id] })
+    expect(lab.service.getRun(rerun.id).reproduction).toMatchObject({
+      of: original.id,
+      originalExists: false,
+      identical: null
+    })
+  })
+
+  it('pages runs through queryRuns and refuses a comparison of one run', async () => {
+    const runs = [1, 2, 3].map((seed) => lab.service.startRun({ ...small, seed }))
+    await Promise.all(runs.map((r) => lab.service.waitForRun(r.id)))
+    const page = await lab.service.dispatch('queryRuns', {
+      sort: { column: 'seed', direction: 'asc' },
+      limit: 2
+    })
+    expect(page.total).toBe(3)
+    expect(page.runs.map((r) => r.seed)).toEqual([1, 2])
+    expect(page.runs[0].dataset).toBe('synthetic, d=20')
+    const error = (await lab.service
+      .dispatch('saveComparison', { name: 'one', runIds: [runs[0].id] })
+      .catch((e: unknown) => e)) as LabApiError
+    expect(error.status).toBe(400)
+    expect(error.fields).toContainEqual({
+      field: 'runIds',
+      message: 'a comparison needs at least 2 runs'
+    })
+    const bad = (await lab.service
+      .dispatch('queryRuns', { limit: 501, sort: { column: 'colour', direction: 'up' } })
+      .catch((e: unknown) => e)) as LabApiError
+    expect(bad.fields.map((f) => f.field).sort()).toEqual([
+      'limit',
+      'sort.column',
+      'sort.direction'
+    ])
+  })
+})

@@ -25,9 +25,22 @@ import {
   type DatasetSpec,
   type ExperimentConfig
 } from '../../shared/config'
-import type { Environment, Progress, RunDetail, RunSummary } from '../../shared/results'
+import { compareNumbers } from '../../shared/history'
+import type {
+  Environment,
+  Progress,
+  Reproduction,
+  RunDetail,
+  RunSummary
+} from '../../shared/results'
 import { DatasetError, inspectCsv, labelKey, type CsvSource } from '../lab/datasets'
-import { DatasetNotFoundError, RunNotFoundError, type RunStore } from '../store/store'
+import {
+  ComparisonNotFoundError,
+  DatasetNotFoundError,
+  RunNotFoundError,
+  type RunStore
+} from '../store/store'
+import { captionFor, exportChartFile, exportRunsBundle, importRunsBundle } from '../export/api'
 import type { SpawnWorker, WorkerHandle } from './protocol'
 
 export interface ServiceOptions {
@@ -106,13 +119,28 @@ export class LabService {
     getRun: (p) => this.getRun(p.id),
     updateRun: ({ id, ...changes }) => this.updateRun(id, changes),
     deleteRuns: (p) => this.deleteRuns(p.ids),
+    exportChart: (p) => exportChartFile(this.store, p),
+    chartCaption: (p) => ({ caption: captionFor(this.store, p.runId, p.chart) }),
+    exportBundle: (p) => exportRunsBundle(this.store, p.ids, this.options.appVersion),
+    importBundle: (p) => {
+      const imported = importRunsBundle(this.store, p.json)
+      for (const run of imported) this.emit({ type: 'run', run })
+      return { imported }
+    },
     appInfo: () => this.appInfo(),
     importDataset: (p) => this.importDataset(p.name, p.content),
     listDatasets: () => this.store.listDatasets(),
-    deleteDataset: (p) => this.deleteDataset(p.id)
+    deleteDataset: (p) => this.deleteDataset(p.id),
+    queryRuns: (p) => this.store.queryRuns(p),
+    rerunRun: (p) => this.rerunRun(p.id),
+    // Runs deleted meanwhile are left out: the compare view says which.
+    getRuns: (p) => this.store.getRuns(p.ids).map((run) => this.withReproduction(run)),
+    saveComparison: (p) => this.store.saveComparison(p.name, p.runIds),
+    listComparisons: () => this.store.listComparisons(),
+    deleteComparison: (p) => ({ deleted: this.store.deleteComparison(p.id) })
   }
 
-  startRun(rawConfig: unknown, name?: string): RunSummary {
+  startRun(rawConfig: unknown, name?: string, rerunOf?: number): RunSummary {
     const config = parseExperimentConfig(rawConfig)
     if ('dataset' in config) {
       this.checkDatasetSpec(config.dataset, { binary: config.kind !== 'universality' })
@@ -120,7 +148,8 @@ export class LabService {
     const run = this.store.createRun({
       name: name?.trim() || defaultName(config),
       config,
-      appVersion: this.options.appVersion
+      appVersion: this.options.appVersion,
+      rerunOf
     })
     this.queue.push(run.id)
     this.emit({ type: 'run', run })
@@ -128,8 +157,53 @@ export class LabService {
     return run
   }
 
+  /** A run with its numbers; a re-run also says whether they equal its original's. */
   getRun(id: number): RunDetail {
-    return this.store.getRun(id)
+    return this.withReproduction(this.store.getRun(id))
+  }
+
+  private withReproduction(run: RunDetail): RunDetail {
+    if (run.rerunOf != null) run.reproduction = this.reproduction(run, run.rerunOf)
+    return run
+  }
+
+  /**
+   * Starts the same config with the same seed again, named after the original, and records which
+   * run it repeats: on the same backend its numbers must be identical (see getRun).
+   */
+  rerunRun(id: number): RunSummary {
+    const original = this.store.getRun(id)
+    return this.startRun(original.config, `${original.name} (re-run of #${id})`, id)
+  }
+
+  private reproduction(run: RunDetail, of: number): Reproduction {
+    let original: RunDetail
+    try {
+      original = this.store.getRun(of)
+    } catch (error) {
+      if (!(error instanceof RunNotFoundError)) throw error
+      return {
+        of,
+        originalExists: false,
+        originalBackend: null,
+        sameBackend: null,
+        identical: null,
+        differing: [],
+        compared: 0
+      }
+    }
+    const sameBackend = run.backend && original.backend ? run.backend === original.backend : null
+    const bothDone = run.status === 'done' && original.status === 'done'
+    const numbers = bothDone ? compareNumbers(original, run) : null
+    return {
+      of,
+      originalExists: true,
+      originalBackend: original.backend,
+      sameBackend,
+      identical: numbers ? numbers.identical : null,
+      differing: numbers?.differing ?? [],
+      compared: numbers?.compared ?? 0
+    }
   }
 
   updateRun(id: number, changes: { name?: string; notes?: string; tags?: string[] }): RunSummary {
@@ -458,6 +532,7 @@ function toApiError(error: unknown): LabApiError {
   if (error instanceof ConfigError) return new LabApiError(error.message, error.errors, 400)
   if (error instanceof RunNotFoundError) return new LabApiError(error.message, [], 404)
   if (error instanceof DatasetNotFoundError) return new LabApiError(error.message, [], 404)
+  if (error instanceof ComparisonNotFoundError) return new LabApiError(error.message, [], 404)
   if (error instanceof DatasetError) {
     const field = error.field ? `dataset.${error.field}` : 'dataset'
     return new LabApiError(error.message, [{ field, message: error.message }], 400)

@@ -74,5 +74,38 @@ export const migrations: { version: number; sql: string }[] = [
         content TEXT NOT NULL
       );
     `
+  },
+  {
+    // Run history: what the runs table sorts and filters on, kept in columns so that it is SQL
+    // (key metric, data set, duration, search text), re-runs, and saved comparisons. The store
+    // fills the new columns of existing runs after this migration (see RunStore.fillHistory).
+    version: 3,
+    sql: `
+      ALTER TABLE runs ADD COLUMN key_label TEXT;
+      ALTER TABLE runs ADD COLUMN key_value REAL;
+      ALTER TABLE runs ADD COLUMN key_lower REAL;
+      ALTER TABLE runs ADD COLUMN key_upper REAL;
+      ALTER TABLE runs ADD COLUMN dataset TEXT;
+      ALTER TABLE runs ADD COLUMN search_text TEXT;
+      -- Not a foreign key: a re-run still says which run it repeated after that run is deleted.
+      ALTER TABLE runs ADD COLUMN rerun_of INTEGER;
+      ALTER TABLE runs ADD COLUMN duration REAL GENERATED ALWAYS AS
+        ((julianday(finished_at) - julianday(started_at)) * 86400.0) VIRTUAL;
+      CREATE INDEX runs_created ON runs(created_at);
+      CREATE INDEX runs_name ON runs(name COLLATE NOCASE);
+      CREATE INDEX runs_seed ON runs(seed);
+      CREATE INDEX runs_backend ON runs(backend);
+      CREATE INDEX runs_key ON runs(key_value);
+      CREATE INDEX runs_dataset ON runs(dataset);
+      CREATE INDEX runs_duration ON runs(duration);
+      CREATE INDEX run_tags_tag ON run_tags(tag);
+
+      CREATE TABLE comparisons (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+        run_ids TEXT NOT NULL CHECK (json_valid(run_ids) AND json_type(run_ids) = 'array'),
+        created_at TEXT NOT NULL
+      );
+    `
   }
 ]

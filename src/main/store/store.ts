@@ -6,8 +6,15 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
-import type { DatasetSummary, LabelCandidate } from '../../shared/api'
-import type { ExperimentConfig, ExperimentKind } from '../../shared/config'
+import type { Comparison, DatasetSummary, LabelCandidate } from '../../shared/api'
+import { describeData, type ExperimentConfig, type ExperimentKind } from '../../shared/config'
+import {
+  configSearchEntries,
+  keyEstimate,
+  type RunFilter,
+  type RunQueryResult,
+  type RunSort
+} from '../../shared/history'
 import type {
   Environment,
   MetricRecord,
@@ -36,12 +43,49 @@ interface RunRow {
   error: string | null
   notes: string
   progress: string | null
+  key_label: string | null
+  key_value: number | null
+  key_lower: number | null
+  key_upper: number | null
+  dataset: string | null
+  rerun_of: number | null
+}
+
+/** A finished run read from a bundle; `sourceId` is its id in the lab that exported it. */
+export interface ImportedRun {
+  sourceId: number
+  name: string
+  status: Extract<RunStatus, 'done' | 'failed' | 'cancelled' | 'interrupted'>
+  seed: number
+  backend: string | null
+  appVersion: string
+  createdAt: string
+  startedAt: string | null
+  finishedAt: string | null
+  error: string | null
+  notes: string
+  tags: string[]
+  config: ExperimentConfig
+  environment: Environment | null
+  metrics: MetricRecord[]
+  series: SeriesRecord[]
+  /** The sourceId of the run this one re-ran, when it was a re-run. */
+  rerunOf?: number | null
 }
 
 export interface NewRun {
   name: string
   config: ExperimentConfig
   appVersion: string
+  /** The run this one repeats exactly. */
+  rerunOf?: number
+}
+
+export interface RunQuery {
+  filter?: RunFilter
+  sort?: RunSort
+  offset?: number
+  limit?: number
 }
 
 interface DatasetRow {
@@ -92,6 +136,7 @@ export class RunStore {
     db.pragma('busy_timeout = 5000')
     const store = new RunStore(db, path)
     store.migrate()
+    store.fillHistory()
     store.interruptUnfinished()
     return store
   }
@@ -112,23 +157,72 @@ export class RunStore {
     })()
   }
 
-  /** Runs that a dead process left queued or running cannot finish: mark them interrupted. */
+  /**
+   * Runs that a dead process left queued or running cannot finish: mark them interrupted, saying
+   * how far they got, and give them the key metric of what they had finished.
+   */
   interruptUnfinished(): number {
-    return this.db
+    return this.db.transaction(() => {
+      const ids = (
+        this.db.prepare(`SELECT id FROM runs WHERE status IN ('running', 'queued')`).all() as {
+          id: number
+        }[]
+      ).map((r) => r.id)
+      if (ids.length === 0) return 0
+      this.db
+        .prepare(
+          `UPDATE runs SET status = 'interrupted', progress = NULL,
+             finished_at = COALESCE(finished_at, ?),
+             error = COALESCE(error, 'The app stopped before this run finished' ||
+               CASE WHEN json_valid(progress) AND json_extract(progress, '$.total') > 0
+                 THEN ' (it was at ' || json_extract(progress, '$.phase') || ', step ' ||
+                   json_extract(progress, '$.step') || ' of ' || json_extract(progress, '$.total') || ')'
+                 ELSE '' END ||
+               '; the results it had written are kept.')
+           WHERE status IN ('running', 'queued')`
+        )
+        .run(new Date().toISOString())
+      for (const id of ids) this.refreshKey(id)
+      return ids.length
+    })()
+  }
+
+  /**
+   * Fills what the runs table sorts and filters on (data set, search text, key metric) for runs
+   * written before those columns existed: after migration 3, or by an older app.
+   */
+  private fillHistory(): void {
+    const rows = this.db
+      .prepare('SELECT id, config, status FROM runs WHERE search_text IS NULL')
+      .all() as { id: number; config: string; status: RunStatus }[]
+    if (rows.length === 0) return
+    const update = this.db.prepare('UPDATE runs SET dataset = ?, search_text = ? WHERE id = ?')
+    this.db.transaction(() => {
+      for (const row of rows) {
+        const config = JSON.parse(row.config) as ExperimentConfig
+        update.run(describeData(config), searchText(config), row.id)
+        if (row.status !== 'queued' && row.status !== 'running') this.refreshKey(row.id)
+      }
+    })()
+  }
+
+  /** Recomputes the stored key metric of a run from its metrics and series. */
+  refreshKey(id: number): void {
+    if (!this.db.prepare('SELECT 1 FROM runs WHERE id = ?').get(id)) return
+    const key = keyEstimate(this.getRun(id))
+    this.db
       .prepare(
-        `UPDATE runs SET status = 'interrupted', progress = NULL,
-           finished_at = COALESCE(finished_at, ?),
-           error = COALESCE(error, 'The app stopped before this run finished; the results it had written are kept.')
-         WHERE status IN ('running', 'queued')`
+        'UPDATE runs SET key_label = ?, key_value = ?, key_lower = ?, key_upper = ? WHERE id = ?'
       )
-      .run(new Date().toISOString()).changes
+      .run(key?.label ?? null, key?.value ?? null, key?.lower ?? null, key?.upper ?? null, id)
   }
 
   createRun(run: NewRun): RunSummary {
     const info = this.db
       .prepare(
-        `INSERT INTO runs (name, kind, status, config, seed, app_version, created_at)
-         VALUES (?, ?, 'queued', ?, ?, ?, ?)`
+        `INSERT INTO runs (name, kind, status, config, seed, app_version, created_at, dataset,
+           search_text, rerun_of)
+         VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)`
       )
       .run(
         run.name,
@@ -136,7 +230,10 @@ export class RunStore {
         JSON.stringify(run.config),
         run.config.seed,
         run.appVersion,
-        new Date().toISOString()
+        new Date().toISOString(),
+        describeData(run.config),
+        searchText(run.config),
+        run.rerunOf ?? null
       )
     return this.summary(Number(info.lastInsertRowid))
   }
@@ -165,6 +262,7 @@ export class RunStore {
         `UPDATE runs SET status = ?, finished_at = ?, error = ?, progress = NULL WHERE id = ?`
       )
       .run(status, new Date().toISOString(), error, id)
+    this.refreshKey(id)
   }
 
   putMetric(id: number, record: MetricRecord): void {
@@ -209,6 +307,68 @@ export class RunStore {
     const rows = this.db.prepare('SELECT * FROM runs ORDER BY id DESC').all() as RunRow[]
     const tags = this.tagsByRun()
     return rows.map((row) => toSummary(row, tags.get(row.id) ?? []))
+  }
+
+  /**
+   * One page of runs matching `filter`, in `sort` order (missing values last, ties by id in the
+   * same direction), with how many match in all: filtered, sorted and paged in SQL.
+   */
+  queryRuns(query: RunQuery = {}): RunQueryResult {
+    const { where, params } = whereClause(query.filter ?? {})
+    const sort = query.sort ?? { column: 'id', direction: 'desc' }
+    const column = sortExpressions[sort.column]
+    const direction = sort.direction === 'asc' ? 'ASC' : 'DESC'
+    const limit = query.limit ?? 100
+    const offset = query.offset ?? 0
+    const total = (
+      this.db.prepare(`SELECT COUNT(*) AS n FROM runs ${where}`).get(...params) as { n: number }
+    ).n
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM runs ${where}
+         ORDER BY ${column} ${direction} NULLS LAST, id ${direction} LIMIT ? OFFSET ?`
+      )
+      .all(...params, limit, offset) as RunRow[]
+    const tags = this.tagsOfRuns(rows.map((r) => r.id))
+    const allTags = (
+      this.db.prepare('SELECT DISTINCT tag FROM run_tags ORDER BY tag').all() as { tag: string }[]
+    ).map((r) => r.tag)
+    return {
+      runs: rows.map((row) => toSummary(row, tags.get(row.id) ?? [])),
+      total,
+      tags: allTags
+    }
+  }
+
+  /** The runs with these ids that exist, in the order asked, with metrics and series. */
+  getRuns(ids: number[]): RunDetail[] {
+    const exists = this.db.prepare('SELECT 1 FROM runs WHERE id = ?')
+    return ids.filter((id) => exists.get(id)).map((id) => this.getRun(id))
+  }
+
+  saveComparison(name: string, runIds: number[]): Comparison {
+    const info = this.db
+      .prepare('INSERT INTO comparisons (name, run_ids, created_at) VALUES (?, ?, ?)')
+      .run(name, JSON.stringify(runIds), new Date().toISOString())
+    return this.comparison(Number(info.lastInsertRowid))
+  }
+
+  /** Saved comparisons, newest first. Their run ids are as saved, deleted runs included. */
+  listComparisons(): Comparison[] {
+    return (
+      this.db.prepare('SELECT * FROM comparisons ORDER BY id DESC').all() as ComparisonRow[]
+    ).map(toComparison)
+  }
+
+  comparison(id: number): Comparison {
+    const row = this.db.prepare('SELECT * FROM comparisons WHERE id = ?').get(id) as
+      ComparisonRow | undefined
+    if (!row) throw new ComparisonNotFoundError(id)
+    return toComparison(row)
+  }
+
+  deleteComparison(id: number): number {
+    return this.db.prepare('DELETE FROM comparisons WHERE id = ?').run(id).changes
   }
 
   summary(id: number): RunSummary {
@@ -268,6 +428,98 @@ export class RunStore {
   deleteRuns(ids: number[]): number {
     const remove = this.db.prepare('DELETE FROM runs WHERE id = ?')
     return this.db.transaction(() => ids.reduce((n, id) => n + remove.run(id).changes, 0))()
+  }
+
+  /** Finished runs with their metrics and series, read in one transaction (a bundle's snapshot). */
+  runsForBundle(ids: number[]): RunDetail[] {
+    return this.db.transaction(() => ids.map((id) => this.getRun(id)))()
+  }
+
+  /**
+   * Stores runs read from a bundle under new ids, keeping their data: all of them or, on any
+   * error, none (one transaction). References between runs (config.twinOf, rerunOf) follow the
+   * new ids; a reference to a run outside the bundle is dropped, since that id names another run
+   * here. A csv config points at this lab's copy of its file when one has the same SHA-256.
+   */
+  importRuns(runs: ImportedRun[]): RunSummary[] {
+    const insertRun = this.db.prepare(
+      `INSERT INTO runs (name, kind, status, config, seed, backend, environment, app_version,
+         created_at, started_at, finished_at, error, notes, dataset, search_text)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+    )
+    const setReferences = this.db.prepare(
+      'UPDATE runs SET config = ?, dataset = ?, search_text = ?, rerun_of = ? WHERE id = ?'
+    )
+    const insertTag = this.db.prepare('INSERT OR IGNORE INTO run_tags (run_id, tag) VALUES (?, ?)')
+    const insertMetric = this.db.prepare(
+      'INSERT INTO metrics (run_id, model, name, value, lower, upper) VALUES (?, ?, ?, ?, ?, ?)'
+    )
+    const insertSeries = this.db.prepare(
+      'INSERT INTO series (run_id, model, name) VALUES (?, ?, ?)'
+    )
+    const insertPoint = this.db.prepare(
+      'INSERT INTO series_points (series_id, idx, x, value, lower, upper) VALUES (?, ?, ?, ?, ?, ?)'
+    )
+    const datasetBySha = this.db.prepare(
+      'SELECT id FROM datasets WHERE sha256 = ? ORDER BY id LIMIT 1'
+    )
+    return this.db.transaction(() => {
+      const newIds = new Map<number, number>()
+      for (const run of runs) {
+        const info = insertRun.run(
+          run.name,
+          run.config.kind,
+          run.status,
+          JSON.stringify(run.config),
+          run.seed,
+          run.backend,
+          run.environment ? JSON.stringify(run.environment) : null,
+          run.appVersion,
+          run.createdAt,
+          run.startedAt,
+          run.finishedAt,
+          run.error,
+          run.notes,
+          describeData(run.config),
+          searchText(run.config)
+        )
+        newIds.set(run.sourceId, Number(info.lastInsertRowid))
+      }
+      for (const run of runs) {
+        const id = newIds.get(run.sourceId)!
+        const config = { ...run.config } as ExperimentConfig & { twinOf?: number }
+        if (config.twinOf !== undefined) {
+          const twin = newIds.get(config.twinOf)
+          if (twin === undefined) delete config.twinOf
+          else config.twinOf = twin
+        }
+        const sha = run.environment?.dataFile?.sha256
+        if ('dataset' in config && config.dataset.kind === 'csv' && sha) {
+          const local = datasetBySha.get(sha) as { id: number } | undefined
+          if (local) config.dataset = { ...config.dataset, datasetId: local.id }
+        }
+        const rerunOf = run.rerunOf == null ? null : (newIds.get(run.rerunOf) ?? null)
+        setReferences.run(
+          JSON.stringify(config),
+          describeData(config),
+          searchText(config),
+          rerunOf,
+          id
+        )
+        for (const tag of run.tags) insertTag.run(id, tag)
+        for (const m of run.metrics) {
+          insertMetric.run(id, m.model, m.name, finite(m.value), finite(m.lower), finite(m.upper))
+        }
+        for (const s of run.series) {
+          const sid = Number(insertSeries.run(id, s.model, s.name).lastInsertRowid)
+          s.points.forEach((p, i) =>
+            insertPoint.run(sid, i, p.x, finite(p.value), finite(p.lower), finite(p.upper))
+          )
+        }
+        this.refreshKey(id)
+      }
+      return runs.map((run) => this.summary(newIds.get(run.sourceId)!))
+    })()
   }
 
   /** Stores an imported CSV file in one INSERT: on any error (a CHECK failing) nothing is kept. */
@@ -353,6 +605,19 @@ export class RunStore {
     ).map((r) => r.tag)
   }
 
+  private tagsOfRuns(ids: number[]): Map<number, string[]> {
+    const map = new Map<number, string[]>()
+    if (ids.length === 0) return map
+    const rows = this.db
+      .prepare(
+        `SELECT run_id, tag FROM run_tags WHERE run_id IN (${ids.map(() => '?').join(', ')})
+         ORDER BY tag`
+      )
+      .all(...ids) as { run_id: number; tag: string }[]
+    for (const { run_id, tag } of rows) map.set(run_id, [...(map.get(run_id) ?? []), tag])
+    return map
+  }
+
   private tagsByRun(): Map<number, string[]> {
     const map = new Map<number, string[]>()
     const rows = this.db.prepare('SELECT run_id, tag FROM run_tags ORDER BY tag').all() as {
@@ -386,6 +651,97 @@ function toDatasetSummary(row: DatasetRow): DatasetSummary {
   }
 }
 
+export class ComparisonNotFoundError extends Error {
+  constructor(readonly id: number) {
+    super(`No saved comparison with id ${id}`)
+    this.name = 'ComparisonNotFoundError'
+  }
+}
+
+interface ComparisonRow {
+  id: number
+  name: string
+  run_ids: string
+  created_at: string
+}
+
+function toComparison(row: ComparisonRow): Comparison {
+  return {
+    id: row.id,
+    name: row.name,
+    runIds: JSON.parse(row.run_ids) as number[],
+    createdAt: row.created_at
+  }
+}
+
+/** Unit separator: no search text contains it, so a match never spans two entries. */
+const SEARCH_SEPARATOR = '\u001f'
+
+/** What the free-text filter matches besides name and notes: data set and config entries. */
+function searchText(config: ExperimentConfig): string {
+  return [describeData(config), ...configSearchEntries(config)].join(SEARCH_SEPARATOR).toLowerCase()
+}
+
+const sortExpressions: Record<RunSort['column'], string> = {
+  id: 'id',
+  name: 'name COLLATE NOCASE',
+  kind: 'kind',
+  status: 'status',
+  seed: 'seed',
+  backend: 'backend',
+  createdAt: 'created_at',
+  duration: 'duration',
+  key: 'key_value',
+  dataset: 'dataset'
+}
+
+/** `%text%` for LIKE, with the wildcards of `text` taken literally. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+}
+
+/** An ISO instant; a bare date as the start of that UTC day, or its end when `endOfDay`. */
+function instant(value: string, endOfDay: boolean): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value) && endOfDay) {
+    return new Date(Date.parse(value) + 86_400_000 - 1).toISOString()
+  }
+  return new Date(value).toISOString()
+}
+
+function whereClause(filter: RunFilter): { where: string; params: unknown[] } {
+  const clauses: string[] = []
+  const params: unknown[] = []
+  const list = (values: unknown[]) => values.map(() => '?').join(', ')
+  if (filter.kinds?.length) {
+    clauses.push(`kind IN (${list(filter.kinds)})`)
+    params.push(...filter.kinds)
+  }
+  if (filter.statuses?.length) {
+    clauses.push(`status IN (${list(filter.statuses)})`)
+    params.push(...filter.statuses)
+  }
+  if (filter.tags?.length) {
+    clauses.push(`id IN (SELECT run_id FROM run_tags WHERE tag IN (${list(filter.tags)}))`)
+    params.push(...filter.tags)
+  }
+  const text = filter.text?.trim()
+  if (text) {
+    clauses.push(
+      `(name LIKE ? ESCAPE '\\' OR notes LIKE ? ESCAPE '\\' OR search_text LIKE ? ESCAPE '\\')`
+    )
+    params.push(likePattern(text), likePattern(text), likePattern(text.toLowerCase()))
+  }
+  if (filter.createdFrom) {
+    clauses.push('created_at >= ?')
+    params.push(instant(filter.createdFrom, false))
+  }
+  if (filter.createdTo) {
+    clauses.push('created_at <= ?')
+    params.push(instant(filter.createdTo, true))
+  }
+  return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params }
+}
+
 export class RunNotFoundError extends Error {
   constructor(readonly id: number) {
     super(`No run with id ${id}`)
@@ -408,7 +764,19 @@ function toSummary(row: RunRow, tags: string[]): RunSummary {
     error: row.error,
     notes: row.notes,
     tags,
-    progress: row.progress ? (JSON.parse(row.progress) as Progress) : null
+    progress: row.progress ? (JSON.parse(row.progress) as Progress) : null,
+    keyMetric:
+      row.key_value == null
+        ? null
+        : {
+            label: row.key_label ?? '',
+            value: row.key_value,
+            ...(row.key_lower != null && row.key_upper != null
+              ? { lower: row.key_lower, upper: row.key_upper }
+              : {})
+          },
+    dataset: row.dataset ?? undefined,
+    rerunOf: row.rerun_of
   }
 }
 

@@ -1,5 +1,5 @@
 /** A run's configuration as rows of symbol, meaning and value, for the Configuration card. */
-import { lambdaValues, type FinetuneConfig } from '@shared/config'
+import { lambdaValues, type FinetuneConfig, type UniversalityConfig } from '@shared/config'
 import { findMetric, type RunDetail } from '@shared/results'
 import { num } from './format'
 
@@ -135,5 +135,97 @@ export function finetuneConfigRows(
     { key: 'train.epochs', label: 'epochs', title: 'epochs', value: String(t.epochs) },
     { key: 'train.batchSize', label: 'B', title: 'batch size', value: String(t.batchSize) },
     { key: 'train.weightDecay', label: 'wd', title: 'weight decay', value: num(t.weightDecay) }
+  ]
+}
+
+/** The L-class data set of a universality run in a few words; `csvName` is the imported file's. */
+export function classDatasetDescription(
+  dataset: UniversalityConfig['dataset'],
+  csvName?: string
+): string {
+  switch (dataset.kind) {
+    case 'mixture':
+      return `Gaussian mixture, L = ${dataset.L}, σ_μ = ${num(dataset.spread)}`
+    case 'iris':
+      return 'Iris, 3 species'
+    case 'mnist':
+      return `MNIST, digits ${dataset.digits.join(', ')}`
+    case 'csv':
+      return `${csvName ?? 'CSV'} (#${dataset.datasetId}), label ‘${dataset.labelColumn}’`
+  }
+}
+
+export function universalityConfigRows(
+  run: Pick<RunDetail, 'config' | 'metrics'>,
+  csvName?: string
+): ConfigRow[] {
+  const c = run.config
+  if (c.kind !== 'universality') return []
+  const real = c.dataset.kind !== 'mixture'
+  const measured = (name: string, configured: number) => {
+    const value = findMetric(run, 'run', name)?.value
+    if (value != null) return count(value) + (real ? ' (from the data)' : '')
+    return real ? 'from the data' : count(configured)
+  }
+  const h = c.head
+  return [
+    {
+      key: 'dataset',
+      label: 'data',
+      title: 'data set',
+      value: classDatasetDescription(c.dataset, csvName)
+    },
+    { key: 'd', label: 'd', title: 'input dimension', value: measured('d', c.d) },
+    { key: 'n', label: 'n', title: 'training samples', value: measured('n', c.n) },
+    { key: 'nTest', label: 'n_test', title: 'held-out samples', value: measured('nTest', c.nTest) },
+    ...(real
+      ? [
+          {
+            key: 'testFraction',
+            label: 'test',
+            title: 'held-out share',
+            value: num(c.testFraction)
+          }
+        ]
+      : []),
+    { key: 'm', label: 'm', title: 'hidden width', value: count(c.m) },
+    { key: 'k', label: 'k', title: 'secret sparsity', value: String(c.k) },
+    {
+      key: 'backdoored',
+      label: 'G',
+      title: 'encoder',
+      value: c.backdoored ? `sPCA-backdoored, θ = ${num(c.theta)}` : 'clean (θ ignored)'
+    },
+    { key: 'lambda', label: 'λ', title: 'trigger scale', value: num(c.lambda) },
+    { key: 'target', label: 'target', title: 'target class', value: String(c.target) },
+    {
+      key: 'poisonFraction',
+      label: 'p',
+      title: 'poison fraction (attacker head)',
+      value: num(c.poisonFraction)
+    },
+    {
+      key: 'probes',
+      label: 'r',
+      title: 'clean probes, each on a share of the training set',
+      value: `${c.probes} × ${num(c.probeFraction)}`
+    },
+    { key: 'randomHeads', label: '#W', title: 'random heads', value: count(c.randomHeads) },
+    {
+      key: 'witness',
+      label: 'x, y′',
+      title: 'witness input and target',
+      value: `#${c.witnessIndex} → ${c.witnessTarget ?? c.target}${c.witnessTarget == null ? ' (target)' : ''}`
+    },
+    {
+      key: 'head',
+      label: 'heads',
+      title: 'head training (Adam)',
+      value: `${h.epochs} epochs, η = ${num(h.learningRate)}, ℓ₂ = ${num(h.l2)}`
+    },
+    { key: 'seed', label: 'seed', title: 'seed', value: String(c.seed) },
+    ...(c.twinOf != null
+      ? [{ key: 'twinOf', label: 'twin', title: 'L = 2 twin of', value: `run #${c.twinOf}` }]
+      : [])
   ]
 }

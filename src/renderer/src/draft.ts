@@ -11,9 +11,11 @@ import {
   finetuneDefaults,
   optimizers,
   trainableParameters,
+  universalityDefaults,
   type EffectivenessConfig,
   type ExperimentKind,
-  type FinetuneConfig
+  type FinetuneConfig,
+  type UniversalityConfig
 } from '@shared/config'
 
 type Typed = number | string
@@ -155,9 +157,175 @@ export const finetuneDraft = reactive<FinetuneDraft>(finetuneDraftFromConfig(fin
 /** The kind the form shows, kept between visits like the rest of the draft. */
 export const draftKind = ref<ExperimentKind>('effectiveness')
 
+export type ClassDatasetKind = 'mixture' | 'iris' | 'mnist' | 'csv'
+export const allDigits = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] as const
+
+/**
+ * The universality form's fields (SCIENCE.md section 7). Its own defaults (a smaller encoder on a
+ * three-class mixture), so it keeps nothing from the other kinds but the run name.
+ */
+export interface UniversalityDraft {
+  datasetKind: ClassDatasetKind
+  L: Typed
+  spread: Typed
+  /** MNIST: whether each digit 0-9 is a class; class c is the c-th checked digit. */
+  digits: boolean[]
+  datasetId: number | null
+  labelColumn: string
+  testFraction: Typed
+  d: Typed
+  n: Typed
+  nTest: Typed
+  m: Typed
+  k: Typed
+  theta: Typed
+  backdoored: boolean
+  lambda: Typed
+  target: Typed
+  poisonFraction: Typed
+  probes: Typed
+  probeFraction: Typed
+  randomHeads: Typed
+  witnessIndex: Typed
+  /** Empty: the witness uses the attack's target. */
+  witnessTarget: Typed
+  seed: Typed
+  headEpochs: Typed
+  headLearningRate: Typed
+  headL2: Typed
+}
+
+/** Numeric universality draft keys and the config field each one fills. */
+export const universalityNumericFields = {
+  L: 'dataset.L',
+  spread: 'dataset.spread',
+  testFraction: 'testFraction',
+  d: 'd',
+  n: 'n',
+  nTest: 'nTest',
+  m: 'm',
+  k: 'k',
+  theta: 'theta',
+  lambda: 'lambda',
+  target: 'target',
+  poisonFraction: 'poisonFraction',
+  probes: 'probes',
+  probeFraction: 'probeFraction',
+  randomHeads: 'randomHeads',
+  witnessIndex: 'witnessIndex',
+  witnessTarget: 'witnessTarget',
+  seed: 'seed',
+  headEpochs: 'head.epochs',
+  headLearningRate: 'head.learningRate',
+  headL2: 'head.l2'
+} as const
+export type UniversalityNumericKey = keyof typeof universalityNumericFields
+
+const mixtureDefaults = universalityDefaults.dataset
+
+export function universalityDraftFromConfig(
+  config: Omit<UniversalityConfig, 'kind' | 'testFraction'> & { testFraction?: number }
+): UniversalityDraft {
+  const dataset = config.dataset
+  const digits: readonly number[] = dataset.kind === 'mnist' ? dataset.digits : allDigits
+  return {
+    datasetKind: dataset.kind,
+    L: dataset.kind === 'mixture' ? dataset.L : mixtureDefaults.L,
+    spread: dataset.kind === 'mixture' ? dataset.spread : mixtureDefaults.spread,
+    digits: allDigits.map((digit) => digits.includes(digit)),
+    datasetId: dataset.kind === 'csv' ? dataset.datasetId : null,
+    labelColumn: dataset.kind === 'csv' ? dataset.labelColumn : '',
+    testFraction: config.testFraction ?? 0.3,
+    d: config.d,
+    n: config.n,
+    nTest: config.nTest,
+    m: config.m,
+    k: config.k,
+    theta: config.theta,
+    backdoored: config.backdoored,
+    lambda: config.lambda,
+    target: config.target,
+    poisonFraction: config.poisonFraction,
+    probes: config.probes,
+    probeFraction: config.probeFraction,
+    randomHeads: config.randomHeads,
+    witnessIndex: config.witnessIndex,
+    witnessTarget: config.witnessTarget ?? '',
+    seed: config.seed,
+    headEpochs: config.head.epochs,
+    headLearningRate: config.head.learningRate,
+    headL2: config.head.l2
+  }
+}
+
+export const universalityDraft = reactive<UniversalityDraft>(
+  universalityDraftFromConfig(universalityDefaults)
+)
+
+/** The digits checked in the draft, in increasing order: class c is the c-th of them. */
+export function checkedDigits(u: Pick<UniversalityDraft, 'digits'>): number[] {
+  return allDigits.filter((digit) => u.digits[digit])
+}
+
+/** A universality draft's data set as the schema expects it. */
+export function classDatasetFromDraft(u: UniversalityDraft): Record<string, unknown> {
+  switch (u.datasetKind) {
+    case 'mixture':
+      return { kind: 'mixture', L: typedNumber(u.L), spread: typedNumber(u.spread) }
+    case 'iris':
+      return { kind: 'iris' }
+    case 'mnist':
+      return { kind: 'mnist', digits: checkedDigits(u) }
+    case 'csv':
+      return { kind: 'csv', datasetId: u.datasetId, labelColumn: u.labelColumn }
+  }
+}
+
+/**
+ * The universality config the draft describes. The mixture sends d, n and n_test; real data send
+ * testFraction instead, and their own d when the form knows it (`dataDimension`). An empty
+ * witness target is left out (the witness then uses the attack's target).
+ */
+export function universalityConfigFromDraft(
+  u: UniversalityDraft,
+  dataDimension?: number
+): Record<string, unknown> {
+  const real = u.datasetKind !== 'mixture'
+  const witnessTarget = isEmpty(u.witnessTarget) ? undefined : typedNumber(u.witnessTarget)
+  return {
+    kind: 'universality',
+    dataset: classDatasetFromDraft(u),
+    ...(real
+      ? {
+          ...(dataDimension === undefined ? {} : { d: dataDimension }),
+          testFraction: typedNumber(u.testFraction)
+        }
+      : { d: typedNumber(u.d), n: typedNumber(u.n), nTest: typedNumber(u.nTest) }),
+    m: typedNumber(u.m),
+    k: typedNumber(u.k),
+    theta: typedNumber(u.theta),
+    backdoored: u.backdoored,
+    lambda: typedNumber(u.lambda),
+    target: typedNumber(u.target),
+    poisonFraction: typedNumber(u.poisonFraction),
+    probes: typedNumber(u.probes),
+    probeFraction: typedNumber(u.probeFraction),
+    randomHeads: typedNumber(u.randomHeads),
+    witnessIndex: typedNumber(u.witnessIndex),
+    ...(witnessTarget === undefined ? {} : { witnessTarget }),
+    seed: typedNumber(u.seed),
+    head: {
+      epochs: typedNumber(u.headEpochs),
+      learningRate: typedNumber(u.headLearningRate),
+      l2: typedNumber(u.headL2)
+    }
+  }
+}
+
 export function resetDraft(): void {
   Object.assign(draft, draftFromConfig(effectivenessDefaults))
   Object.assign(finetuneDraft, finetuneDraftFromConfig(finetuneDefaults))
+  Object.assign(universalityDraft, universalityDraftFromConfig(universalityDefaults))
 }
 
 /** A typed value as the schema should see it: '' becomes null (reported as required). */

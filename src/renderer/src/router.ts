@@ -1,4 +1,5 @@
 import { createRouter, createWebHashHistory } from 'vue-router'
+import CompareView from './views/CompareView.vue'
 import NewExperimentView from './views/NewExperimentView.vue'
 import RunsView from './views/RunsView.vue'
 import RunView from './views/RunView.vue'
@@ -21,6 +22,14 @@ export const router = createRouter({
       component: RunView,
       props: (route) => ({ id: Number(route.params.id) }),
       meta: { title: 'Run' }
+    },
+    { path: '/compare', name: 'compare', component: CompareView, meta: { title: 'Compare' } },
+    {
+      path: '/compare/:comparisonId(\\d+)',
+      name: 'comparison',
+      component: CompareView,
+      props: (route) => ({ comparisonId: Number(route.params.comparisonId) }),
+      meta: { title: 'Comparison' }
     },
     { path: '/:pathMatch(.*)*', redirect: '/new' }
   ]

@@ -1,0 +1,154 @@
+/**
+ * Universality end to end (the paper's Theorem 3.1): the form and its errors, a small run with
+ * every head family on the scatter, the random heads' histogram and the witness that holds; then
+ * its L = 2 twin side by side, and the witness for another input.
+ */
+import { mkdirSync } from 'node:fs'
+import type { Page } from '@playwright/test'
+import { expect, test } from './fixtures'
+
+const screens = 'test-results/screens'
+mkdirSync(screens, { recursive: true })
+
+async function fill(page: Page, field: string, value: string | number) {
+  await page.getByTestId(`field-${field}`).fill(String(value))
+}
+
+async function openUniversalityForm(page: Page, url: string) {
+  await page.goto(url)
+  await page.getByTestId('nav-new').click()
+  await page.getByTestId('kind-universality').click()
+  await expect(page.getByTestId('field-dataset.L')).toBeVisible()
+}
+
+/** A small but real configuration: a few seconds of computing. */
+async function fillSmallExperiment(page: Page) {
+  await fill(page, 'm', 300)
+  await fill(page, 'n', 600)
+  await fill(page, 'nTest', 600)
+  await fill(page, 'probes', 3)
+  await fill(page, 'randomHeads', 50)
+  await page.getByTestId('advanced-toggle').click()
+  await fill(page, 'head.epochs', 100)
+}
+
+async function canvasIn(page: Page, testid: string) {
+  const canvas = page.getByTestId(testid).locator('canvas')
+  await expect(canvas).toBeVisible()
+  const box = await canvas.boundingBox()
+  expect(box!.width).toBeGreaterThan(200)
+}
+
+test('a target outside the classes shows its error next to the field and keeps Run disabled', async ({
+  page,
+  lab
+}) => {
+  await openUniversalityForm(page, lab.url)
+  await expect(page.getByTestId('run-button')).toBeEnabled()
+  await fill(page, 'target', 3)
+  await expect(page.getByTestId('error-target')).toContainText(
+    'target must be a class below L (got target=3, L=3)'
+  )
+  await expect(page.getByTestId('run-button')).toBeDisabled()
+  await fill(page, 'dataset.L', 4)
+  await expect(page.getByTestId('error-target')).toHaveCount(0)
+  await expect(page.getByTestId('run-button')).toBeEnabled()
+
+  // Iris brings its own three classes and d = 4.
+  await page.getByTestId('field-dataset.kind').selectOption('iris')
+  await expect(page.getByTestId('error-target')).toContainText(
+    'target must be a class below L = 3 (Iris has 3 species; got target=3)'
+  )
+  await expect(page.getByTestId('error-k')).toContainText("k must be at most the data's dimension")
+  await page.screenshot({ path: `${screens}/universality-form-errors.png`, fullPage: true })
+  await fill(page, 'target', 2)
+  await fill(page, 'k', 2)
+  await expect(page.getByTestId('run-button')).toBeEnabled()
+
+  // MNIST: the classes are the checked digits.
+  await page.getByTestId('field-dataset.kind').selectOption('mnist')
+  for (const digit of [2, 3, 4, 5, 6, 7, 8, 9]) {
+    await page.getByTestId(`field-dataset.digits.${digit}`).uncheck()
+  }
+  await expect(page.getByTestId('class-preview')).toHaveText(
+    'L = 2 classes: 0 = digit 0, 1 = digit 1'
+  )
+  await expect(page.getByTestId('error-target')).toContainText('below L = 2')
+  await page.getByTestId('field-dataset.digits.1').uncheck()
+  await expect(page.getByTestId('error-dataset.digits')).toContainText(
+    'dataset.digits must name at least 2 digits'
+  )
+  await page.getByTestId('reset-button').click()
+})
+
+test('run a small universality experiment: scatter, histogram, the witness holds; its L = 2 twin and another input', async ({
+  page,
+  lab
+}) => {
+  await openUniversalityForm(page, lab.url)
+  await fillSmallExperiment(page)
+  await fill(page, 'name', 'e2e universality')
+  await page.screenshot({ path: `${screens}/universality-form.png`, fullPage: true })
+  await page.getByTestId('run-button').click()
+
+  await expect(page).toHaveURL(/#\/runs\/\d+$/)
+  const id = Number(page.url().match(/runs\/(\d+)$/)![1])
+  await expect(page.getByTestId('run-status')).toHaveText('done', { timeout: 90_000 })
+  await expect(page.getByTestId('run-name')).toHaveText('e2e universality')
+
+  await canvasIn(page, 'chart-scatter')
+  await canvasIn(page, 'chart-histogram')
+  await canvasIn(page, 'chart-per-target')
+  await expect(page.getByTestId('universality-gap')).toContainText(/\d\.\d\d \[/)
+  await expect(page.getByTestId('universality-sentence')).toContainText(
+    /The attacker's head reaches ASR \d\.\d\d \[/
+  )
+  const witness = page.getByTestId('witness-panel')
+  await expect(witness).toBeVisible()
+  await expect(page.getByTestId('witness-verdict')).toHaveText('holds')
+  await expect(page.getByTestId('witness-index')).toHaveText('#0')
+  await expect(page.getByTestId('witness-scores')).toContainText('Activate(x)')
+  await expect(page.getByTestId('metric-attacker-attackSuccessRate')).toHaveText(/\d\.\d{3}/)
+  await expect(page.getByTestId('metric-random-attackSuccessRate')).toContainText('max')
+  await expect(page.getByTestId('metric-run-nullifyingResidual')).toHaveText(/\d/)
+  await expect(page.getByTestId('metric-run-L')).toContainText('3')
+  await page.screenshot({ path: `${screens}/universality-run.png`, fullPage: true })
+
+  // The L = 2 twin, started from this page and shown next to it.
+  await page.getByTestId('twin-button').click()
+  const comparison = page.getByTestId('twin-comparison')
+  await expect(comparison).toBeVisible()
+  await expect(page.getByTestId('twin-L-original')).toHaveText('3')
+  await expect(page.getByTestId('twin-L-twin')).toHaveText('2', { timeout: 90_000 })
+  await expect(page.getByTestId('twin-gap-twin')).toHaveText(/\d\.\d\d/)
+  await expect(page.getByTestId('twin-witness-twin')).toHaveText(/holds|does not hold/)
+  await page.getByTestId('twin-card').scrollIntoViewIfNeeded()
+  await page.screenshot({ path: `${screens}/universality-twin.png`, fullPage: true })
+
+  // After a reload the page finds its twin again; the twin links back to this run.
+  await page.reload()
+  await expect(page.getByTestId('twin-L-twin')).toHaveText('2')
+  await page.getByTestId('twin-link-twin').click()
+  await expect(page).not.toHaveURL(new RegExp(`#/runs/${id}$`))
+  await expect(page.getByTestId('run-name')).toHaveText('e2e universality (L = 2 twin)')
+  await expect(page.getByTestId('twin-original-link')).toContainText(`run #${id}`)
+  await expect(page.getByTestId('twin-L-original')).toHaveText('3')
+  await expect(page.getByTestId('twin-button')).toHaveCount(0)
+  await page.getByTestId('twin-original-link').getByRole('link').click()
+  await expect(page).toHaveURL(new RegExp(`#/runs/${id}$`))
+
+  // Another input for the witness: a new run of the same config.
+  await page.getByTestId('witness-index-input').fill('600')
+  await expect(page.getByTestId('witness-index-error')).toContainText('below n_test = 600')
+  await page.getByTestId('witness-index-input').fill('5')
+  await page.getByTestId('witness-target-input').fill('1')
+  await page.getByTestId('witness-rerun').click()
+  await expect(page).not.toHaveURL(new RegExp(`#/runs/${id}$`))
+  await expect(page.getByTestId('run-status')).toHaveText('done', { timeout: 90_000 })
+  await expect(page.getByTestId('run-name')).toHaveText('e2e universality (witness #5 → 1)')
+  await expect(page.getByTestId('witness-index')).toHaveText('#5')
+  await expect(page.getByTestId('witness-target')).toContainText('y′ = 1')
+  await expect(page.getByTestId('witness-verdict')).toHaveText('holds')
+  await page.getByTestId('witness-panel').scrollIntoViewIfNeeded()
+  await page.screenshot({ path: `${screens}/universality-witness-rerun.png`, fullPage: true })
+})

@@ -1,0 +1,195 @@
+import { spawnSync } from 'node:child_process'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { parse } from 'csv-parse/sync'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { LabApiError } from '../../shared/api'
+import { chartCaption } from '../../shared/captions'
+import { chartEntry } from '../../shared/chartRegistry'
+import { plottedRows } from './data'
+import { labWithRuns, type LabWithRuns } from './testRuns'
+
+let fixture: LabWithRuns
+
+beforeAll(async () => {
+  fixture = await labWithRuns()
+})
+afterAll(() => fixture?.close())
+
+async function apiError(method: 'exportChart' | 'chartCaption', params: unknown) {
+  return (await fixture.lab.service
+    .dispatch(method, params)
+    .catch((e: unknown) => e)) as LabApiError
+}
+
+describe('export API', () => {
+  it('exportChart returns the file, named, typed and base64-encoded', async () => {
+    const id = fixture.finetune.id
+    const png = await fixture.lab.service.dispatch('exportChart', {
+      runIds: [id],
+      chart: 'epoch-asr',
+      format: 'png'
+    })
+    expect(png.fileName).toBe(`run-${id}-epoch-asr.png`)
+    expect(png.mimeType).toBe('image/png')
+    const bytes = Buffer.from(png.base64, 'base64')
+    expect(bytes.readUInt32BE(16)).toBe(975) // 3.25 in at 300 dpi, the defaults
+    const csv = await fixture.lab.service.dispatch('exportChart', {
+      runIds: [id],
+      chart: 'epoch-asr',
+      format: 'csv'
+    })
+    expect(csv.mimeType).toBe('text/csv; charset=utf-8')
+    const rows = parse(Buffer.from(csv.base64, 'base64').toString('utf8'), { columns: true })
+    expect(rows).toHaveLength(
+      plottedRows(chartEntry(fixture.finetune, 'epoch-asr').spec(fixture.finetune)).length
+    )
+  })
+
+  it('exportChart refuses an unknown chart, listing the run’s charts', async () => {
+    const error = await apiError('exportChart', {
+      runIds: [fixture.effectiveness.id],
+      chart: 'epoch-loss',
+      format: 'svg'
+    })
+    expect(error.status).toBe(400)
+    expect(error.message).toBe(
+      `run ${fixture.effectiveness.id}: no chart 'epoch-loss' for an effectiveness run; its charts are: asr, advantage`
+    )
+    expect(error.fields.map((f) => f.field)).toEqual(['chart'])
+  })
+
+  it('exportChart validates its parameters, naming each', async () => {
+    const error = await apiError('exportChart', {
+      runIds: [],
+      chart: 'asr',
+      format: 'gif',
+      widthInches: 40,
+      dpi: 150
+    })
+    expect(error.status).toBe(400)
+    expect(error.fields).toEqual([
+      { field: 'runIds', message: 'runIds must name at least one run' },
+      { field: 'format', message: 'format must be one of: png, svg, pdf, csv, json' },
+      { field: 'widthInches', message: 'widthInches must be at most 20' },
+      { field: 'dpi', message: 'dpi must be 300 or 600' }
+    ])
+  })
+
+  it('exportChart of several runs says overlays are not there yet', async () => {
+    const error = await apiError('exportChart', {
+      runIds: [fixture.effectiveness.id, fixture.finetune.id],
+      chart: 'asr',
+      format: 'png'
+    })
+    expect(error.status).toBe(400)
+    expect(error.message).toBe(
+      'overlaying 2 runs on one chart is not supported yet: export each run on its own'
+    )
+  })
+
+  it('chartCaption gives the caption of the chart for the run', async () => {
+    const run = fixture.effectiveness
+    const { caption } = await fixture.lab.service.dispatch('chartCaption', {
+      runId: run.id,
+      chart: 'asr'
+    })
+    expect(caption).toBe(chartCaption(run, 'asr'))
+    expect(caption).toContain('(d=20, m=200, k=4, θ=4; n=300/300; seed 1)')
+  })
+})
+
+const cli = resolve(__dirname, '../host/cli.ts')
+const tsx = resolve(__dirname, '../../../node_modules/.bin/tsx')
+
+function lab(...args: string[]) {
+  const result = spawnSync(tsx, [cli, ...args], {
+    cwd: fixture.dir,
+    encoding: 'utf8',
+    env: { ...process.env, BACKDOOR_LAB_DB: '' }
+  })
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr }
+}
+
+describe('CLI', () => {
+  it('lists a run’s charts, exports each format and round-trips a bundle', () => {
+    const db = join(fixture.dir, 'lab.db')
+    const id = String(fixture.effectiveness.id)
+    const charts = lab('charts', '--run', id, '--db', db, '--json')
+    expect(charts.code, charts.stderr).toBe(0)
+    expect(JSON.parse(charts.stdout).map((c: { name: string }) => c.name)).toEqual([
+      'asr',
+      'advantage'
+    ])
+
+    for (const format of ['png', 'svg', 'pdf', 'csv', 'json']) {
+      const out = join(fixture.dir, 'figures', `asr.${format}`)
+      const args = ['export', '--run', id, '--chart', 'asr', '--out', out, '--db', db]
+      const result = lab(...args, ...(format === 'png' ? ['--width', '6.75', '--dpi', '600'] : []))
+      expect(result.code, result.stderr).toBe(0)
+      expect(result.stdout).toContain(`wrote ${out}`)
+      expect(existsSync(out)).toBe(true)
+    }
+    expect(readFileSync(join(fixture.dir, 'figures', 'asr.png')).readUInt32BE(16)).toBe(4050)
+    expect(
+      readFileSync(join(fixture.dir, 'figures', 'asr.pdf'))
+        .subarray(0, 5)
+        .toString()
+    ).toBe('%PDF-')
+
+    const bundle = join(fixture.dir, 'bundle.lab.json')
+    const both = `${fixture.effectiveness.id},${fixture.finetune.id}`
+    const exported = lab('export-bundle', '--run', both, '--out', bundle, '--db', db)
+    expect(exported.code, exported.stderr).toBe(0)
+    const target = join(fixture.dir, 'cli-import.db')
+    const imported = lab('import-bundle', '--in', bundle, '--db', target, '--json')
+    expect(imported.code, imported.stderr).toBe(0)
+    expect(JSON.parse(imported.stdout).map((r: { name: string }) => r.name)).toEqual([
+      'effectiveness fixture',
+      'fine-tuning fixture'
+    ])
+  })
+
+  it('says what is wrong: an unknown chart lists the charts, a tampered bundle is refused', () => {
+    const db = join(fixture.dir, 'lab.db')
+    const unknown = lab(
+      'export',
+      '--run',
+      String(fixture.finetune.id),
+      '--chart',
+      'asr',
+      '--format',
+      'png',
+      '--db',
+      db
+    )
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toContain(
+      "no chart 'asr' for a finetune run; its charts are: epoch-asr, epoch-loss, epoch-accuracy, epoch-spike, epoch-drift, asr-before-after"
+    )
+    const noFormat = lab('export', '--run', '1', '--chart', 'asr', '--db', db)
+    expect(noFormat.code).toBe(2)
+    expect(noFormat.stderr).toContain('Say which format to write')
+
+    const bundle = join(fixture.dir, 'tampered.lab.json')
+    const exported = lab(
+      'export-bundle',
+      '--run',
+      String(fixture.effectiveness.id),
+      '--out',
+      bundle,
+      '--db',
+      db
+    )
+    expect(exported.code, exported.stderr).toBe(0)
+    writeFileSync(bundle, readFileSync(bundle, 'utf8').replace('"seed": 1,', '"seed": 2,'))
+    const target = join(fixture.dir, 'cli-refused.db')
+    const refused = lab('import-bundle', '--in', bundle, '--db', target)
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toContain(
+      "the bundle's checksum does not match its content: it was changed after export"
+    )
+    const list = lab('list', '--db', target, '--json')
+    expect(JSON.parse(list.stdout)).toEqual([])
+  })
+})

@@ -1,0 +1,58 @@
+/**
+ * The export methods of the LabApi, as the service calls them: each reads what it needs from the
+ * store and turns export errors into LabApiErrors (400 naming the parameter).
+ */
+import { LabApiError, type ApiInput, type ApiResults } from '../../shared/api'
+import { chartCaption } from '../../shared/captions'
+import { UnknownChartError } from '../../shared/chartRegistry'
+import type { RunSummary } from '../../shared/results'
+import type { RunStore } from '../store/store'
+import { BundleError, bundleFileName, bundleJson, createBundle, parseBundle } from './bundle'
+import { exportChart } from './chart'
+
+export async function exportChartFile(
+  store: RunStore,
+  params: ApiInput<'exportChart'>
+): Promise<ApiResults['exportChart']> {
+  const runs = params.runIds.map((id) => store.getRun(id))
+  const file = await exportChart(runs, params)
+  return { fileName: file.fileName, mimeType: file.mimeType, base64: file.data.toString('base64') }
+}
+
+export function captionFor(store: RunStore, runId: number, chart: string): string {
+  const run = store.getRun(runId)
+  try {
+    return chartCaption(run, chart)
+  } catch (error) {
+    if (!(error instanceof UnknownChartError)) throw error
+    const message = `run ${runId}: ${error.message}`
+    throw new LabApiError(message, [{ field: 'chart', message }], 400)
+  }
+}
+
+export function exportRunsBundle(
+  store: RunStore,
+  ids: number[],
+  appVersion: string
+): ApiResults['exportBundle'] {
+  const runs = store.runsForBundle(ids)
+  try {
+    return { fileName: bundleFileName(runs), json: bundleJson(createBundle(runs, appVersion)) }
+  } catch (error) {
+    if (!(error instanceof BundleError)) throw error
+    throw new LabApiError(error.message, [{ field: 'ids', message: error.message }], 409)
+  }
+}
+
+/** Checks the whole bundle first, then stores every run in one transaction: all or nothing. */
+export function importRunsBundle(store: RunStore, json: string): RunSummary[] {
+  let runs: ReturnType<typeof parseBundle>
+  try {
+    runs = parseBundle(json)
+  } catch (error) {
+    if (!(error instanceof BundleError)) throw error
+    const message = `Cannot import the bundle: ${error.message}`
+    throw new LabApiError(message, [{ field: 'json', message: error.message }], 400)
+  }
+  return store.importRuns(runs)
+}

@@ -1,0 +1,146 @@
+/**
+ * The numbers a chart plots, read back from its spec (so they are exactly what is drawn): one row
+ * per point of every drawn series, with the series' 95% band beside it when it has one. Band
+ * datasets (the lower and upper edges of a shaded area) are folded into the series they shade.
+ */
+import type { AnyChartSpec } from '../../shared/chartRegistry'
+import { BAND_MARK, bandLabel } from '../../shared/charts'
+
+export interface PlottedRow {
+  series: string
+  x: number | string
+  y: number | null
+  lower: number | null
+  upper: number | null
+}
+
+export interface PlottedSeries {
+  label: string
+  points: Omit<PlottedRow, 'series'>[]
+}
+
+interface Dataset {
+  label?: string
+  data: unknown[]
+}
+
+/** A point as chart.js reads it: {x, y}, or a bare value against the chart's labels. */
+function point(
+  spec: AnyChartSpec,
+  raw: unknown,
+  index: number
+): { x: number | string; y: number | null } {
+  if (raw !== null && typeof raw === 'object' && 'x' in raw) {
+    const { x, y } = raw as { x: number | string; y?: number | null }
+    return { x, y: y ?? null }
+  }
+  const labels = (spec.data.labels ?? []) as unknown[]
+  const x = labels[index]
+  return {
+    x: typeof x === 'number' || typeof x === 'string' ? x : index,
+    y: typeof raw === 'number' ? raw : null
+  }
+}
+
+function isBand(label: string): boolean {
+  return label.includes(BAND_MARK)
+}
+
+/** The plotted series of a spec in the order it draws them, bands folded into their series. */
+export function plottedSeries(spec: AnyChartSpec): PlottedSeries[] {
+  const datasets = spec.data.datasets as Dataset[]
+  const byLabel = new Map(datasets.map((d) => [d.label ?? '', d]))
+  const used = new Set<Dataset>()
+  const out: PlottedSeries[] = []
+  for (const dataset of datasets) {
+    const label = dataset.label ?? ''
+    if (isBand(label)) continue
+    const lower = byLabel.get(bandLabel(label, 'lower'))
+    const upper = byLabel.get(bandLabel(label, 'upper'))
+    for (const d of [dataset, lower, upper]) if (d) used.add(d)
+    // Band points are matched by x, not by position, so a band never shifts against its curve.
+    const edge = (band: Dataset | undefined) => {
+      const map = new Map<number | string, number | null>()
+      band?.data.forEach((raw, i) => {
+        const p = point(spec, raw, i)
+        map.set(p.x, p.y)
+      })
+      return map
+    }
+    const lowerAt = edge(lower)
+    const upperAt = edge(upper)
+    out.push({
+      label,
+      points: dataset.data.map((raw, i) => {
+        const p = point(spec, raw, i)
+        return { ...p, lower: lowerAt.get(p.x) ?? null, upper: upperAt.get(p.x) ?? null }
+      })
+    })
+  }
+  // A band without its curve (not built today) still exports its edges.
+  for (const dataset of datasets) {
+    if (used.has(dataset)) continue
+    out.push({
+      label: dataset.label ?? '',
+      points: dataset.data.map((raw, i) => ({ ...point(spec, raw, i), lower: null, upper: null }))
+    })
+  }
+  return out
+}
+
+export function plottedRows(spec: AnyChartSpec): PlottedRow[] {
+  return plottedSeries(spec).flatMap((s) => s.points.map((p) => ({ series: s.label, ...p })))
+}
+
+/** Whether the spec draws anything at all: some series with some number. */
+export function hasPlottedData(spec: AnyChartSpec): boolean {
+  return plottedRows(spec).some((r) => r.y !== null || r.lower !== null || r.upper !== null)
+}
+
+/** RFC 4180: quoted when it holds a comma, a quote or a line break; quotes doubled. */
+function csvField(value: string | number | null): string {
+  if (value === null) return ''
+  const text = typeof value === 'number' ? String(value) : value
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
+}
+
+export const CSV_COLUMNS = ['series', 'x', 'y', 'lower', 'upper'] as const
+
+/**
+ * CSV of the plotted points: a header, then one line per point. Numbers are written in their
+ * shortest exact form (they read back to the same doubles); an empty cell is no value.
+ */
+export function plottedCsv(spec: AnyChartSpec): string {
+  const lines = [CSV_COLUMNS.join(',')]
+  for (const row of plottedRows(spec)) {
+    lines.push(CSV_COLUMNS.map((c) => csvField(row[c])).join(','))
+  }
+  return lines.join('\r\n') + '\r\n'
+}
+
+function axisTitle(spec: AnyChartSpec, axis: 'x' | 'y'): string | null {
+  const scales = (spec.options as { scales?: Record<string, { title?: { text?: unknown } }> })
+    ?.scales
+  const text = scales?.[axis]?.title?.text
+  return typeof text === 'string' ? text : Array.isArray(text) ? text.join(' ') : null
+}
+
+export interface PlottedJson {
+  chart: string
+  title: string
+  caption: string
+  runs: { id: number; name: string }[]
+  axes: { x: string | null; y: string | null }
+  series: PlottedSeries[]
+}
+
+export function plottedJson(
+  spec: AnyChartSpec,
+  about: Omit<PlottedJson, 'axes' | 'series'>
+): PlottedJson {
+  return {
+    ...about,
+    axes: { x: axisTitle(spec, 'x'), y: axisTitle(spec, 'y') },
+    series: plottedSeries(spec)
+  }
+}

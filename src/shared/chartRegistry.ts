@@ -1,0 +1,128 @@
+/**
+ * Every chart a run can show and export, by name: the name the API, the CLI and file names use,
+ * the spec builder of src/shared/charts.ts that draws it (the same spec on screen and in every
+ * export), and the words of its caption. Adding a chart is adding one entry. No Node, no DOM.
+ */
+import type { ChartConfiguration } from 'chart.js'
+import {
+  advantageChartSpec,
+  asrBeforeAfterChartSpec,
+  asrChartSpec,
+  epochAccuracyChartSpec,
+  epochAsrChartSpec,
+  epochDriftChartSpec,
+  epochLossChartSpec,
+  epochSpikeChartSpec
+} from './charts'
+import type { ExperimentKind } from './config'
+import type { RunDetail } from './results'
+
+/** Any chart.js configuration a spec builder returns (line charts today, bars later). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyChartSpec = ChartConfiguration<any, any, any>
+
+export interface ChartEntry {
+  /** Lower-case words joined by '-': `asr`, `epoch-loss`. */
+  name: string
+  /** The experiment kinds whose runs have this chart. */
+  kinds: readonly ExperimentKind[]
+  /** What the chart shows, as its card title says it. */
+  title: string
+  spec: (run: RunDetail) => AnyChartSpec
+  /** What a caption says the marks mean, after the run's config; empty when nothing needs saying. */
+  marks: string
+}
+
+export const chartRegistry: readonly ChartEntry[] = [
+  {
+    name: 'asr',
+    kinds: ['effectiveness'],
+    title: 'Attack success rate over trigger scale λ',
+    spec: asrChartSpec,
+    marks: 'shaded: 95% Wilson intervals; dashed: large-width theory; dotted: ASR = 0.5'
+  },
+  {
+    name: 'advantage',
+    kinds: ['effectiveness'],
+    title: 'Backdoor advantage (ASR backdoored − ASR clean) over trigger scale λ',
+    spec: advantageChartSpec,
+    marks: 'shaded: 95% intervals of the paired difference'
+  },
+  {
+    name: 'epoch-asr',
+    kinds: ['finetune'],
+    title: 'Attack success rate and backdoor advantage at the tracked λ over fine-tuning epochs',
+    spec: epochAsrChartSpec,
+    marks: 'shaded: 95% intervals'
+  },
+  {
+    name: 'epoch-loss',
+    kinds: ['finetune'],
+    title: 'Training loss over fine-tuning epochs',
+    spec: epochLossChartSpec,
+    marks: ''
+  },
+  {
+    name: 'epoch-accuracy',
+    kinds: ['finetune'],
+    title: 'Clean accuracy over fine-tuning epochs',
+    spec: epochAccuracyChartSpec,
+    marks: 'shaded: 95% Wilson intervals'
+  },
+  {
+    name: 'epoch-spike',
+    kinds: ['finetune'],
+    title: 'Spike energy sᵀCs − 1 over fine-tuning epochs',
+    spec: epochSpikeChartSpec,
+    marks: 'dashed: the planted θ'
+  },
+  {
+    name: 'epoch-drift',
+    kinds: ['finetune'],
+    title: 'Relative weight drift ‖G − G₀‖ / ‖G₀‖ over fine-tuning epochs',
+    spec: epochDriftChartSpec,
+    marks: ''
+  },
+  {
+    name: 'asr-before-after',
+    kinds: ['finetune'],
+    title: 'Attack success rate over trigger scale λ before and after fine-tuning',
+    spec: asrBeforeAfterChartSpec,
+    marks:
+      'dashed: before fine-tuning; solid: after; shaded: 95% Wilson intervals; dotted: ASR = 0.5 and the tracked λ'
+  }
+]
+
+/** The charts a run of this kind has, in the order its page shows them. */
+export function availableCharts(run: Pick<RunDetail, 'kind'>): ChartEntry[] {
+  return chartRegistry.filter((c) => c.kinds.includes(run.kind))
+}
+
+export class UnknownChartError extends Error {
+  constructor(
+    readonly chart: string,
+    readonly available: string[],
+    kind: string
+  ) {
+    const run = `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} run`
+    super(
+      available.length > 0
+        ? `no chart '${chart}' for ${run}; its charts are: ${available.join(', ')}`
+        : `no chart '${chart}' for ${run}: runs of this kind have no exportable charts yet`
+    )
+    this.name = 'UnknownChartError'
+  }
+}
+
+/** The entry of chart `name` for this run's kind; UnknownChartError lists the ones it has. */
+export function chartEntry(run: Pick<RunDetail, 'kind'>, name: string): ChartEntry {
+  const charts = availableCharts(run)
+  const entry = charts.find((c) => c.name === name)
+  if (!entry)
+    throw new UnknownChartError(
+      name,
+      charts.map((c) => c.name),
+      run.kind
+    )
+  return entry
+}

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest'
+import { effectivenessDefaults, finetuneConfigSchema, parseExperimentConfig } from './config'
+import {
+  compareNumbers,
+  configDiff,
+  configSearchEntries,
+  flattenConfig,
+  keyEstimate,
+  sharedMetrics
+} from './history'
+import type { MetricRecord, RunDetail, SeriesRecord } from './results'
+
+const numbers = (metrics: MetricRecord[], series: SeriesRecord[] = []) => ({ metrics, series })
+
+describe('flattenConfig', () => {
+  it('writes nested fields as dotted keys and keeps plain arrays whole', () => {
+    const config = parseExperimentConfig({
+      kind: 'universality',
+      dataset: { kind: 'mnist', digits: [3, 5] }
+    })
+    const flat = flattenConfig(config)
+    expect(flat['dataset.kind']).toBe('mnist')
+    expect(flat['dataset.digits']).toBe('[3,5]')
+    expect(flat['head.epochs']).toBe(300)
+    expect(Object.keys(flat)[0]).toBe('kind')
+    expect(configSearchEntries(config)).toContain('dataset.digits=[3,5]')
+  })
+})
+
+describe('configDiff', () => {
+  it('marks the fields the runs disagree on, including fields only one has', () => {
+    const a = effectivenessDefaults
+    const b = { ...effectivenessDefaults, seed: 2, lambdas: { ...a.lambdas, to: 6 } }
+    const c = finetuneConfigSchema.parse({ kind: 'finetune' })
+    const rows = configDiff([a, b, c])
+    const row = (key: string) => rows.find((r) => r.key === key)!
+    expect(row('seed')).toEqual({ key: 'seed', values: [1, 2, 1], differs: true })
+    expect(row('lambdas.to').differs).toBe(true)
+    expect(row('lambdas.from')).toEqual({ key: 'lambdas.from', values: [0, 0, 0], differs: false })
+    expect(row('kind').differs).toBe(true)
+    expect(row('train.epochs')).toEqual({
+      key: 'train.epochs',
+      values: [undefined, undefined, 20],
+      differs: true
+    })
+    expect(configDiff([a, a]).every((r) => !r.differs)).toBe(true)
+  })
+})
+
+describe('sharedMetrics', () => {
+  it('keeps the metrics every run has, in the first run’s order, and names the others', () => {
+    const a = numbers([
+      { model: 'run', name: 'lambda50Ratio', value: 1.5 },
+      { model: 'clean', name: 'tau', value: 0.1, lower: 0, upper: 0.2 }
+    ])
+    const b = numbers([
+      { model: 'clean', name: 'tau', value: 0.3 },
+      { model: 'run', name: 'lambda50Ratio', value: 2 },
+      { model: 'run', name: 'extra', value: 1 }
+    ])
+    expect(sharedMetrics([a, b])).toEqual({
+      shared: [
+        { model: 'run', name: 'lambda50Ratio', values: [{ value: 1.5 }, { value: 2 }] },
+        {
+          model: 'clean',
+          name: 'tau',
+          values: [{ value: 0.1, lower: 0, upper: 0.2 }, { value: 0.3 }]
+        }
+      ],
+      notShared: ['run/extra']
+    })
+  })
+})
+
+describe('compareNumbers', () => {
+  const series: SeriesRecord[] = [
+    { model: 'clean', name: 'asr', points: [{ x: 0, value: 0.5, lower: 0.4, upper: 0.6 }] }
+  ]
+  const metrics: MetricRecord[] = [{ model: 'run', name: 'r', value: 1, lower: 0.5, upper: 2 }]
+
+  it('calls runs identical only when every metric and point matches exactly', () => {
+    expect(compareNumbers(numbers(metrics, series), numbers(metrics, series))).toEqual({
+      identical: true,
+      differing: [],
+      compared: 2
+    })
+    const nudged = [{ ...metrics[0], upper: 2 + 1e-12 }]
+    expect(compareNumbers(numbers(metrics, series), numbers(nudged, series))).toMatchObject({
+      identical: false,
+      differing: ['run/r']
+    })
+    const moved: SeriesRecord[] = [{ ...series[0], points: [{ ...series[0].points[0], x: 1 }] }]
+    expect(compareNumbers(numbers(metrics, series), numbers(metrics, moved)).differing).toEqual([
+      'series clean/asr'
+    ])
+  })
+
+  it('counts a metric only one run has as a difference', () => {
+    const more = [...metrics, { model: 'run', name: 'extra', value: null }]
+    expect(compareNumbers(numbers(metrics), numbers(more)).differing).toEqual(['run/extra'])
+  })
+})
+
+describe('keyEstimate', () => {
+  const base: Pick<RunDetail, 'status' | 'progress' | 'series'> = {
+    status: 'done',
+    progress: null,
+    series: []
+  }
+  it('is the λ50 ratio of an effectiveness run', () => {
+    expect(
+      keyEstimate({
+        ...base,
+        config: effectivenessDefaults,
+        metrics: [{ model: 'run', name: 'lambda50Ratio', value: 1.8 }]
+      })
+    ).toEqual({ label: 'λ50 ratio', value: 1.8 })
+  })
+
+  it('is the advantage after fine-tuning with its interval, or before when the run stopped first', () => {
+    const config = finetuneConfigSchema.parse({ kind: 'finetune' })
+    const before = { model: 'run', name: 'advantage.before', value: 0.4, lower: 0.3, upper: 0.5 }
+    const after = { model: 'run', name: 'advantage.after', value: 0.1, lower: 0.05, upper: 0.15 }
+    expect(keyEstimate({ ...base, config, metrics: [before, after] })).toEqual({
+      label: 'advantage at λ=2 after fine-tuning',
+      value: 0.1,
+      lower: 0.05,
+      upper: 0.15
+    })
+    expect(keyEstimate({ ...base, status: 'interrupted', config, metrics: [before] })).toEqual({
+      label: 'advantage at λ=2 before fine-tuning',
+      value: 0.4,
+      lower: 0.3,
+      upper: 0.5
+    })
+  })
+
+  it('is the universality gap, and null before a run measured it', () => {
+    const config = parseExperimentConfig({ kind: 'universality' })
+    const gap = { model: 'run', name: 'universalityGap', value: 0.7, lower: 0.6, upper: 0.8 }
+    expect(keyEstimate({ ...base, config, metrics: [gap] })?.value).toBe(0.7)
+    expect(keyEstimate({ ...base, config, metrics: [] })).toBeNull()
+  })
+})

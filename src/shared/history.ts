@@ -1,0 +1,257 @@
+/**
+ * Run history and comparison, as pure code: the query the runs table sends, the key metric of
+ * each kind, configs flattened to dotted keys and their differences, and whether two runs gave
+ * the same numbers. No Node, no DOM.
+ */
+import type { ExperimentConfig, ExperimentKind } from './config'
+import type {
+  KeyMetric,
+  MetricRecord,
+  RunDetail,
+  RunStatus,
+  RunSummary,
+  SeriesRecord
+} from './results'
+import { findMetric } from './results'
+import { beforeAfter, trackLambdaOf } from './summaries'
+
+/** Every experiment kind, for the kind filter (the compiler checks that none is missing). */
+export const historyKinds = [
+  'effectiveness',
+  'finetune',
+  'universality'
+] as const satisfies readonly ExperimentKind[]
+type MissingKind = Exclude<ExperimentKind, (typeof historyKinds)[number]>
+export const everyKindListed: [MissingKind] extends [never] ? true : never = true
+
+export const runSortColumns = [
+  'id',
+  'name',
+  'kind',
+  'status',
+  'seed',
+  'backend',
+  'createdAt',
+  'duration',
+  'key',
+  'dataset'
+] as const
+export type RunSortColumn = (typeof runSortColumns)[number]
+
+export interface RunFilter {
+  /** Any of these kinds. */
+  kinds?: ExperimentKind[]
+  /** Any of these statuses. */
+  statuses?: RunStatus[]
+  /** Runs carrying at least one of these tags. */
+  tags?: string[]
+  /**
+   * Case-insensitive (ASCII) substring of the name, the notes, the data set's description, or a
+   * config entry written `dotted.key=value` (so `m=2000`, `mnist` and `2000` all match).
+   */
+  text?: string
+  /** Created at or after this instant (ISO date or date-time). */
+  createdFrom?: string
+  /** Created at or before this instant; a bare date (YYYY-MM-DD) includes that whole UTC day. */
+  createdTo?: string
+}
+
+export interface RunSort {
+  column: RunSortColumn
+  direction: 'asc' | 'desc'
+}
+
+export interface RunQueryResult {
+  runs: RunSummary[]
+  /** Runs matching the filter, on every page. */
+  total: number
+  /** Every tag in the database, sorted, for the tag filter. */
+  tags: string[]
+}
+
+export const MAX_QUERY_LIMIT = 500
+export const MAX_COMPARED_RUNS = 8
+
+const known = (v: number | null | undefined): v is number =>
+  typeof v === 'number' && Number.isFinite(v)
+
+function sig(value: number): string {
+  return String(Number(value.toPrecision(3)))
+}
+
+/**
+ * The one number the runs table shows and sorts by, per kind: the λ50 ratio (effectiveness), the
+ * advantage at the tracked λ after fine-tuning (or before, when the run stopped first), the
+ * universality gap. Null while the run has not measured it.
+ */
+export function keyEstimate(
+  run: Pick<RunDetail, 'status' | 'config' | 'metrics' | 'series' | 'progress'>
+): KeyMetric | null {
+  const from = (
+    label: string,
+    m:
+      | MetricRecord
+      | { value: number | null; lower?: number | null; upper?: number | null }
+      | undefined
+  ): KeyMetric | null =>
+    m && known(m.value)
+      ? {
+          label,
+          value: m.value,
+          ...(known(m.lower) && known(m.upper) ? { lower: m.lower, upper: m.upper } : {})
+        }
+      : null
+  switch (run.config.kind) {
+    case 'effectiveness':
+      return from('λ50 ratio', findMetric(run, 'run', 'lambda50Ratio'))
+    case 'finetune': {
+      const { before, after } = beforeAfter(run, 'run', 'advantage')
+      const lambda = trackLambdaOf(run)
+      const at = lambda == null ? '' : ` at λ=${sig(lambda)}`
+      return (
+        from(`advantage${at} after fine-tuning`, after) ??
+        from(`advantage${at} before fine-tuning`, before)
+      )
+    }
+    case 'universality':
+      return from('universality gap', findMetric(run, 'run', 'universalityGap'))
+  }
+  return null
+}
+
+export type ConfigValue = string | number | boolean | null
+
+/**
+ * A config as dotted keys in schema order (`lambdas.from`, `dataset.kind`); arrays of plain
+ * values stay one entry (`dataset.digits` = "[3,5]"), arrays of objects are indexed.
+ */
+export function flattenConfig(config: unknown, prefix = ''): Record<string, ConfigValue> {
+  const out: Record<string, ConfigValue> = {}
+  const visit = (value: unknown, key: string): void => {
+    if (Array.isArray(value)) {
+      if (value.every((v) => v === null || typeof v !== 'object')) {
+        out[key] = JSON.stringify(value)
+      } else value.forEach((v, i) => visit(v, `${key}.${i}`))
+    } else if (value !== null && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) visit(v, key ? `${key}.${k}` : k)
+    } else if (value !== undefined) {
+      out[key] = value as ConfigValue
+    }
+  }
+  visit(config, prefix)
+  return out
+}
+
+/** `dotted.key=value` per entry: what the free-text filter searches besides name and notes. */
+export function configSearchEntries(config: ExperimentConfig): string[] {
+  return Object.entries(flattenConfig(config)).map(([k, v]) => `${k}=${String(v)}`)
+}
+
+export interface ConfigDiffRow {
+  key: string
+  /** One per run, in run order; undefined where the run's config has no such field. */
+  values: (ConfigValue | undefined)[]
+  differs: boolean
+}
+
+/** Every field of every config, in first-seen order, with whether the runs disagree on it. */
+export function configDiff(configs: unknown[]): ConfigDiffRow[] {
+  const flat = configs.map((c) => flattenConfig(c))
+  const keys: string[] = []
+  const seen = new Set<string>()
+  for (const f of flat)
+    for (const k of Object.keys(f))
+      if (!seen.has(k)) {
+        seen.add(k)
+        keys.push(k)
+      }
+  return keys.map((key) => {
+    const values = flat.map((f) => (Object.hasOwn(f, key) ? f[key] : undefined))
+    return { key, values, differs: values.some((v) => v !== values[0]) }
+  })
+}
+
+export interface MetricRow {
+  model: string
+  name: string
+  /** One per run, in run order. */
+  values: Pick<MetricRecord, 'value' | 'lower' | 'upper'>[]
+}
+
+/**
+ * The metrics every run has (model and name), in the first run's order, and the `model/name` of
+ * those only some runs have.
+ */
+export function sharedMetrics(runs: Pick<RunDetail, 'metrics'>[]): {
+  shared: MetricRow[]
+  notShared: string[]
+} {
+  if (runs.length === 0) return { shared: [], notShared: [] }
+  const key = (m: { model: string; name: string }) => `${m.model}/${m.name}`
+  const maps = runs.map((r) => new Map(r.metrics.map((m) => [key(m), m])))
+  const all: MetricRecord[] = []
+  const seen = new Set<string>()
+  for (const r of runs)
+    for (const m of r.metrics)
+      if (!seen.has(key(m))) {
+        seen.add(key(m))
+        all.push(m)
+      }
+  const shared: MetricRow[] = []
+  const notShared: string[] = []
+  for (const m of all) {
+    const k = key(m)
+    if (maps.every((map) => map.has(k))) {
+      shared.push({
+        model: m.model,
+        name: m.name,
+        values: maps.map((map) => {
+          const { value, lower, upper } = map.get(k)!
+          return { value, lower, upper }
+        })
+      })
+    } else notShared.push(k)
+  }
+  return { shared, notShared }
+}
+
+/**
+ * Whether two runs gave the same numbers: every metric (model, name, value, lower, upper) and
+ * every series point equal exactly, and neither has one the other lacks. `differing` names each
+ * metric or series (`model/name`) that differs or is missing on one side.
+ */
+export function compareNumbers(
+  a: Pick<RunDetail, 'metrics' | 'series'>,
+  b: Pick<RunDetail, 'metrics' | 'series'>
+): { identical: boolean; differing: string[]; compared: number } {
+  const differing: string[] = []
+  const norm = (v: number | null | undefined) => (v == null ? null : v)
+  const sameEstimate = (
+    x: { value: number | null; lower?: number | null; upper?: number | null },
+    y: { value: number | null; lower?: number | null; upper?: number | null }
+  ) =>
+    Object.is(norm(x.value), norm(y.value)) &&
+    Object.is(norm(x.lower), norm(y.lower)) &&
+    Object.is(norm(x.upper), norm(y.upper))
+  const keyed = <T extends { model: string; name: string }>(list: T[]) =>
+    new Map(list.map((r) => [`${r.model}/${r.name}`, r]))
+
+  const [ma, mb] = [keyed(a.metrics), keyed(b.metrics)]
+  for (const k of new Set([...ma.keys(), ...mb.keys()])) {
+    const [x, y] = [ma.get(k), mb.get(k)]
+    if (!x || !y || !sameEstimate(x, y)) differing.push(k)
+  }
+  const [sa, sb] = [keyed<SeriesRecord>(a.series), keyed<SeriesRecord>(b.series)]
+  for (const k of new Set([...sa.keys(), ...sb.keys()])) {
+    const [x, y] = [sa.get(k), sb.get(k)]
+    const same =
+      !!x &&
+      !!y &&
+      x.points.length === y.points.length &&
+      x.points.every((p, i) => Object.is(p.x, y.points[i].x) && sameEstimate(p, y.points[i]))
+    if (!same) differing.push(`series ${k}`)
+  }
+  const compared =
+    new Set([...ma.keys(), ...mb.keys()]).size + new Set([...sa.keys(), ...sb.keys()]).size
+  return { identical: differing.length === 0, differing, compared }
+}

@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest'
+import {
+  asrChartSpec,
+  BAND_MARK,
+  legendFilter,
+  REFERENCE_MARK,
+  withAlpha,
+  type ChartPoint
+} from './charts'
+import { effectivenessDefaults, finetuneConfigSchema, type ExperimentConfig } from './config'
+import { overlaySpec, runPalette, sharedCharts, hasData, modelMarkers } from './overlay'
+import type { RunDetail, SeriesRecord } from './results'
+import type { LegendItem } from 'chart.js'
+
+function curve(model: string, name: string, xs: number[], band = true): SeriesRecord {
+  return {
+    model,
+    name,
+    points: xs.map((x, i) => ({
+      x,
+      value: i / xs.length,
+      ...(band ? { lower: i / xs.length - 0.05, upper: i / xs.length + 0.05 } : {})
+    }))
+  }
+}
+
+function run(id: number, config: ExperimentConfig, series: SeriesRecord[]): RunDetail {
+  return {
+    id,
+    name: `run ${id}`,
+    kind: config.kind,
+    status: 'done',
+    seed: 1,
+    backend: 'cpu',
+    appVersion: '0.1.0',
+    createdAt: '2025-01-01T00:00:00.000Z',
+    startedAt: null,
+    finishedAt: null,
+    error: null,
+    notes: '',
+    tags: [],
+    progress: null,
+    config,
+    environment: null,
+    metrics: [],
+    series
+  }
+}
+
+const effectiveness = (id: number, xs: number[]) =>
+  run(id, effectivenessDefaults, [
+    curve('clean', 'attackSuccessRate', xs),
+    curve('backdoored', 'attackSuccessRate', xs),
+    curve('theory.backdoored', 'attackSuccessRate', xs, false)
+  ])
+
+const finetune = (id: number, theta: number) =>
+  run(id, finetuneConfigSchema.parse({ kind: 'finetune', theta, train: { epochs: 3 } }), [
+    curve('clean', 'epoch.spikeEnergy', [0, 1, 2, 3], false),
+    curve('backdoored', 'epoch.spikeEnergy', [0, 1, 2, 3], false)
+  ])
+
+const labelsOf = (datasets: { label?: string }[]) => datasets.map((d) => d.label)
+
+describe('overlaySpec', () => {
+  it('draws every run of a chart in its own colour, bands kept, the models told apart by marker', () => {
+    const runs = [effectiveness(3, [0, 1, 2]), effectiveness(9, [0, 2, 4, 6])]
+    const spec = overlaySpec(runs, 'asr')
+    const single = asrChartSpec(runs[0]).data.datasets
+    const datasets = spec.data.datasets
+    // Each run's datasets (its reference line aside), then one shared ASR = 0.5 line.
+    expect(datasets).toHaveLength(2 * (single.length - 1) + 1)
+    for (const [i, tag] of ['#3', '#9'].entries()) {
+      const own = datasets.filter((d) => d.label!.startsWith(`${tag} · `))
+      expect(own).toHaveLength(single.length - 1)
+      const colour = runPalette[i]
+      for (const d of own) {
+        if (d.label!.includes(BAND_MARK)) expect(d.backgroundColor).toBe(withAlpha(colour, 0.18))
+        else expect(d.borderColor).toBe(colour)
+      }
+      const clean = own.find((d) => d.label === `${tag} · Clean network`)!
+      const backdoored = own.find((d) => d.label === `${tag} · Backdoored network`)!
+      expect(clean.pointStyle).toBe(modelMarkers[0])
+      expect(backdoored.pointStyle).toBe(modelMarkers[1])
+      // Theory keeps its dash.
+      const theory = own.find((d) => d.label!.includes('Theory'))!
+      expect(theory.borderDash).toEqual([6, 4])
+    }
+    const reference = datasets.filter((d) => d.label === REFERENCE_MARK)
+    expect(reference).toHaveLength(1)
+    expect(reference[0].data).toEqual([
+      { x: 0, y: 0.5 },
+      { x: 6, y: 0.5 }
+    ])
+    // Bands still fill down to their own lower bound, right before them.
+    datasets.forEach((d, i) => {
+      if (d.fill === '-1') {
+        expect(d.label).toContain('upper')
+        expect(datasets[i - 1].label).toBe(d.label!.replace('upper', 'lower'))
+      }
+    })
+    const x = spec.options!.scales!.x as { min: number; max: number }
+    expect([x.min, x.max]).toEqual([0, 6])
+    // The legend names curves, not bands or the reference line.
+    const shown = labelsOf(datasets).filter((text) => legendFilter({ text: text! } as LegendItem))
+    expect(shown).toEqual([
+      '#3 · Clean network',
+      '#3 · Backdoored network',
+      '#3 · Theory, backdoored (m → ∞)',
+      '#9 · Clean network',
+      '#9 · Backdoored network',
+      '#9 · Theory, backdoored (m → ∞)'
+    ])
+  })
+
+  it('draws a reference line once per run when the runs differ on it (θ)', () => {
+    const spec = overlaySpec([finetune(1, 4), finetune(2, 4)], 'epoch-spike')
+    expect(labelsOf(spec.data.datasets).filter((l) => l!.includes('θ'))).toEqual([
+      'θ = 4 (planted)'
+    ])
+    const different = overlaySpec([finetune(1, 4), finetune(2, 2)], 'epoch-spike')
+    const thetas = different.data.datasets.filter((d) => d.label!.includes('θ'))
+    expect(labelsOf(thetas)).toEqual(['#1 · θ = 4 (planted)', '#2 · θ = 2 (planted)'])
+    expect(thetas.map((d) => (d.data as ChartPoint[])[0].y)).toEqual([4, 2])
+  })
+
+  it('names the charts when asked for one that does not exist', () => {
+    expect(() => overlaySpec([effectiveness(1, [0])], 'pie')).toThrow(/no chart 'pie'.*asr/)
+  })
+
+  it('tells a chart with data from one with none', () => {
+    expect(hasData(overlaySpec([effectiveness(1, [0, 1])], 'asr'))).toBe(true)
+    expect(hasData(overlaySpec([run(1, effectivenessDefaults, [])], 'asr'))).toBe(false)
+  })
+})
+
+describe('sharedCharts', () => {
+  it('runs of one kind share all its charts', () => {
+    const { shared, notShared } = sharedCharts([finetune(1, 4), finetune(2, 4)])
+    expect(shared.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['epoch-asr', 'epoch-spike', 'asr-before-after'])
+    )
+    expect(notShared).toEqual([])
+  })
+
+  it('runs of different kinds share none of these charts, and say whose each is', () => {
+    const { shared, notShared } = sharedCharts([effectiveness(1, [0]), finetune(2, 4)])
+    expect(shared).toEqual([])
+    expect(notShared.find((c) => c.entry.name === 'asr')?.kinds).toEqual(['effectiveness'])
+    expect(notShared.find((c) => c.entry.name === 'epoch-loss')?.kinds).toEqual(['finetune'])
+  })
+})

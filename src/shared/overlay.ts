@@ -1,0 +1,215 @@
+/**
+ * Comparing runs on one chart: the single-run spec of each run (from the chart registry, so the
+ * same builders as the run page), merged into one spec with one Okabe–Ito colour per run. Within
+ * a run, models keep their dash (theory, before fine-tuning) and are told apart by marker shape;
+ * bands stay, in the run's colour. Reference lines (ASR = 0.5, θ, the tracked λ) appear once when
+ * every run draws them, once per run when only some do. No Node, no DOM.
+ */
+import type { ChartDataset } from 'chart.js'
+import { chartRegistry, type ChartEntry } from './chartRegistry'
+import {
+  BAND_MARK,
+  okabeIto,
+  paperStyle,
+  withAlpha,
+  type ChartPoint,
+  type LineChartSpec
+} from './charts'
+import type { ExperimentKind } from './config'
+import type { RunDetail } from './results'
+
+type LineDataset = ChartDataset<'line', ChartPoint[]>
+
+/** One colour per compared run, in order (yellow last: it is faint on white). */
+export const runPalette = [
+  okabeIto.blue,
+  okabeIto.vermillion,
+  okabeIto.bluishGreen,
+  okabeIto.orange,
+  okabeIto.reddishPurple,
+  okabeIto.skyBlue,
+  okabeIto.black,
+  okabeIto.yellow
+] as const
+
+export function runColour(index: number): string {
+  return runPalette[index % runPalette.length]
+}
+
+/** Marker shapes of the models within a run, in the order the single-run spec lists them. */
+export const modelMarkers = ['circle', 'triangle', 'rect', 'rectRot', 'star', 'crossRot'] as const
+
+/** How a run is named on a compared chart's legend and tooltips. */
+export function runTag(run: Pick<RunDetail, 'id'>): string {
+  return `#${run.id}`
+}
+
+/** Reference lines are drawn on top (order 4) by every single-run builder. */
+function isReference(d: LineDataset): boolean {
+  return d.order === 4
+}
+
+function isBand(d: LineDataset): boolean {
+  return typeof d.label === 'string' && d.label.includes(BAND_MARK)
+}
+
+/** The alpha of an `rgba(...)` colour, or `fallback`. */
+function alphaOf(colour: unknown, fallback: number): number {
+  const match = typeof colour === 'string' ? colour.match(/rgba\([^)]*,\s*([\d.]+)\)$/) : null
+  return match ? Number(match[1]) : fallback
+}
+
+/** One run's datasets in the run's colour, models by marker, labels prefixed with the run. */
+function recolour(datasets: LineDataset[], tag: string, colour: string): LineDataset[] {
+  const curves = datasets.filter((d) => !isBand(d) && !isReference(d))
+  // Models are the distinct colours of the single-run curves, in order.
+  const modelOf = new Map<string, number>()
+  for (const d of curves) {
+    const key = String(d.borderColor)
+    if (!modelOf.has(key)) modelOf.set(key, modelOf.size)
+  }
+  const curveModel = new Map(curves.map((d) => [d.label, modelOf.get(String(d.borderColor)) ?? 0]))
+  return datasets
+    .filter((d) => !isReference(d))
+    .map((d) => {
+      const label = `${tag} · ${d.label}`
+      if (isBand(d)) {
+        return {
+          ...d,
+          label,
+          backgroundColor: withAlpha(colour, alphaOf(d.backgroundColor, paperStyle.bandAlpha))
+        }
+      }
+      const marker = modelMarkers[(curveModel.get(d.label) ?? 0) % modelMarkers.length]
+      return { ...d, label, borderColor: colour, backgroundColor: colour, pointStyle: marker }
+    })
+}
+
+/**
+ * The reference lines of every run. A label says what a line means (ASR = 0.5, θ = 4), so a
+ * label every run draws becomes one line, a horizontal one spanning all runs' x; a label only
+ * some runs draw (θ differs) is drawn for each of them, in its colour and named after it.
+ */
+function references(specs: LineChartSpec[], tags: string[], colours: string[]): LineDataset[] {
+  const perRun = specs.map((s) => s.data.datasets.filter(isReference))
+  const labels = [...new Set(perRun.flat().map((d) => d.label))]
+  return labels.flatMap((label) => {
+    const lines = perRun.map((list) => list.find((d) => d.label === label))
+    if (lines.every(Boolean)) {
+      const first = lines[0]!
+      const points = lines.flatMap((d) => d!.data)
+      const horizontal = new Set(points.map((p) => p.y)).size === 1
+      if (!horizontal) return [first]
+      const xs = points.map((p) => p.x)
+      const y = points[0].y
+      return [
+        {
+          ...first,
+          data: [
+            { x: Math.min(...xs), y },
+            { x: Math.max(...xs), y }
+          ]
+        }
+      ]
+    }
+    return lines.flatMap((d, i) =>
+      d
+        ? [
+            {
+              ...d,
+              label: `${tags[i]} · ${d.label}`,
+              borderColor: withAlpha(colours[i], 0.55),
+              backgroundColor: withAlpha(colours[i], 0.55)
+            }
+          ]
+        : []
+    )
+  })
+}
+
+type Axis = { min?: number; max?: number; title?: { text?: string | string[] } }
+
+/**
+ * The chart `chartName` of every run overlaid: one colour per run (runPalette, in the order
+ * given), the single-run style otherwise, bands kept, the x axis spanning every run.
+ */
+export function overlaySpec(runs: RunDetail[], chartName: string): LineChartSpec {
+  const entry = chartRegistry.find((c) => c.name === chartName)
+  if (!entry) throw new Error(`no chart '${chartName}'; the charts are: ${chartNames().join(', ')}`)
+  if (runs.length === 0) throw new Error('overlaySpec needs at least one run')
+  const specs = runs.map((run) => entry.spec(run) as LineChartSpec)
+  const tags = runs.map(runTag)
+  const colours = runs.map((_, i) => runColour(i))
+  const datasets = [
+    ...specs.flatMap((spec, i) => recolour(spec.data.datasets, tags[i], colours[i])),
+    ...references(specs, tags, colours)
+  ]
+
+  const first = specs[0].options ?? {}
+  const axes = specs.map((s) => (s.options?.scales ?? {}) as Record<string, Axis>)
+  const xs = axes.map((a) => a.x).filter((x): x is Axis => !!x)
+  const mins = xs.map((x) => x.min).filter((v): v is number => v != null)
+  const maxs = xs.map((x) => x.max).filter((v): v is number => v != null)
+  const scales = (first.scales ?? {}) as Record<string, Axis>
+  const yTitles = [...new Set(axes.map((a) => String(a.y?.title?.text ?? '')))]
+  const legend = first.plugins?.legend
+  return {
+    type: 'line',
+    data: { datasets },
+    options: {
+      ...first,
+      scales: {
+        ...first.scales,
+        x: {
+          ...scales.x,
+          ...(mins.length ? { min: Math.min(...mins) } : {}),
+          ...(maxs.length ? { max: Math.max(...maxs) } : {})
+        },
+        y: {
+          ...scales.y,
+          ...(yTitles.length > 1
+            ? { title: { ...scales.y?.title, text: yTitles.join(' / ') } }
+            : {})
+        }
+      } as NonNullable<LineChartSpec['options']>['scales'],
+      plugins: {
+        ...first.plugins,
+        legend: {
+          ...legend,
+          // Markers tell the models apart, so the legend shows them, at text size.
+          labels: { ...legend?.labels, usePointStyle: true, boxWidth: 9, boxHeight: 9 }
+        }
+      }
+    },
+    plugins: specs[0].plugins
+  }
+}
+
+export function chartNames(): string[] {
+  return chartRegistry.map((c) => c.name)
+}
+
+/**
+ * The charts every run has kind-wise (in registry order), and those only some runs have, with
+ * the kinds that have them: what a comparison of different kinds can and cannot overlay.
+ */
+export function sharedCharts(runs: Pick<RunDetail, 'kind'>[]): {
+  shared: ChartEntry[]
+  notShared: { entry: ChartEntry; kinds: readonly ExperimentKind[] }[]
+} {
+  const kinds = [...new Set(runs.map((r) => r.kind))]
+  const relevant = chartRegistry.filter((c) => kinds.some((k) => c.kinds.includes(k)))
+  return {
+    shared: relevant.filter((c) => kinds.every((k) => c.kinds.includes(k))),
+    notShared: relevant
+      .filter((c) => !kinds.every((k) => c.kinds.includes(k)))
+      .map((entry) => ({ entry, kinds: entry.kinds.filter((k) => kinds.includes(k)) }))
+  }
+}
+
+/** Whether a spec has anything to draw besides reference lines. */
+export function hasData(spec: LineChartSpec): boolean {
+  return spec.data.datasets.some(
+    (d) => !isReference(d) && d.data.some((p) => p.y != null && Number.isFinite(p.y))
+  )
+}

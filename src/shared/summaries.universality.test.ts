@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest'
+import { universalityConfigSchema } from './config'
+import type { MetricRecord, RunDetail, RunStatus } from './results'
+import {
+  universalityFacts,
+  universalityKeyMetric,
+  universalitySentence,
+  universalityVerdict
+} from './summaries'
+
+const config = universalityConfigSchema.parse({ kind: 'universality' })
+
+const metric = (
+  model: string,
+  name: string,
+  value: number | null,
+  lower?: number,
+  upper?: number
+): MetricRecord => ({ model, name, value, lower, upper })
+
+/** What examples/universality.json measures (rounded): a backdoor that is not universal. */
+const measured: MetricRecord[] = [
+  metric('attacker', 'cleanAccuracy', 0.971, 0.963, 0.977),
+  metric('attacker', 'attackSuccessRate', 0.894, 0.876, 0.909),
+  metric('nullifying', 'cleanAccuracy', 0.9605, 0.951, 0.968),
+  metric('nullifying', 'attackSuccessRate', 0.0663, 0.0544, 0.0807),
+  metric('witness', 'cleanAccuracy', 0.002, 0.0008, 0.0051),
+  metric('witness', 'attackSuccessRate', 0.0012, 0.0003, 0.0044),
+  metric('probe', 'cleanAccuracy.mean', 0.9847),
+  metric('probe', 'attackSuccessRate.mean', 0.0039),
+  metric('probe', 'attackSuccessRate.min', 0),
+  metric('probe', 'attackSuccessRate.max', 0.0104),
+  metric('random', 'cleanAccuracy.mean', 0.3355),
+  metric('random', 'attackSuccessRate.mean', 0.1875),
+  metric('random', 'attackSuccessRate.min', 0),
+  metric('random', 'attackSuccessRate.max', 0.937),
+  metric('run', 'universalityGap', 0.937, 0.905, 0.957),
+  metric('run', 'L', 3),
+  metric('run', 'd', 50),
+  metric('run', 'n', 2000),
+  metric('run', 'nTest', 2000),
+  metric('run', 'witnessHolds', 1),
+  metric('run', 'witnessIndex', 0),
+  metric('run', 'witnessTarget', 0),
+  metric('run', 'witnessConstruction', 1),
+  metric('run', 'nullifyingResidual', 2e-9),
+  metric('run', 'triggerShiftNorm', 4.74)
+]
+
+function run(
+  status: RunStatus,
+  metrics: MetricRecord[] = measured,
+  overrides: Partial<RunDetail> = {}
+): RunDetail {
+  return {
+    id: 9,
+    name: 'universality fixture',
+    kind: 'universality',
+    status,
+    seed: 1,
+    backend: 'cpu',
+    appVersion: '0.1.0',
+    createdAt: '2025-01-01T00:00:00.000Z',
+    startedAt: '2025-01-01T00:00:01.000Z',
+    finishedAt: '2025-01-01T00:00:09.000Z',
+    error: null,
+    notes: '',
+    tags: [],
+    progress: null,
+    config,
+    environment: null,
+    metrics,
+    series: [],
+    ...overrides
+  }
+}
+
+/** The measured metrics with some replaced. */
+function replacing(...changes: MetricRecord[]): MetricRecord[] {
+  return measured.map((m) => changes.find((c) => c.model === m.model && c.name === m.name) ?? m)
+}
+
+describe('universalitySentence', () => {
+  it('says in numbers that the attacker head is fooled, the nullifying head not, and the verdict', () => {
+    expect(universalitySentence(run('done'))).toBe(
+      "The attacker's head reaches ASR 0.89 [0.88, 0.91] at 97% clean accuracy; projecting out the mean trigger shift drops it to 0.07 at 96% accuracy; random heads range from 0.00 to 0.94: the backdoor is not universal (gap 0.94 [0.91, 0.96])."
+    )
+  })
+
+  it('says when every head is fooled about equally, and when none is', () => {
+    const equal = replacing(
+      metric('nullifying', 'attackSuccessRate', 0.9, 0.88, 0.92),
+      metric('random', 'attackSuccessRate.min', 0.88),
+      metric('random', 'attackSuccessRate.max', 0.95),
+      metric('run', 'universalityGap', 0.07, 0.02, 0.12)
+    )
+    const sentence = universalitySentence(run('done', equal))
+    expect(sentence).toContain('projecting out the mean trigger shift leaves it at 0.90')
+    expect(sentence).toMatch(/every head evaluated is fooled about equally \(gap 0\.07/)
+    const none = replacing(
+      metric('attacker', 'attackSuccessRate', 0.03, 0.02, 0.04),
+      metric('random', 'attackSuccessRate.max', 0.05),
+      metric('run', 'universalityGap', 0.05, 0.01, 0.08)
+    )
+    expect(universalitySentence(run('done', none))).toContain('the trigger fools none of the heads')
+  })
+
+  it('names a clean encoder, and falls back to the probes without random heads', () => {
+    const clean = { ...config, backdoored: false, randomHeads: 0 }
+    const sentence = universalitySentence(run('done', measured, { config: clean }))
+    expect(sentence).toMatch(/^With a clean encoder, the attacker's head reaches ASR/)
+    expect(sentence).toContain('clean probes range from 0.00 to 0.01')
+    expect(sentence).not.toContain('random heads')
+  })
+
+  it('says where a run is before the heads are evaluated', () => {
+    expect(universalitySentence(run('queued', []))).toBe(
+      'Waiting for a free worker: 200 random heads and 10 clean probes to evaluate.'
+    )
+    expect(universalitySentence(run('running', []))).toMatch(/^Training the attacker's head/)
+    expect(universalitySentence(run('cancelled', []))).toBe(
+      'Cancelled before the heads were evaluated.'
+    )
+    expect(universalitySentence(run('done', []))).toBe('The run recorded no heads to compare.')
+  })
+})
+
+describe('universalityFacts and verdict', () => {
+  it('reads every family and the witness from the metrics', () => {
+    const f = universalityFacts(run('done'))
+    expect(f.attacker.asr?.value).toBe(0.894)
+    expect(f.random).toEqual({ accuracy: 0.3355, asrMean: 0.1875, asrMin: 0, asrMax: 0.937 })
+    expect(f.witness).toMatchObject({
+      index: 0,
+      target: 0,
+      construction: 'ranking reversal',
+      holds: true
+    })
+    expect(f.L).toBe(3)
+    const failing = replacing(
+      metric('run', 'witnessHolds', 0),
+      metric('run', 'witnessConstruction', 2)
+    )
+    expect(universalityFacts(run('done', failing)).witness).toMatchObject({
+      construction: 'single class',
+      holds: false
+    })
+  })
+
+  it('calls a gap not universal only when its interval stays above 0.1', () => {
+    expect(universalityVerdict(run('done'))).toBe('not universal')
+    const straddling = replacing(metric('run', 'universalityGap', 0.15, 0.05, 0.25))
+    expect(universalityVerdict(run('done', straddling))).toBe('same for every head')
+    expect(universalityVerdict(run('done', []))).toBeUndefined()
+  })
+
+  it('gives the gap as the key number', () => {
+    expect(universalityKeyMetric(run('done'))).toEqual({
+      label: 'universality gap',
+      value: '0.94'
+    })
+    expect(universalityKeyMetric(run('running', []))).toBeNull()
+  })
+})
