@@ -291,7 +291,7 @@ export function advantageChartSpec(run: Pick<RunDetail, 'series'>): LineChartSpe
     : []
   const options = baseOptions(
     'Trigger scale λ',
-    'ASR backdoored − ASR clean',
+    'Advantage (Δ ASR)',
     { suggestedMin: 0 },
     xRange([advantage])
   )
