@@ -389,7 +389,7 @@ export class LabService {
       this.active.delete(id)
       active.worker.kill()
     }
-    this.store.interruptUnfinished()
+    this.store.interruptOwn()
   }
 
   /** Which backend a worker starts on here: asked once of a short-lived worker. */

@@ -107,5 +107,15 @@ export const migrations: { version: number; sql: string }[] = [
         created_at TEXT NOT NULL
       );
     `
+  },
+  {
+    // Which open store started a run (host, process id, store instance), so that a second
+    // process opening the same file (the CLI next to the app) leaves the first one's runs alone.
+    version: 4,
+    sql: `
+      ALTER TABLE runs ADD COLUMN owner_host TEXT;
+      ALTER TABLE runs ADD COLUMN owner_pid INTEGER;
+      ALTER TABLE runs ADD COLUMN owner_instance TEXT;
+    `
   }
 ]

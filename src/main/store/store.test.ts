@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
@@ -125,6 +126,57 @@ describe('RunStore', () => {
     ])
     expect(reopened.summary(running.id).error).toMatch(/stopped before this run finished/)
     reopened.close()
+  })
+
+  it('leaves the runs of a store still open in this process alone, and interrupts them once it closes', () => {
+    const app = RunStore.open(file)
+    const running = newRun(app, 'the app computes this')
+    app.markRunning(running.id, environment)
+    // The CLI opens the same file while the app still runs.
+    const cli = RunStore.open(file)
+    expect(cli.summary(running.id).status).toBe('running')
+    cli.close()
+    app.close()
+    const next = RunStore.open(file)
+    expect(next.summary(running.id).status).toBe('interrupted')
+    next.close()
+  })
+
+  it('leaves the runs of another live process alone, and interrupts them once it has exited', async () => {
+    const store = RunStore.open(file)
+    const run = newRun(store, 'owned elsewhere')
+    store.markRunning(run.id, environment)
+    store.close()
+    // A real process on this host stands in for the app that owns the run.
+    const owner = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'])
+    await new Promise((resolve) => owner.once('spawn', resolve))
+    const db = new Database(file)
+    db.prepare(
+      'UPDATE runs SET owner_host = ?, owner_pid = ?, owner_instance = ? WHERE id = ?'
+    ).run(os.hostname(), owner.pid, 'the owner store', run.id)
+    db.close()
+
+    const whileAlive = RunStore.open(file)
+    expect(whileAlive.summary(run.id).status).toBe('running')
+    whileAlive.close()
+
+    owner.kill('SIGKILL')
+    await new Promise((resolve) => owner.once('exit', resolve))
+    const afterExit = RunStore.open(file)
+    expect(afterExit.summary(run.id).status).toBe('interrupted')
+    afterExit.close()
+  })
+
+  it('interruptOwn marks only the closing store its own unfinished runs', () => {
+    const app = RunStore.open(file)
+    const cli = RunStore.open(file)
+    const mine = newRun(app, 'app run')
+    const theirs = newRun(cli, 'cli run')
+    expect(app.interruptOwn()).toBe(1)
+    expect(app.summary(mine.id).status).toBe('interrupted')
+    expect(app.summary(theirs.id).status).toBe('queued')
+    cli.close()
+    app.close()
   })
 
   it('deleting a run removes its metrics, series points and tags (foreign keys cascade)', () => {

@@ -1,9 +1,11 @@
 /**
  * The run database: one SQLite file, WAL mode, foreign keys on, numbered migrations at open.
  * Metrics and series are written as they arrive, so a crash loses at most the step in flight;
- * runs left `running` (or `queued`) by a process that died become `interrupted` at open.
+ * runs left `running` (or `queued`) by a process that is gone become `interrupted` at open.
  */
+import { randomUUID } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
+import { hostname } from 'node:os'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Comparison, DatasetSummary, LabelCandidate } from '../../shared/api'
@@ -119,11 +121,30 @@ export interface OpenOptions {
   nativeBinding?: string
 }
 
+/** Store instances open in this process, by id: a run they own is still in someone's hands. */
+const openInstances = new Set<string>()
+
+/** Whether the process `pid` on this host exists (signal 0 checks without sending anything). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    // EPERM: it exists but belongs to another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
 export class RunStore {
+  /** Names this open store as the owner of the runs it creates. */
+  readonly instance = randomUUID()
+
   private constructor(
     private readonly db: Database.Database,
     readonly path: string
-  ) {}
+  ) {
+    openInstances.add(this.instance)
+  }
 
   static open(path: string, options: OpenOptions = {}): RunStore {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
@@ -158,20 +179,45 @@ export class RunStore {
   }
 
   /**
-   * Runs that a dead process left queued or running cannot finish: mark them interrupted, saying
-   * how far they got, and give them the key metric of what they had finished.
+   * Runs left queued or running by a process that is gone cannot finish: mark them interrupted,
+   * saying how far they got, and give them the key metric of what they had finished. Runs whose
+   * owner still lives (the app, while the CLI opens the same file) are left alone; so are runs of
+   * another host, whose processes cannot be checked from here.
    */
   interruptUnfinished(): number {
+    const unfinished = this.db
+      .prepare(
+        `SELECT id, owner_host, owner_pid, owner_instance FROM runs
+         WHERE status IN ('running', 'queued')`
+      )
+      .all() as {
+      id: number
+      owner_host: string | null
+      owner_pid: number | null
+      owner_instance: string | null
+    }[]
+    const orphaned = unfinished.filter((run) => {
+      if (run.owner_pid === null || run.owner_host === null) return true
+      if (run.owner_host !== hostname()) return false
+      if (run.owner_pid === process.pid) return !openInstances.has(run.owner_instance ?? '')
+      return !processAlive(run.owner_pid)
+    })
+    return this.interrupt(orphaned.map((r) => r.id))
+  }
+
+  /** Marks this store's own unfinished runs interrupted (its process is stopping them). */
+  interruptOwn(): number {
+    const ids = this.db
+      .prepare(`SELECT id FROM runs WHERE status IN ('running', 'queued') AND owner_instance = ?`)
+      .all(this.instance) as { id: number }[]
+    return this.interrupt(ids.map((r) => r.id))
+  }
+
+  private interrupt(ids: number[]): number {
+    if (ids.length === 0) return 0
     return this.db.transaction(() => {
-      const ids = (
-        this.db.prepare(`SELECT id FROM runs WHERE status IN ('running', 'queued')`).all() as {
-          id: number
-        }[]
-      ).map((r) => r.id)
-      if (ids.length === 0) return 0
-      this.db
-        .prepare(
-          `UPDATE runs SET status = 'interrupted', progress = NULL,
+      const update = this.db.prepare(
+        `UPDATE runs SET status = 'interrupted', progress = NULL,
              finished_at = COALESCE(finished_at, ?),
              error = COALESCE(error, 'The app stopped before this run finished' ||
                CASE WHEN json_valid(progress) AND json_extract(progress, '$.total') > 0
@@ -179,11 +225,15 @@ export class RunStore {
                    json_extract(progress, '$.step') || ' of ' || json_extract(progress, '$.total') || ')'
                  ELSE '' END ||
                '; the results it had written are kept.')
-           WHERE status IN ('running', 'queued')`
-        )
-        .run(new Date().toISOString())
-      for (const id of ids) this.refreshKey(id)
-      return ids.length
+           WHERE id = ? AND status IN ('running', 'queued')`
+      )
+      const now = new Date().toISOString()
+      let changed = 0
+      for (const id of ids) {
+        changed += update.run(now, id).changes
+        this.refreshKey(id)
+      }
+      return changed
     })()
   }
 
@@ -221,8 +271,8 @@ export class RunStore {
     const info = this.db
       .prepare(
         `INSERT INTO runs (name, kind, status, config, seed, app_version, created_at, dataset,
-           search_text, rerun_of)
-         VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)`
+           search_text, rerun_of, owner_host, owner_pid, owner_instance)
+         VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
       )
       .run(
         run.name,
@@ -233,7 +283,10 @@ export class RunStore {
         new Date().toISOString(),
         describeData(run.config),
         searchText(run.config),
-        run.rerunOf ?? null
+        run.rerunOf ?? null,
+        hostname(),
+        process.pid,
+        this.instance
       )
     return this.summary(Number(info.lastInsertRowid))
   }
@@ -588,6 +641,7 @@ export class RunStore {
   }
 
   close(): void {
+    openInstances.delete(this.instance)
     this.db.close()
   }
 
