@@ -242,3 +242,56 @@ test('a run computing when the app stops shows as interrupted, with what it had 
   await expect(page.getByTestId('run-finished-parts')).toBeVisible()
   await page.screenshot({ path: `${screens}/history-interrupted-run.png`, fullPage: true })
 })
+
+test('export runs as a bundle and import it back; a changed bundle is refused and changes nothing', async ({
+  page,
+  lab
+}) => {
+  await page.goto(lab.url)
+  const run = await api<RunSummary>(page, 'startRun', { name: 'bundled', config: small(11) })
+  await waitDone(page, run.id)
+  await page.getByTestId('nav-runs').click()
+  const rows = page.locator('[data-testid^="run-row-"]')
+  await expect(rows).toHaveCount(1)
+
+  await page.getByTestId(`run-select-${run.id}`).check()
+  const download = page.waitForEvent('download')
+  await page.getByTestId('export-bundle').click()
+  const file = await download
+  expect(file.suggestedFilename()).toMatch(/\.json$/)
+  const json = readFileSync(await file.path(), 'utf8')
+  expect(JSON.parse(json).runs).toHaveLength(1)
+  await expect(page.getByTestId('runs-notice')).toContainText('Exported 1 run')
+  await page.getByTestId('clear-selection').click()
+
+  // Back in: a new run with a new id and the same numbers.
+  await page.getByTestId('import-bundle-file').setInputFiles({
+    name: 'bundled.lab.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(json)
+  })
+  await expect(page.getByTestId('runs-notice')).toContainText(
+    'Imported 1 run from bundled.lab.json'
+  )
+  await expect(rows).toHaveCount(2)
+  const [original, copy] = await Promise.all(
+    [run.id, run.id + 1].map((id) => api<RunDetail>(page, 'getRun', { id }))
+  )
+  expect(copy.name).toBe('bundled')
+  expect(copy.metrics).toEqual(original.metrics)
+  await page.screenshot({ path: `${screens}/history-bundle-imported.png`, fullPage: true })
+
+  // A bundle whose numbers were changed by hand is refused, and nothing is added.
+  const bundle = JSON.parse(json)
+  bundle.runs[0].metrics[0].value += 0.25
+  await page.getByTestId('import-bundle-file').setInputFiles({
+    name: 'changed.lab.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify(bundle))
+  })
+  await expect(
+    page.getByRole('alert').filter({ hasText: 'changed.lab.json was not imported' })
+  ).toBeVisible()
+  await expect(rows).toHaveCount(2)
+  await page.screenshot({ path: `${screens}/history-bundle-refused.png`, fullPage: true })
+})
