@@ -70,7 +70,9 @@ const EPOCH_SERIES = [
   'epoch.cleanAccuracy',
   'epoch.attackSuccessRate',
   'epoch.spikeEnergy',
-  'epoch.weightDrift'
+  'epoch.weightDrift',
+  'epoch.tau',
+  'epoch.a'
 ]
 const BEFORE_AFTER = [
   'cleanAccuracy',
@@ -121,7 +123,9 @@ describe('runFinetune: what it reports', () => {
       for (const [series, name] of [
         ['epoch.cleanAccuracy', 'cleanAccuracy'],
         ['epoch.attackSuccessRate', 'attackSuccessRate'],
-        ['epoch.spikeEnergy', 'spikeEnergy']
+        ['epoch.spikeEnergy', 'spikeEnergy'],
+        ['epoch.tau', 'tau'],
+        ['epoch.a', 'a']
       ]) {
         expect(first(series).value).toBe(r.metric(model, `${name}.before`).value)
         expect(last(series).value).toBe(r.metric(model, `${name}.after`).value)

@@ -40,7 +40,10 @@ export const EPOCH_SERIES = [
   'epoch.cleanAccuracy',
   'epoch.attackSuccessRate',
   'epoch.spikeEnergy',
-  'epoch.weightDrift'
+  'epoch.weightDrift',
+  // The trainable scalars, so a run stopped early still says where tau and a had moved.
+  'epoch.tau',
+  'epoch.a'
 ] as const
 
 export async function runFinetune(
@@ -195,6 +198,8 @@ export function epochCombiner(report: Reporter, totalEpochs: number) {
         point('epoch.attackSuccessRate', asr[m])
         point('epoch.spikeEnergy', r.spikeEnergy)
         point('epoch.weightDrift', r.weightDrift)
+        point('epoch.tau', r.tau)
+        point('epoch.a', r.a)
       }
       report.series({
         model: 'run',
