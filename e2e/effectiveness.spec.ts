@@ -81,7 +81,7 @@ test('run from the form, see the chart and metrics, and find the run again after
   await page.screenshot({ path: `${screens}/runs.png`, fullPage: true })
 })
 
-test('progress shows phase and steps while a run computes, and Cancel stops it', async ({
+test('progress shows phase, steps and ETA while a run computes, and Cancel stops it', async ({
   page,
   lab
 }) => {
@@ -97,6 +97,8 @@ test('progress shows phase and steps while a run computes, and Cancel stops it',
   await expect(page.getByTestId('run-status')).toHaveText('running', { timeout: 30_000 })
   await expect(page.getByTestId('progress-steps')).toContainText(/step \d+ \/ \d+/)
   await expect(page.getByTestId('progress-phase')).not.toBeEmpty()
+  // The ETA: an estimate once a few steps have timed, in words.
+  await expect(page.getByTestId('progress-eta')).toHaveText(/^about .+ left$/)
   await page.screenshot({ path: `${screens}/run-progress.png`, fullPage: true })
   await page.getByTestId('cancel-button').click()
   await expect(page.getByTestId('run-status')).toHaveText('cancelled')
