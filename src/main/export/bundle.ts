@@ -6,8 +6,9 @@
  */
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
-import { experimentConfigSchema, type ExperimentConfig } from '../../shared/config'
-import type { Environment, MetricRecord, RunDetail, SeriesRecord } from '../../shared/results'
+import { experimentConfigSchema } from '../../shared/config'
+import type { RunDetail } from '../../shared/results'
+import type { ImportedRun } from '../store/store'
 
 export const BUNDLE_FORMAT = 'backdoor-lab-bundle'
 export const BUNDLE_VERSION = 1
@@ -15,24 +16,8 @@ export const BUNDLE_VERSION = 1
 /** The statuses a bundle may hold: a run that is still queued or running has no final numbers. */
 export const bundleStatuses = ['done', 'failed', 'cancelled', 'interrupted'] as const
 
-/** A run as a bundle carries it; `sourceId` is its id in the lab that exported it. */
-export interface BundledRun {
-  sourceId: number
-  name: string
-  status: (typeof bundleStatuses)[number]
-  seed: number
-  backend: string | null
-  appVersion: string
-  createdAt: string
-  startedAt: string | null
-  finishedAt: string | null
-  error: string | null
-  notes: string
-  tags: string[]
-  config: ExperimentConfig
-  environment: Environment | null
-  metrics: MetricRecord[]
-  series: SeriesRecord[]
+/** A run as a bundle carries it: what the store imports, with its re-run link always present. */
+export interface BundledRun extends ImportedRun {
   /** The sourceId of the run this one re-ran (the history's re-run link), or null. */
   rerunOf: number | null
 }

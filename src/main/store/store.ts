@@ -54,19 +54,21 @@ interface RunRow {
 }
 
 /** A finished run read from a bundle; `sourceId` is its id in the lab that exported it. */
-export interface ImportedRun {
+export interface ImportedRun extends Pick<
+  RunSummary,
+  | 'name'
+  | 'seed'
+  | 'backend'
+  | 'appVersion'
+  | 'createdAt'
+  | 'startedAt'
+  | 'finishedAt'
+  | 'error'
+  | 'notes'
+  | 'tags'
+> {
   sourceId: number
-  name: string
   status: Extract<RunStatus, 'done' | 'failed' | 'cancelled' | 'interrupted'>
-  seed: number
-  backend: string | null
-  appVersion: string
-  createdAt: string
-  startedAt: string | null
-  finishedAt: string | null
-  error: string | null
-  notes: string
-  tags: string[]
   config: ExperimentConfig
   environment: Environment | null
   metrics: MetricRecord[]
