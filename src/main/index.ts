@@ -80,8 +80,10 @@ function createWindow(): BrowserWindow {
 }
 
 app.whenReady().then(() => {
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) =>
-    callback(false)
+  // Deny every permission but writing text to the clipboard (Copy caption), and that only for
+  // the app's own page.
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback, details) =>
+    callback(permission === 'clipboard-sanitized-write' && isTrustedSender(details.requestingUrl))
   )
   const lab = openLab({
     dbPath: databasePath(
