@@ -3,7 +3,7 @@
  * database and service as the app.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { dirname, extname, resolve } from 'node:path'
+import { basename, dirname, extname, resolve } from 'node:path'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { LabApiError } from '../../shared/api'
 import { durationSeconds, runReport, type RunSummary } from '../../shared/results'
@@ -304,6 +304,66 @@ program
       const { imported } = await lab.service.dispatch('importBundle', { json })
       if (opts.json) process.stdout.write(JSON.stringify(imported, null, 2) + '\n')
       else for (const r of imported) console.log(`imported run ${r.id} (${r.status}): ${r.name}`)
+    } finally {
+      lab.close()
+    }
+  })
+
+program
+  .command('import-csv')
+  .description(
+    'import a CSV file (numeric columns, one label column) as a data set for fine-tuning and universality configs'
+  )
+  .requiredOption('--in <file>', 'CSV file with a header row')
+  .option('--name <name>', 'name in the lab (default: the file name)')
+  .option('--db <file>', 'SQLite database file')
+  .option('--json', 'print the data set as JSON')
+  .action(async (opts: { in: string; name?: string; db?: string; json?: boolean }) => {
+    let content: string
+    try {
+      content = readFileSync(opts.in, 'utf8')
+    } catch (error) {
+      throw new UsageError(`Cannot read --in ${opts.in}: ${(error as Error).message}`)
+    }
+    const lab = openCliLab(opts.db)
+    try {
+      const dataset = await lab.service.dispatch('importDataset', {
+        name: opts.name ?? basename(opts.in),
+        content
+      })
+      if (opts.json) process.stdout.write(JSON.stringify(dataset, null, 2) + '\n')
+      else {
+        console.log(
+          `imported data set ${dataset.id}: ${dataset.name} (${dataset.rows} rows, ${dataset.columns.length} columns)`
+        )
+        const labels = dataset.labelCandidates.map((c) => c.column)
+        console.log(
+          labels.length > 0
+            ? `label columns: ${labels.join(', ')}; use "dataset": { "kind": "csv", "datasetId": ${dataset.id}, "labelColumn": "${labels[0]}", ... } in a config`
+            : 'no column can be the label (each needs 2 to 100 distinct values, the others numeric)'
+        )
+      }
+    } finally {
+      lab.close()
+    }
+  })
+
+program
+  .command('datasets')
+  .description('list the imported CSV data sets')
+  .option('--db <file>', 'SQLite database file')
+  .option('--json', 'print JSON')
+  .action(async (opts: { db?: string; json?: boolean }) => {
+    const lab = openCliLab(opts.db)
+    try {
+      const datasets = await lab.service.dispatch('listDatasets', {})
+      if (opts.json) process.stdout.write(JSON.stringify(datasets, null, 2) + '\n')
+      else if (datasets.length === 0) console.log('No data sets imported.')
+      else
+        for (const d of datasets)
+          console.log(
+            `${String(d.id).padStart(4)}  ${d.name}  ${d.rows} rows × ${d.columns.length} columns  label: ${d.labelCandidates.map((c) => c.column).join(', ') || '—'}`
+          )
     } finally {
       lab.close()
     }
