@@ -463,22 +463,33 @@ export function twinSentences(
     sentences.push(`${lead}: ${w2}; ${w3}.`)
   }
 
-  const reversedAt = (f: typeof o, run: typeof original, at: string) => {
+  const reversedAt = (f: typeof o, at: string) => {
     const { cleanNotTarget: a, triggeredNotTarget: b } = f.reversedAttacker
     if (a == null || b == null) return null
-    if (a && b) {
-      return attackerClassOnX(run) === f.witness.target
-        ? `at ${at} it is a witness, but only because the attacker’s head already classifies x as y′ (nothing for the trigger to do there)`
-        : `at ${at} it is a witness`
-    }
+    if (a && b) return `at ${at} it is a witness`
     const why = [
       a ? null : 'it moves x itself to y′ (condition a fails)',
       b ? null : 'Activate(x) still goes to y′ (condition b fails)'
     ]
     return `at ${at} ${why.filter((w) => w).join(' and ')}`
   }
-  const [v2, v3] = [reversedAt(t, twin, 'L = 2'), reversedAt(o, original, `L = ${L}`)]
+  const [v2, v3] = [reversedAt(t, 'L = 2'), reversedAt(o, `L = ${L}`)]
   if (v2 && v3) sentences.push(`Reversing the attacker’s head (W′ = −W): ${v2}; ${v3}.`)
+
+  // An input the attacker's head already puts in y' tests nothing: any head that misclassifies
+  // it meets (a), so its witness says little.
+  const moot = [
+    [twin, t, 'L = 2'],
+    [original, o, `L = ${L}`]
+  ] as const
+  const mootAt = moot
+    .filter(([run, f]) => f.witness.target != null && attackerClassOnX(run) === f.witness.target)
+    .map(([, , at]) => at)
+  if (mootAt.length > 0) {
+    sentences.push(
+      `At ${mootAt.join(' and at ')} the attacker’s head already classifies x as y′, so the trigger has nothing to change on that input and its witness says little; another input or target (witness panel) shows more.`
+    )
+  }
   return sentences
 }
 

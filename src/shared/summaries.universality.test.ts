@@ -239,19 +239,21 @@ describe('twinSentences: the L >= 3 run next to its L = 2 twin, in their numbers
     expect(text).toContain('at L = 2 Activate(x) still goes to y′ (condition b fails)')
   })
 
-  it('says when the reversed head is a witness only because the attacker already puts x in y′', () => {
+  it('says when the attacker already puts x in y′, so that the witness says little', () => {
     const scores = (values: number[]) => ({
       model: 'witness',
       name: 'scores.attacker.clean',
       points: values.map((value, x) => ({ x, value }))
     })
     const moot = run('done', replacing(metric('run', 'L', 2)), { series: [scores([2, -1])] })
-    const last = twinSentences(original, moot).at(-1)
-    expect(last).toContain(
-      'at L = 2 it is a witness, but only because the attacker’s head already classifies x as y′'
+    expect(twinSentences(original, moot).at(-1)).toBe(
+      'At L = 2 the attacker’s head already classifies x as y′, so the trigger has nothing to change on that input and its witness says little; another input or target (witness panel) shows more.'
     )
     const meaningful = run('done', replacing(metric('run', 'L', 2)), { series: [scores([-1, 2])] })
-    expect(twinSentences(original, meaningful).at(-1)).toContain('at L = 2 it is a witness;')
+    expect(twinSentences(original, meaningful)).toHaveLength(4)
+    expect(
+      twinSentences(run('done', measured, { series: [scores([3, 1, 2])] }), moot).at(-1)
+    ).toMatch(/^At L = 2 and at L = 3 the attacker’s head already classifies x as y′/)
   })
 
   it('is empty until both runs have their numbers, and falls back to probes without random heads', () => {
