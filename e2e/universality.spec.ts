@@ -108,6 +108,14 @@ test('run a small universality experiment: scatter, histogram, the witness holds
   await expect(page.getByTestId('witness-verdict')).toHaveText('holds')
   await expect(page.getByTestId('witness-index')).toHaveText('#0')
   await expect(page.getByTestId('witness-scores')).toContainText('Activate(x)')
+  // The proof's two conditions, each shown as the lab computed it; both met when the witness holds.
+  await expect(page.getByTestId('witness-condition-clean')).toContainText(
+    '(a) x is not classified y′ under the witness head: yes'
+  )
+  await expect(page.getByTestId('witness-condition-triggered')).toContainText(
+    '(b) Activate(x) is not classified y′ under the witness head: yes'
+  )
+  await expect(page.getByTestId('metric-random-rankingReversalRate')).toHaveText(/\d%/)
   await expect(page.getByTestId('metric-attacker-attackSuccessRate')).toHaveText(/\d\.\d{3}/)
   await expect(page.getByTestId('metric-random-attackSuccessRate')).toContainText('max')
   await expect(page.getByTestId('metric-run-nullifyingResidual')).toHaveText(/\d/)
@@ -121,7 +129,16 @@ test('run a small universality experiment: scatter, histogram, the witness holds
   await expect(page.getByTestId('twin-L-original')).toHaveText('3')
   await expect(page.getByTestId('twin-L-twin')).toHaveText('2', { timeout: 90_000 })
   await expect(page.getByTestId('twin-gap-twin')).toHaveText(/\d\.\d\d/)
-  await expect(page.getByTestId('twin-witness-twin')).toHaveText(/holds|does not hold/)
+  await expect(page.getByTestId('twin-witness-twin')).toHaveText(/^(holds \(.+\)|does not hold)$/)
+  await expect(page.getByTestId('twin-reversalRandom-twin')).toHaveText(/\d%/)
+  await expect(page.getByTestId('twin-reversalRandom-original')).toHaveText(/\d%/)
+  await expect(page.getByTestId('twin-witnessA-twin')).toHaveText(/^(yes|no)$/)
+  await expect(page.getByTestId('twin-reversedAttacker-twin')).toHaveText(/witness/)
+  // The text is built from both runs' numbers once the twin has them.
+  await expect(page.getByTestId('twin-why')).toContainText(
+    /for \d[\d.]*% of the held-out inputs at L = 2 and \d[\d.]*% at L = 3/
+  )
+  await expect(page.getByTestId('twin-why')).toContainText('Reversing the attacker’s head')
   await page.getByTestId('twin-card').scrollIntoViewIfNeeded()
   await page.screenshot({ path: `${screens}/universality-twin.png`, fullPage: true })
 

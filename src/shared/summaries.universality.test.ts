@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { universalityConfigSchema } from './config'
 import type { MetricRecord, RunDetail, RunStatus } from './results'
 import {
+  twinSentences,
   universalityFacts,
   universalityKeyMetric,
   universalitySentence,
@@ -42,7 +43,15 @@ const measured: MetricRecord[] = [
   metric('run', 'witnessHolds', 1),
   metric('run', 'witnessIndex', 0),
   metric('run', 'witnessTarget', 0),
-  metric('run', 'witnessConstruction', 1),
+  metric('run', 'witnessConstruction', 4),
+  metric('run', 'witnessCleanNotTarget', 1),
+  metric('run', 'witnessTriggeredNotTarget', 1),
+  metric('run', 'witnessLabel', 0),
+  metric('run', 'reversalCleanNotTarget', 1),
+  metric('run', 'reversalTriggeredNotTarget', 1),
+  metric('attacker', 'rankingReversalRate', 0.151),
+  metric('probe', 'rankingReversalRate.mean', 0.001),
+  metric('random', 'rankingReversalRate.mean', 0.097),
   metric('run', 'nullifyingResidual', 2e-9),
   metric('run', 'triggerShiftNorm', 4.74)
 ]
@@ -133,18 +142,37 @@ describe('universalityFacts and verdict', () => {
     expect(f.witness).toMatchObject({
       index: 0,
       target: 0,
-      construction: 'ranking reversal',
-      holds: true
+      label: 0,
+      construction: 'nullifying head',
+      holds: true,
+      cleanNotTarget: true,
+      triggeredNotTarget: true
     })
+    expect(f.reversedAttacker).toEqual({ cleanNotTarget: true, triggeredNotTarget: true })
+    expect(f.reversal).toEqual({ attacker: 0.151, probe: 0.001, random: 0.097 })
     expect(f.L).toBe(3)
     const failing = replacing(
       metric('run', 'witnessHolds', 0),
+      metric('run', 'witnessCleanNotTarget', 0),
       metric('run', 'witnessConstruction', 2)
     )
     expect(universalityFacts(run('done', failing)).witness).toMatchObject({
-      construction: 'single class',
-      holds: false
+      construction: 'constant head',
+      holds: false,
+      cleanNotTarget: false,
+      triggeredNotTarget: true
     })
+  })
+
+  it('leaves the conditions and reversal rates undefined for runs recorded before they were', () => {
+    const old = measured.filter((m) => !/NotTarget|rankingReversalRate|witnessLabel/.test(m.name))
+    const f = universalityFacts(run('done', old))
+    expect(f.witness.cleanNotTarget).toBeUndefined()
+    expect(f.reversedAttacker).toEqual({ cleanNotTarget: undefined, triggeredNotTarget: undefined })
+    expect(f.reversal).toEqual({ attacker: undefined, probe: undefined, random: undefined })
+    // Their code 1 is the same reversed attacker head.
+    const one = replacing(metric('run', 'witnessConstruction', 1))
+    expect(universalityFacts(run('done', one)).witness.construction).toBe('reversed attacker head')
   })
 
   it('calls a gap not universal only when its interval stays above 0.1', () => {
@@ -160,5 +188,83 @@ describe('universalityFacts and verdict', () => {
       value: '0.94'
     })
     expect(universalityKeyMetric(run('running', []))).toBeNull()
+  })
+})
+
+describe('twinSentences: the L >= 3 run next to its L = 2 twin, in their numbers', () => {
+  /** What the L = 2 twin of examples/universality.json measures (rounded). */
+  const twinMetrics = replacing(
+    metric('run', 'L', 2),
+    metric('run', 'universalityGap', 0.984, 0.96, 0.99),
+    metric('run', 'witnessConstruction', 3),
+    metric('run', 'reversalCleanNotTarget', 0),
+    metric('attacker', 'rankingReversalRate', 0.444),
+    metric('probe', 'rankingReversalRate.mean', 0.014),
+    metric('random', 'rankingReversalRate.mean', 0.239)
+  )
+  const original = run('done')
+  const twin = run('done', twinMetrics)
+
+  it('states the ideal reversing backdoor, how far this one is from it, the witness at each L and the reversed head', () => {
+    expect(twinSentences(original, twin)).toEqual([
+      'A backdoor below the last layer can at best reverse every head’s ranking of the classes (in the proof’s idealisation Φ(Activate(x)) ≈ −k·Φ(x)). At L = 2 that flips the label under every bias-free head, so such a backdoor would be universal; at L ≥ 3 it puts each head’s lowest class first, which is not a chosen target.',
+      'This backdoor sends Activate(x) to the class ranked lowest on x for 24% of the held-out inputs at L = 2 and 9.7% at L = 3 (mean over the random heads’ rankings; the reversing backdoor: 100%), so at L = 2 it is far from that universal one.',
+      'A witness exists at both L: at L = 2 a clean probe is a witness; at L = 3 the nullifying head is a witness.',
+      'Reversing the attacker’s head (W′ = −W): at L = 2 it moves x itself to y′ (condition a fails); at L = 3 it is a witness.'
+    ])
+  })
+
+  it('says "close to" only for a reversal rate near 1, and names the trivial constant head', () => {
+    const reversing = replacing(
+      metric('run', 'L', 2),
+      metric('random', 'rankingReversalRate.mean', 1),
+      metric('run', 'witnessConstruction', 2)
+    )
+    const [, rate, witness] = twinSentences(original, run('done', reversing))
+    expect(rate).toContain('for 100% of the held-out inputs at L = 2')
+    expect(rate).toContain('close to that universal one')
+    expect(witness).toContain('at L = 2 only the trivial constant head is a witness')
+  })
+
+  it('never says a witness exists at both L when one fails, and says which condition failed', () => {
+    const failing = replacing(
+      metric('run', 'L', 2),
+      metric('run', 'witnessHolds', 0),
+      metric('run', 'witnessTriggeredNotTarget', 0),
+      metric('run', 'reversalTriggeredNotTarget', 0)
+    )
+    const text = twinSentences(original, run('done', failing)).join(' ')
+    expect(text).not.toContain('both L')
+    expect(text).toContain('no head tried is a witness at L = 2')
+    expect(text).toContain('at L = 2 Activate(x) still goes to y′ (condition b fails)')
+  })
+
+  it('says when the attacker already puts x in y′, so that the witness says little', () => {
+    const scores = (values: number[]) => ({
+      model: 'witness',
+      name: 'scores.attacker.clean',
+      points: values.map((value, x) => ({ x, value }))
+    })
+    const moot = run('done', replacing(metric('run', 'L', 2)), { series: [scores([2, -1])] })
+    expect(twinSentences(original, moot).at(-1)).toBe(
+      'At L = 2 the attacker’s head already classifies x as y′, so the trigger has nothing to change on that input and its witness says little; another input or target (witness panel) shows more.'
+    )
+    const meaningful = run('done', replacing(metric('run', 'L', 2)), { series: [scores([-1, 2])] })
+    expect(twinSentences(original, meaningful)).toHaveLength(4)
+    expect(
+      twinSentences(run('done', measured, { series: [scores([3, 1, 2])] }), moot).at(-1)
+    ).toMatch(/^At L = 2 and at L = 3 the attacker’s head already classifies x as y′/)
+  })
+
+  it('is empty until both runs have their numbers, and falls back to probes without random heads', () => {
+    expect(twinSentences(original, run('running', []))).toEqual([])
+    const noRandom = (ms: MetricRecord[]) =>
+      ms.filter((m) => !(m.model === 'random' && m.name === 'rankingReversalRate.mean'))
+    const [, rate] = twinSentences(
+      run('done', noRandom(measured)),
+      run('done', noRandom(twinMetrics))
+    )
+    expect(rate).toContain('1.4% of the held-out inputs at L = 2 and 0.1% at L = 3')
+    expect(rate).toContain('clean probes’ rankings')
   })
 })

@@ -1,13 +1,15 @@
 /**
  * Heads on fixed features (SCIENCE.md section 7): the definitions of clean accuracy and ASR,
  * batched prediction against float64 sums, random heads from a stream, the nullifying
- * projection and the witness head of Theorem 3.1.
+ * projection, the witness head of Theorem 3.1 with both of its conditions, and a toy
+ * ranking-reversing backdoor that is universal at L = 2 and not at L = 3.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { initBackend } from './backend'
 import {
   argmax,
+  argmin,
   beatenBySomeOtherClass,
   column,
   headOutcome,
@@ -17,6 +19,9 @@ import {
   predictBlock,
   predictHeads,
   randomHeadBlock,
+  rankingReversalRate,
+  reversedHead,
+  witnessConditions,
   witnessHead,
   type Head
 } from './heads'
@@ -192,60 +197,152 @@ describe("nullifyHead: W' = (I - u u^T) W", () => {
   })
 })
 
-describe("witnessHead: Theorem 3.1, a head under which Activate(x) is not classified y'", () => {
-  it("defeats the trigger for every target y' at L = 3, 5, 10, checked from the scores", () => {
+describe("witnessHead: Theorem 3.1's conditions, (a) x not classified y' and (b) Activate(x) not classified y'", () => {
+  it("returns only heads that meet both conditions, checked from the scores, for every y' at L = 2, 3, 5, 10", () => {
     const rng = stream(5, 'test/heads/witness')
     const m = 25
     const constructions = new Set<string>()
-    for (const L of [3, 5, 10]) {
+    for (const L of [2, 3, 5, 10]) {
       for (let trial = 0; trial < 20; trial++) {
         const attacker = randomHead(m, L, rng)
-        const triggered = reluFeatures(1, m, rng)
+        const [clean, triggered] = [reluFeatures(1, m, rng), reluFeatures(1, m, rng)]
         for (let y = 0; y < L; y++) {
-          const { head, construction } = witnessHead(attacker, triggered, y, L)
-          constructions.add(construction)
-          const scores = headScores(head, triggered, L)
-          expect(beatenBySomeOtherClass(scores, y), `L=${L} y'=${y} ${construction}`).toBe(true)
-          expect(argmax(scores)).not.toBe(y)
+          const w = witnessHead(attacker, clean, triggered, y, L)
+          constructions.add(w.construction)
+          const [a, b] = [clean, triggered].map((phi) => headScores(w.head, phi, L))
+          expect(beatenBySomeOtherClass(a, y), `L=${L} y'=${y} ${w.construction} (a)`).toBe(true)
+          expect(beatenBySomeOtherClass(b, y), `L=${L} y'=${y} ${w.construction} (b)`).toBe(true)
+          expect(w.check).toEqual({ cleanNotTarget: true, triggeredNotTarget: true })
+          expect(w.reversal).toEqual(
+            witnessConditions(reversedHead(attacker), clean, triggered, y, L)
+          )
         }
       }
     }
-    // Random attackers make y' the attacker's lowest class for some (head, y'): both forms ran.
-    expect(constructions).toEqual(new Set(['ranking reversal', 'single class']))
+    // Random attackers make y' the reversed head's choice on x for some (head, y'): both forms ran.
+    expect(constructions).toEqual(new Set(['reversed attacker head', 'constant head']))
   })
 
-  it("reverses the ranking when the backdoor works under the attacker head (y' on top)", () => {
+  it("reverses the attacker's ranking when the backdoor works under it (y' on top) and y' is not its lowest class on x", () => {
     const L = 4
-    const m = 6
-    const triggered = Float32Array.from([1, 0, 2, 0.5, 0, 3])
-    // Attacker scores on the triggered input: class 2 on top, class 0 at the bottom.
-    const W = new Float32Array(m * L)
-    for (let j = 0; j < m; j++) {
-      W[j * L + 0] = -1
-      W[j * L + 1] = 0.5
-      W[j * L + 2] = 2
-      W[j * L + 3] = 1
-    }
-    const attacker = { W, b: new Float32Array(L) }
+    // Two features. Attacker scores: on x (feature 0) class 1 on top, class 0 at the bottom; on
+    // Activate(x) (feature 1) class 2 on top.
+    const attacker = { W: Float32Array.from([-1, 3, 2, 1, -1, 0.5, 2, 1]), b: new Float32Array(L) }
+    const [clean, triggered] = [Float32Array.from([1, 0]), Float32Array.from([0, 1])]
     expect(argmax(headScores(attacker, triggered, L))).toBe(2)
-    const w = witnessHead(attacker, triggered, 2, L)
-    expect(w.construction).toBe('ranking reversal')
+    const w = witnessHead(attacker, clean, triggered, 2, L)
+    expect(w.construction).toBe('reversed attacker head')
     const scores = headScores(w.head, triggered, L)
     expect(argmax(scores)).toBe(0) // the attacker's lowest class wins
     expect(Array.from(scores)).toEqual(Array.from(headScores(attacker, triggered, L), (v) => -v))
   })
 
-  it("falls back to the single-class head when y' is the attacker's lowest class, even for all-zero features", () => {
+  it('at L = 2 the reversed attacker head moves x itself to y′ (condition a fails), so another head is needed', () => {
+    const L = 2
+    // The attacker classifies x as 0 and Activate(x) as y' = 1: the backdoor works.
+    const attacker = { W: Float32Array.from([2, -1, -1, 2]), b: new Float32Array(L) }
+    const [clean, triggered] = [Float32Array.from([1, 0]), Float32Array.from([0, 1])]
+    const w = witnessHead(attacker, clean, triggered, 1, L)
+    expect(w.reversal).toEqual({ cleanNotTarget: false, triggeredNotTarget: true })
+    expect(w.construction).toBe('constant head')
+    // An accurate candidate that ignores the trigger is preferred to the constant head.
+    const probe = { W: Float32Array.from([1, 0, 0, 0]), b: Float32Array.from([0.1, 0]) }
+    const withProbe = witnessHead(attacker, clean, triggered, 1, L, [
+      { construction: 'clean probe', head: probe }
+    ])
+    expect(withProbe.construction).toBe('clean probe')
+    expect(withProbe.head).toBe(probe)
+  })
+
+  it('skips candidates that fail either condition and checks the constant head too, even on all-zero features', () => {
     const L = 3
     const m = 4
     const attacker = { W: new Float32Array(m * L), b: Float32Array.from([1, 2, 0]) }
-    for (const triggered of [new Float32Array(m), Float32Array.from([0.5, 0, 1, 0])]) {
-      const w = witnessHead(attacker, triggered, 2, L)
-      expect(w.construction).toBe('single class')
-      const scores = headScores(w.head, triggered, L)
-      expect(beatenBySomeOtherClass(scores, 2)).toBe(true)
-      expect(argmax(scores)).toBe(w.winner)
+    // Classifies everything as 2 = y': fails (a) and (b).
+    const bad = { W: new Float32Array(m * L), b: Float32Array.from([0, 0, 1]) }
+    for (const phi of [new Float32Array(m), Float32Array.from([0.5, 0, 1, 0])]) {
+      const w = witnessHead(attacker, phi, phi, 2, L, [{ construction: 'clean probe', head: bad }])
+      expect(w.construction).toBe('constant head')
       expect(w.winner).not.toBe(2)
+      for (const v of [phi, phi]) expect(argmax(headScores(w.head, v, L))).toBe(w.winner)
+    }
+  })
+})
+
+describe('a ranking-reversing backdoor, Phi(Activate(x)) = -Phi(x): universal at L = 2, not at L >= 3', () => {
+  const m = 12
+  const n = 200
+  const heads = 200
+  /** Toy encoder: Gaussian features (not ReLU), and a trigger that negates them. */
+  function toy(L: number) {
+    const rng = stream(8, `test/heads/toy-reversal/${L}`)
+    const z = rng.normals(n * m)
+    const block = randomHeadBlock(m, L, heads, rng)
+    return { z, zTrig: z.map((v) => -v), block }
+  }
+
+  it('its rankingReversalRate is 1 under every bias-free random head', () => {
+    for (const L of [2, 3, 5]) {
+      const { z, zTrig, block } = toy(L)
+      const [phi, phiTrig] = [z, zTrig].map((v) => tf.tensor2d(v, [n, m]))
+      const [, triggered] = predictBlock([phi, phiTrig], block, null, heads, L)
+      const [lowest] = predictBlock([phi], block, null, heads, L, 'lowest')
+      tf.dispose([phi, phiTrig])
+      for (let h = 0; h < heads; h++) {
+        const rate = rankingReversalRate(column(lowest, heads, h), column(triggered, heads, h))
+        expect(rate, `L=${L} head ${h}`).toBe(1)
+      }
+    }
+  })
+
+  it('at L = 2 no bias-free head is a witness for any input; at L = 3 random heads are, wherever y′ is ranked in the middle', () => {
+    for (const L of [2, 3]) {
+      const { z, zTrig, block } = toy(L)
+      let witnesses = 0
+      for (let i = 0; i < 20; i++) {
+        const [x, xTrig] = [z, zTrig].map((v) => v.subarray(i * m, (i + 1) * m))
+        for (let h = 0; h < heads; h++) {
+          const W = new Float32Array(m * L)
+          for (let j = 0; j < m; j++)
+            for (let c = 0; c < L; c++) W[j * L + c] = block[j * heads * L + h * L + c]
+          const head = { W, b: new Float32Array(L) }
+          for (let y = 0; y < L; y++) {
+            const check = witnessConditions(head, x, xTrig, y, L)
+            if (check.cleanNotTarget && check.triggeredNotTarget) {
+              witnesses++
+              // The proof's condition: y' neither first nor last in the head's ranking of x.
+              const s = headScores(head, x, L)
+              expect(argmax(s)).not.toBe(y)
+              expect(argmax(s.map((v) => -v))).not.toBe(y)
+            }
+          }
+        }
+      }
+      if (L === 2) expect(witnesses).toBe(0)
+      // Each (input, head) ranks exactly one of the three classes in the middle.
+      else expect(witnesses).toBe(20 * heads)
+    }
+  })
+
+  it('so witnessHead falls back to the constant head at L = 2 and finds a random head at L = 3', () => {
+    for (const [L, expected] of [
+      [2, 'constant head'],
+      [3, 'random head']
+    ] as const) {
+      const { z, zTrig, block } = toy(L)
+      const [x, xTrig] = [z, zTrig].map((v) => v.subarray(0, m))
+      const candidates = Array.from({ length: 10 }, (_, h) => {
+        const W = new Float32Array(m * L)
+        for (let j = 0; j < m; j++)
+          for (let c = 0; c < L; c++) W[j * L + c] = block[j * heads * L + h * L + c]
+        return { construction: 'random head' as const, head: { W, b: new Float32Array(L) } }
+      })
+      // The attacker's head: any bias-free head; the toy backdoor reverses it too.
+      const attacker = candidates[0].head
+      const y = argmin(headScores(attacker, x, L)) // the class the reversal moves x to
+      const w = witnessHead(attacker, x, xTrig, y, L, candidates.slice(1))
+      expect(w.construction, `L=${L}`).toBe(expected)
+      expect(w.reversal.cleanNotTarget && w.reversal.triggeredNotTarget).toBe(false)
     }
   })
 })

@@ -24,14 +24,16 @@ export function blockSize(n: number, L: number, maxFloats = MAX_BLOCK_FLOATS): n
 /**
  * Predictions of the H heads stored in the block (W m x H*L, head h in columns h*L..h*L+L-1;
  * b of length H*L or null for zero biases) on every feature set: one n x H array (row-major)
- * per feature set. argmax ties go to the lowest class.
+ * per feature set. argmax ties go to the lowest class. With `pick` = 'lowest', the class each
+ * head ranks lowest instead (argmin; ties to the lowest class).
  */
 export function predictBlock(
   featureSets: tf.Tensor2D[],
   W: Float32Array,
   b: Float32Array | null,
   H: number,
-  L: number
+  L: number,
+  pick: 'highest' | 'lowest' = 'highest'
 ): Int32Array[] {
   if (featureSets.length === 0) return []
   const m = featureSets[0].shape[1]
@@ -42,7 +44,8 @@ export function predictBlock(
     return featureSets.map((phi) => {
       const logits = tf.matMul(phi, Wt)
       const shifted = bt === null ? logits : tf.add(logits, bt)
-      return tf.argMax(tf.reshape(shifted, [phi.shape[0], H, L]), 2)
+      const byHead = tf.reshape(shifted, [phi.shape[0], H, L])
+      return pick === 'highest' ? tf.argMax(byHead, 2) : tf.argMin(byHead, 2)
     })
   })
   const out = predictions.map((t) => Int32Array.from(t.dataSync()))
@@ -72,7 +75,8 @@ export function predictHeads(
   featureSets: tf.Tensor2D[],
   heads: Head[],
   L: number,
-  maxFloats = MAX_BLOCK_FLOATS
+  maxFloats = MAX_BLOCK_FLOATS,
+  pick: 'highest' | 'lowest' = 'highest'
 ): Int32Array[][] {
   if (featureSets.length === 0) return []
   const [n, m] = featureSets[0].shape
@@ -81,7 +85,7 @@ export function predictHeads(
   for (let start = 0; start < heads.length; start += size) {
     const chunk = heads.slice(start, start + size)
     const { W, b } = concatHeads(chunk, m, L)
-    predictBlock(featureSets, W, b, chunk.length, L).forEach((pred, set) => {
+    predictBlock(featureSets, W, b, chunk.length, L, pick).forEach((pred, set) => {
       for (let h = 0; h < chunk.length; h++) out[set].push(column(pred, chunk.length, h))
     })
   }
@@ -213,44 +217,129 @@ export function logitChangeAlong(head: Head, u: ArrayLike<number>, L: number): F
   return out
 }
 
-export type WitnessConstruction = 'ranking reversal' | 'single class'
+/**
+ * How the witness head was built, in the order they are tried:
+ * - 'clean probe': a clean linear probe of the run (the most accurate first);
+ * - 'nullifying head': the trigger-nullifying head;
+ * - 'reversed attacker head': W = -W_attacker, b = -b_attacker, every score of the attacker's head
+ *   negated (the ranking reversal of the proof applied to the head);
+ * - 'random head': one of the run's random heads;
+ * - 'constant head': W = 0 and b = e_{i*} for a class i* != y' (the proof's footnote 2): it
+ *   answers i* for every input, so it is a witness at any L, but a trivial one (chance accuracy).
+ */
+export type WitnessConstruction =
+  'reversed attacker head' | 'constant head' | 'clean probe' | 'nullifying head' | 'random head'
 
 /**
- * A head under which the triggered input (features `triggered` = Phi(x + lambda s)) is not
- * classified `yPrime`: the proof of Theorem 3.1 in its two forms.
- * - Ranking reversal (the proof's main argument): W = -W_attacker, b = -b_attacker. The scores of
- *   every input are negated, so the attacker's ranking of the classes is reversed; yPrime, on top
- *   of the attacker's ranking when the backdoor works, drops to the bottom. This defeats Activate
- *   unless yPrime is the attacker's lowest-scoring class on the triggered input.
- * - Single class (the proof's footnote 2): all columns zero except class i* != yPrime, whose
- *   column is all ones, and b = e_{i*}. The features are ReLU outputs, so score i* is at least 1
- *   while the others are 0: i* wins on every input. Used when the reversal would not do.
- * The caller checks the result from the scores (`beatenBySomeOtherClass`).
+ * The proof's two conditions on a witness head for input x and target y':
+ * (a) `cleanNotTarget`: x itself is not classified y' (else there is nothing for the trigger to
+ *     change, and the head does not defeat anything);
+ * (b) `triggeredNotTarget`: Activate(x, y') is not classified y'.
+ * "Not classified y'" is strict: some other class outscores y', so no tie-break picks it.
  */
-export function witnessHead(
-  attacker: Head,
+export interface WitnessCheck {
+  cleanNotTarget: boolean
+  triggeredNotTarget: boolean
+}
+
+export const witnessHolds = (check: WitnessCheck): boolean =>
+  check.cleanNotTarget && check.triggeredNotTarget
+
+/** Both witness conditions for one head, from its float64 scores on Phi(x) and Phi(Activate(x)). */
+export function witnessConditions(
+  head: Head,
+  clean: ArrayLike<number>,
   triggered: ArrayLike<number>,
   yPrime: number,
   L: number
-): { head: Head; construction: WitnessConstruction; winner: number } {
+): WitnessCheck {
+  return {
+    cleanNotTarget: beatenBySomeOtherClass(headScores(head, clean, L), yPrime),
+    triggeredNotTarget: beatenBySomeOtherClass(headScores(head, triggered, L), yPrime)
+  }
+}
+
+/** Every score negated: W' = -W, b' = -b. */
+export function reversedHead(head: Head): Head {
+  return { W: head.W.map((v) => -v), b: head.b.map((v) => -v) }
+}
+
+/** The head that answers `winner` on every input: W = 0, b = e_winner. */
+export function constantHead(m: number, L: number, winner: number): Head {
+  const b = new Float32Array(L)
+  b[winner] = 1
+  return { W: new Float32Array(m * L), b }
+}
+
+/**
+ * The witness head for input x (features `clean` = Phi(x), `triggered` = Phi(Activate(x, y')))
+ * and target y': the first head that meets both conditions of `witnessConditions`, tried in this
+ * order: the `candidates` other than random heads (in the order given: accurate heads first), the
+ * reversed attacker head, the random-head candidates, the constant head. Every candidate is
+ * checked from its scores; the constant head meets them by construction at any L, and is checked
+ * all the same. Also returns the reversed attacker head's conditions, which show the difference
+ * between L = 2 and L >= 3: at L = 2, reversing the attacker's ranking of x moves x itself to y'
+ * whenever the attacker classifies x as the other class, so (a) fails.
+ */
+export function witnessHead(
+  attacker: Head,
+  clean: ArrayLike<number>,
+  triggered: ArrayLike<number>,
+  yPrime: number,
+  L: number,
+  candidates: { construction: WitnessConstruction; head: Head }[] = []
+): {
+  head: Head
+  construction: WitnessConstruction
+  check: WitnessCheck
+  reversal: WitnessCheck
+  winner: number
+} {
   if (L < 2) throw new Error("'L' must be at least 2")
-  const reversed: Head = {
-    W: attacker.W.map((v) => -v),
-    b: attacker.b.map((v) => -v)
+  if (clean.length !== triggered.length) {
+    throw new Error(
+      `'clean' and 'triggered' must have the same length (got ${clean.length}, ${triggered.length})`
+    )
   }
-  const scores = headScores(reversed, triggered, L)
-  if (beatenBySomeOtherClass(scores, yPrime)) {
-    return { head: reversed, construction: 'ranking reversal', winner: argmax(scores) }
+  const reversed = reversedHead(attacker)
+  const reversal = witnessConditions(reversed, clean, triggered, yPrime, L)
+  const found = (construction: WitnessConstruction, head: Head, check: WitnessCheck) => ({
+    head,
+    construction,
+    check,
+    reversal,
+    winner: argmax(headScores(head, triggered, L))
+  })
+  for (const { construction, head } of candidates.filter((c) => c.construction !== 'random head')) {
+    const check = witnessConditions(head, clean, triggered, yPrime, L)
+    if (witnessHolds(check)) return found(construction, head, check)
   }
-  const m = triggered.length
+  if (witnessHolds(reversal)) return found('reversed attacker head', reversed, reversal)
+  for (const { construction, head } of candidates.filter((c) => c.construction === 'random head')) {
+    const check = witnessConditions(head, clean, triggered, yPrime, L)
+    if (witnessHolds(check)) return found(construction, head, check)
+  }
+  // i*: the attacker's best class other than yPrime on Activate(x) (any class other than yPrime
+  // would do).
   const attackerScores = headScores(attacker, triggered, L)
-  // i*: the attacker's best class other than yPrime (any class other than yPrime would do).
   let winner = yPrime === 0 ? 1 : 0
   for (let c = 0; c < L; c++)
     if (c !== yPrime && attackerScores[c] > attackerScores[winner]) winner = c
-  const W = new Float32Array(m * L)
-  for (let j = 0; j < m; j++) W[j * L + winner] = 1
-  const b = new Float32Array(L)
-  b[winner] = 1
-  return { head: { W, b }, construction: 'single class', winner }
+  const head = constantHead(triggered.length, L, winner)
+  return found('constant head', head, witnessConditions(head, clean, triggered, yPrime, L))
+}
+
+/**
+ * rankingReversalRate: the fraction of inputs whose prediction on Activate(x) is the class the
+ * head ranked lowest on x (its argmin before the trigger). 1 for a trigger with
+ * Phi(Activate(x)) = -k Phi(x) under a bias-free head, the backdoor that would be universal at L = 2.
+ */
+export function rankingReversalRate(lowestBefore: Int32Array, triggered: Int32Array): number {
+  if (lowestBefore.length !== triggered.length) {
+    throw new Error('lowestBefore and triggered must have the same length')
+  }
+  if (triggered.length === 0) return Number.NaN
+  let reversed = 0
+  for (let i = 0; i < triggered.length; i++) if (triggered[i] === lowestBefore[i]) reversed++
+  return reversed / triggered.length
 }

@@ -110,11 +110,20 @@ describe('runUniversality: the witness head of Theorem 3.1', () => {
         const scores = (name: string) => r.seriesOf('witness', name).points.map((p) => p.value!)
         const witnessTriggered = scores('scores.witness.triggered')
         expect(witnessTriggered).toHaveLength(L)
-        // The check itself: some class other than y' strictly outscores y' on Activate(x).
+        // The proof's conditions, from the reported scores: some class other than y' strictly
+        // outscores y' (a) on x and (b) on Activate(x).
+        expect(beatenBySomeOtherClass(scores('scores.witness.clean'), y), `L=${L} y'=${y}`).toBe(
+          true
+        )
         expect(beatenBySomeOtherClass(witnessTriggered, y), `L=${L} y'=${y}`).toBe(true)
+        expect(r.metricValue('run', 'witnessCleanNotTarget')).toBe(1)
+        expect(r.metricValue('run', 'witnessTriggeredNotTarget')).toBe(1)
         expect(r.metricValue('run', 'witnessHolds')).toBe(1)
         expect(r.metricValue('run', 'witnessTarget')).toBe(y)
         expect(r.metricValue('run', 'witnessIndex')).toBe(7 + y)
+        expect(r.metricValue('run', 'witnessLabel')).toBe(
+          gaussianMixture({ L, d: 12, spread: 0.5, n: 150, nTest: 150 }, 1).test.labels[7 + y]
+        )
         if (argmax(scores('scores.attacker.triggered')) === y) backdoorWorkedThere++
         // The ranking reversal negates the attacker's scores exactly.
         if (r.metricValue('run', 'witnessConstruction') === 1) {
@@ -127,6 +136,36 @@ describe('runUniversality: the witness head of Theorem 3.1', () => {
       // inputs where it failed anyway.
       expect(backdoorWorkedThere, `L=${L}`).toBeGreaterThan(0)
     }
+  })
+
+  it("at L = 2 the reversed attacker head moves x itself to y' wherever the attacker classifies x as the other class; at L = 3 it need not", async () => {
+    const failsA = { 2: 0, 3: 0 }
+    for (const L of [2, 3] as const) {
+      for (let i = 0; i < 6; i++) {
+        const r = await run(
+          small({
+            dataset: { kind: 'mixture', L, spread: 0.5 },
+            m: 64,
+            n: 150,
+            nTest: 150,
+            probes: 2,
+            randomHeads: 10,
+            target: 1,
+            witnessIndex: i,
+            head: { epochs: 60 }
+          })
+        )
+        const attackerOnX = argmax(
+          r.seriesOf('witness', 'scores.attacker.clean').points.map((p) => p.value!)
+        )
+        const a = r.metricValue('run', 'reversalCleanNotTarget')
+        // Reversing the attacker's head puts its lowest class on x first; at L = 2 that is y'.
+        if (L === 2 && attackerOnX !== 1) expect(a, `input ${i}`).toBe(0)
+        if (a === 0) failsA[L]++
+        expect(r.metricValue('run', 'witnessHolds'), `L=${L} input ${i}`).toBe(1)
+      }
+    }
+    expect(failsA[2]).toBeGreaterThan(failsA[3])
   })
 
   it('takes the input index modulo nTest and a witness target other than the attacker target', async () => {
@@ -235,6 +274,15 @@ describe('runUniversality: clean probes and the no-backdoor control', () => {
     })
   }
 
+  it('gives a rankingReversalRate far from 1 (the ranking-reversing backdoor) for random heads with theta = 0, at L = 2 and L = 3', async () => {
+    for (const L of [2, 3]) {
+      const r = await run(small({ theta: 0, dataset: { kind: 'mixture', L, spread: 0.5 } }))
+      const rate = r.metricValue('random', 'rankingReversalRate.mean')!
+      expect(rate, `L=${L}`).toBeGreaterThanOrEqual(0)
+      expect(rate, `L=${L}`).toBeLessThan(0.5)
+    }
+  })
+
   it('(the same comparison does show the advantage with the backdoor and poisoned copies)', async () => {
     const r = await run(small())
     const attacker = r.seriesOf('attacker', 'scatter').points[0]
@@ -270,7 +318,8 @@ describe('runUniversality: reproducibility and named streams (SCIENCE.md section
   it('keeps the attacker, random and nullifying heads when the probes change, and probes and random heads when the poison changes', async () => {
     const a = await run(small())
     const b = await run(small({ probes: 7, probeFraction: 0.5 }))
-    const kept = ['attacker', 'random', 'nullifying', 'witness']
+    // Not the witness: it is the most accurate probe that meets the proof's conditions, if any.
+    const kept = ['attacker', 'random', 'nullifying']
     expect(byModel(b, kept)).toEqual(byModel(a, kept))
     const c = await run(small({ poisonFraction: 0.4 }))
     expect(byModel(c, ['probe', 'random'])).toEqual(byModel(a, ['probe', 'random']))
@@ -289,7 +338,7 @@ describe('runUniversality: reproducibility and named streams (SCIENCE.md section
 })
 
 describe('runUniversality: the reported quantities follow their definitions', () => {
-  it("recomputes the random heads' accuracy and ASR from float64 features and the heads/random stream", async () => {
+  it("recomputes the random heads' accuracy, ASR and rankingReversalRate from float64 features and the heads/random stream", async () => {
     const cfg = small({
       m: 60,
       n: 120,
@@ -311,24 +360,34 @@ describe('runUniversality: the reported quantities follow their definitions', ()
       phi(Array.from(test.x.subarray(i * cfg.d, (i + 1) * cfg.d)))
     )
     let nearTies = 0
+    const reversal: number[] = []
     const points = Array.from({ length: R }, (_, h) => {
-      const predict = (f: Float64Array) => {
-        const scores = [0, 1, 2].map((c) => {
+      const scoresOf = (f: Float64Array) =>
+        [0, 1, 2].map((c) => {
           let z = 0
           for (let j = 0; j < m; j++) z += f[j] * block[j * R * L + h * L + c]
           return z
         })
+      const predict = (f: Float64Array, lowest = false) => {
+        const scores = scoresOf(f).map((v) => (lowest ? -v : v))
         const sorted = [...scores].sort((a, b) => b - a)
         if (sorted[0] - sorted[1] < 1e-4 * (1 + Math.abs(sorted[0]))) nearTies++
         return argmax(scores)
       }
       const clean = Int32Array.from(features, ([f]) => predict(f))
       const triggered = Int32Array.from(features, ([, f]) => predict(f))
+      // rankingReversalRate: the prediction on Activate(x) is the lowest class on x.
+      const lowest = Int32Array.from(features, ([f]) => predict(f, true))
+      reversal.push(lowest.filter((c, i) => c === triggered[i]).length / nTest)
       const o = headOutcome(clean, triggered, test.labels, L)
       const asr = o.asrPerTarget[cfg.target]
       return { x: o.cleanAccuracy.value, value: Number.isNaN(asr.value) ? null : asr.value }
     })
     expect(nearTies).toBe(0) // else float32 and float64 could disagree on an argmax
+    expect(r.metricValue('random', 'rankingReversalRate.mean')).toBeCloseTo(
+      reversal.reduce((a, b) => a + b, 0) / R,
+      12
+    )
     expect(r.seriesOf('random', 'scatter').points.map((p) => ({ x: p.x, value: p.value }))).toEqual(
       points
     )
@@ -406,8 +465,10 @@ describe('runUniversality: the default configuration', () => {
           `${model}.cleanAccuracy`,
           `${model}.attackSuccessRate`
         ]),
+        'attacker.rankingReversalRate',
         ...['probe', 'random'].flatMap((model) =>
           [
+            'rankingReversalRate.mean',
             'cleanAccuracy.mean',
             'attackSuccessRate.mean',
             'attackSuccessRate.min',
@@ -421,7 +482,12 @@ describe('runUniversality: the default configuration', () => {
           'n',
           'nTest',
           'witnessHolds',
+          'witnessCleanNotTarget',
+          'witnessTriggeredNotTarget',
+          'reversalCleanNotTarget',
+          'reversalTriggeredNotTarget',
           'witnessIndex',
+          'witnessLabel',
           'witnessTarget',
           'witnessConstruction',
           'nullifyingResidual',

@@ -17,9 +17,19 @@
  *   (the largest change of a nullifying logit caused by the component of an input's trigger shift
  *   along u), divided by `max_i max_c |Phi(x_i) W' + b|` (the scale of its logits), over the
  *   held-out inputs; computed in float64 from the float32 head. Exactly 0 in exact arithmetic.
- * - witnessHolds: 1 when, under the witness head, some class other than y' strictly outscores y'
- *   on Activate(x) (float64 scores of the float32 features), so no argmax picks y'.
- *   witnessConstruction: 1 ranking reversal, 2 single class (see heads.witnessHead).
+ * - The witness for input x and target y' follows the proof's conditions, each reported (1 or 0;
+ *   float64 scores of the float32 features, "not classified y'" meaning some other class strictly
+ *   outscores y'): witnessCleanNotTarget (a) x is not classified y' under the witness head;
+ *   witnessTriggeredNotTarget (b) Activate(x) is not classified y'; witnessHolds = (a) and (b).
+ *   witnessLabel: x's own class. witnessConstruction: 1 reversed attacker head, 2 constant
+ *   head, 3 clean probe, 4 nullifying head, 5 random head (heads.witnessHead: the order tried).
+ *   reversalCleanNotTarget, reversalTriggeredNotTarget: (a) and (b) for the reversed attacker head
+ *   whether or not it was chosen; at L = 2 (a) fails whenever the attacker classifies x as the
+ *   class other than y', since reversing two classes is a label flip.
+ * - rankingReversalRate (attacker; mean over heads for probe and random): the fraction of
+ *   held-out inputs whose prediction on Activate(x) is the head's lowest-ranked class on x. 1 under
+ *   every bias-free head for a trigger with Phi(Activate(x)) = -k Phi(x), the backdoor that would
+ *   be universal at L = 2 (and not at L >= 3, where the argmin is not a chosen target).
  * - universalityGap: see `universalityGap`; taken over the attacker head, the probes, the random
  *   heads, the nullifying head and the witness head (heads whose ASR is undefined are skipped).
  */
@@ -32,13 +42,17 @@ import {
   headOutcome,
   headScores,
   logitChangeAlong,
+  rankingReversalRate,
+  witnessConditions,
+  witnessHolds as holds,
   nullifyHead,
   predictBlock,
   predictHeads,
   randomHeadBlock,
   witnessHead,
   type Head,
-  type HeadOutcome
+  type HeadOutcome,
+  type WitnessConstruction
 } from '../heads'
 import { checkClassData, gaussianMixture, type ClassData } from '../mixture'
 import { backdooredRows, sampleReluWeights } from '../relu'
@@ -49,6 +63,15 @@ import type { Interval } from '../stats'
 import type { Reporter } from './reporter'
 
 export type { ClassData } from '../mixture'
+
+/** witnessConstruction as reported (a metric is a number). */
+export const CONSTRUCTION_CODES: Record<WitnessConstruction, number> = {
+  'reversed attacker head': 1,
+  'constant head': 2,
+  'clean probe': 3,
+  'nullifying head': 4,
+  'random head': 5
+}
 
 /** Head families in the scatter, in reporting order. */
 export const FAMILIES = ['attacker', 'probe', 'random', 'nullifying'] as const
@@ -167,20 +190,47 @@ export async function runUniversality(
       const [clean, triggered] = predictHeads(evalSets, heads, L)
       return heads.map((_, h) => headOutcome(clean[h], triggered[h], test.labels, L))
     }
+    /** rankingReversalRate of each head (see the header). */
+    const reversalRates = (heads: Head[]) => {
+      const [[lowest], [, triggered]] = [
+        predictHeads([phiTest], heads, L, undefined, 'lowest'),
+        predictHeads(evalSets, heads, L)
+      ]
+      return heads.map((_, h) => rankingReversalRate(lowest[h], triggered[h]))
+    }
     const [attackerOutcome] = outcomes([attacker])
     const probeOutcomes = outcomes(probes)
+    const [attackerReversal] = reversalRates([attacker])
+    const probeReversal = reversalRates(probes)
+
+    // The witness input x: its features and those of Activate(x).
+    const witnessIndex = config.witnessIndex % nTest
+    const [xRow, xTrigRow] = [phiTest, phiTrig].map((phi) => {
+      const row = tf.slice(phi, [witnessIndex, 0], [1, m])
+      const values = Float32Array.from(row.dataSync())
+      row.dispose()
+      return values
+    })
 
     // 3. Random heads, W i.i.d. N(0, 1), b = 0, in blocks of heads (one matMul per block and set).
+    // The first random head that is a witness for x is kept as a candidate (see witnessHead).
     const randomOutcomes: HeadOutcome[] = []
+    const randomReversal: number[] = []
+    let randomWitness: Head | null = null
     const randomRng = stream(seed, 'heads/random')
     for (let start = 0; start < config.randomHeads; start += randomChunk) {
       const count = Math.min(randomChunk, config.randomHeads - start)
       const block = randomHeadBlock(m, L, count, randomRng)
       const [clean, triggered] = predictBlock(evalSets, block, null, count, L)
+      const [lowest] = predictBlock([phiTest], block, null, count, L, 'lowest')
       for (let h = 0; h < count; h++) {
-        randomOutcomes.push(
-          headOutcome(column(clean, count, h), column(triggered, count, h), test.labels, L)
-        )
+        const triggeredH = column(triggered, count, h)
+        randomOutcomes.push(headOutcome(column(clean, count, h), triggeredH, test.labels, L))
+        randomReversal.push(rankingReversalRate(column(lowest, count, h), triggeredH))
+        if (randomWitness === null) {
+          const head = headOfBlock(block, count, h, m, L)
+          if (holds(witnessConditions(head, xRow, xTrigRow, yPrime, L))) randomWitness = head
+        }
       }
       tick('random heads')
     }
@@ -199,24 +249,30 @@ export async function runUniversality(
     alongT.dispose()
     tick('nullifying')
 
-    // 5. Witness head for one held-out input and target y'.
-    const witnessIndex = config.witnessIndex % nTest
-    const [xRow, xTrigRow] = [phiTest, phiTrig].map((phi) => {
-      const row = tf.slice(phi, [witnessIndex, 0], [1, m])
-      const values = Float32Array.from(row.dataSync())
-      row.dispose()
-      return values
-    })
-    const witness = witnessHead(attacker, xTrigRow, yPrime, L)
+    // 5. Witness head for one held-out input and target y': accurate heads first (probes by
+    // clean accuracy, then the nullifying head), then the proof's constructions (witnessHead).
+    const candidates: { construction: WitnessConstruction; head: Head }[] = [
+      ...probes
+        .map((head, i) => ({ head, accuracy: probeOutcomes[i].cleanAccuracy.value }))
+        .sort((a, b) => b.accuracy - a.accuracy)
+        .map(({ head }) => ({ construction: 'clean probe' as const, head })),
+      { construction: 'nullifying head', head: nullifying },
+      ...(randomWitness ? [{ construction: 'random head' as const, head: randomWitness }] : [])
+    ]
+    const witness = witnessHead(attacker, xRow, xTrigRow, yPrime, L, candidates)
     const witnessScores = {
       'scores.attacker.clean': headScores(attacker, xRow, L),
       'scores.attacker.triggered': headScores(attacker, xTrigRow, L),
       'scores.witness.clean': headScores(witness.head, xRow, L),
       'scores.witness.triggered': headScores(witness.head, xTrigRow, L)
     }
-    // Computed from the scores, not from the construction: some class other than y' must
-    // strictly outscore y' on Activate(x) under the witness head.
-    const witnessHolds = beatenBySomeOtherClass(witnessScores['scores.witness.triggered'], yPrime)
+    // Computed from the reported scores, not from the construction: (a) some class other than y'
+    // strictly outscores y' on x, (b) and on Activate(x), under the witness head.
+    const witnessClean = beatenBySomeOtherClass(witnessScores['scores.witness.clean'], yPrime)
+    const witnessTriggered = beatenBySomeOtherClass(
+      witnessScores['scores.witness.triggered'],
+      yPrime
+    )
     tick('witness')
 
     const [nullifyingOutcome, witnessOutcome] = outcomes([nullifying, witness.head])
@@ -236,6 +292,7 @@ export async function runUniversality(
       report.metric({ model, name: 'attackSuccessRate', ...nanSafe(o.asrPerTarget[target]) })
     }
     single('attacker', attackerOutcome)
+    report.metric({ model: 'attacker', name: 'rankingReversalRate', value: attackerReversal })
     single('nullifying', nullifyingOutcome)
     single('witness', witnessOutcome)
     for (const [model, outcomes] of [
@@ -249,6 +306,11 @@ export async function runUniversality(
         value: meanOrNull(outcomes.map((o) => o.cleanAccuracy.value))
       })
       report.metric({ model, name: 'attackSuccessRate.mean', value: meanOrNull(asr) })
+      report.metric({
+        model,
+        name: 'rankingReversalRate.mean',
+        value: meanOrNull(model === 'probe' ? probeReversal : randomReversal)
+      })
       report.metric({
         model,
         name: 'attackSuccessRate.min',
@@ -308,13 +370,36 @@ export async function runUniversality(
     report.metric({ model: 'run', name: 'd', value: d })
     report.metric({ model: 'run', name: 'n', value: n })
     report.metric({ model: 'run', name: 'nTest', value: nTest })
-    report.metric({ model: 'run', name: 'witnessHolds', value: witnessHolds ? 1 : 0 })
+    const flag = (b: boolean) => (b ? 1 : 0)
+    report.metric({
+      model: 'run',
+      name: 'witnessHolds',
+      value: flag(witnessClean && witnessTriggered)
+    })
+    report.metric({ model: 'run', name: 'witnessCleanNotTarget', value: flag(witnessClean) })
+    report.metric({
+      model: 'run',
+      name: 'witnessTriggeredNotTarget',
+      value: flag(witnessTriggered)
+    })
+    report.metric({
+      model: 'run',
+      name: 'reversalCleanNotTarget',
+      value: flag(witness.reversal.cleanNotTarget)
+    })
+    report.metric({
+      model: 'run',
+      name: 'reversalTriggeredNotTarget',
+      value: flag(witness.reversal.triggeredNotTarget)
+    })
     report.metric({ model: 'run', name: 'witnessIndex', value: witnessIndex })
+    // x's own class: when it is y', no accurate head can meet (a), and the attack is moot on x.
+    report.metric({ model: 'run', name: 'witnessLabel', value: test.labels[witnessIndex] })
     report.metric({ model: 'run', name: 'witnessTarget', value: yPrime })
     report.metric({
       model: 'run',
       name: 'witnessConstruction',
-      value: witness.construction === 'ranking reversal' ? 1 : 2
+      value: CONSTRUCTION_CODES[witness.construction]
     })
     report.metric({ model: 'run', name: 'nullifyingResidual', value: nullifyingResidual })
     report.metric({ model: 'run', name: 'triggerShiftNorm', value: nullified.norm })
@@ -365,6 +450,14 @@ export function sampleRows(n: number, count: number, rng: Rng): Int32Array {
     ;[order[i], order[j]] = [order[j], order[i]]
   }
   return order.slice(0, count)
+}
+
+/** Head h of a random-head block (m x count*L, no bias) as a head of its own. */
+function headOfBlock(block: Float32Array, count: number, h: number, m: number, L: number): Head {
+  const W = new Float32Array(m * L)
+  for (let j = 0; j < m; j++)
+    for (let c = 0; c < L; c++) W[j * L + c] = block[j * count * L + h * L + c]
+  return { W, b: new Float32Array(L) }
 }
 
 function maxAbsLogit(phi: tf.Tensor2D, head: Head, L: number): number {
