@@ -12,12 +12,19 @@ import {
   epochAsrChartSpec,
   epochDriftChartSpec,
   epochLossChartSpec,
-  epochSpikeChartSpec
+  epochSpikeChartSpec,
+  UNIVERSAL_ASR,
+  universalityHistogramChartSpec,
+  universalityPerTargetChartSpec,
+  universalityScatterChartSpec
 } from './charts'
 import type { ExperimentKind } from './config'
 import type { RunDetail } from './results'
 
-/** Any chart.js configuration a spec builder returns (line charts today, bars later). */
+/**
+ * Any chart.js configuration a spec builder returns. All are line charts on linear axes today:
+ * scatter points are lines without lines, bars closed outlines filled to zero.
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyChartSpec = ChartConfiguration<any, any, any>
 
@@ -90,6 +97,29 @@ export const chartRegistry: readonly ChartEntry[] = [
     spec: asrBeforeAfterChartSpec,
     marks:
       'dashed: before fine-tuning; solid: after; shaded: 95% Wilson intervals; dotted: ASR = 0.5 and the tracked λ'
+  },
+  {
+    name: 'scatter',
+    kinds: ['universality'],
+    title: 'Clean accuracy against attack success rate of every head',
+    spec: universalityScatterChartSpec,
+    marks: `one marker per head, one colour and shape per head family; whiskers: 95% Wilson intervals; shaded: ASR ≥ ${UNIVERSAL_ASR}, where a universal backdoor would put every head; dotted: chance accuracy 1/L`
+  },
+  {
+    name: 'histogram',
+    kinds: ['universality'],
+    title: 'Attack success rate over random heads',
+    spec: universalityHistogramChartSpec,
+    marks:
+      "bars: random heads per ASR bin; dashed: the attacker's head and the trigger-nullifying head"
+  },
+  {
+    name: 'per-target',
+    kinds: ['universality'],
+    title: 'Attack success rate for each target class',
+    spec: universalityPerTargetChartSpec,
+    marks:
+      "bars: the attacker's head and the trigger-nullifying head side by side; whiskers: 95% Wilson intervals"
   }
 ]
 
@@ -104,7 +134,8 @@ export class UnknownChartError extends Error {
     readonly available: string[],
     kind: string
   ) {
-    const run = `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} run`
+    // "an effectiveness run", "a universality run": 'u' says "you" here, as in every kind so far.
+    const run = `${/^[aeio]/.test(kind) ? 'an' : 'a'} ${kind} run`
     super(
       available.length > 0
         ? `no chart '${chart}' for ${run}; its charts are: ${available.join(', ')}`

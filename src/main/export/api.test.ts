@@ -150,6 +150,31 @@ describe('CLI', () => {
     ])
   })
 
+  it('lists and exports the universality charts', () => {
+    const db = join(fixture.dir, 'lab.db')
+    const id = String(fixture.universality.id)
+    const charts = lab('charts', '--run', id, '--db', db, '--json')
+    expect(charts.code, charts.stderr).toBe(0)
+    expect(JSON.parse(charts.stdout).map((c: { name: string }) => c.name)).toEqual([
+      'scatter',
+      'histogram',
+      'per-target'
+    ])
+    for (const chart of ['scatter', 'histogram', 'per-target']) {
+      const out = join(fixture.dir, 'figures', `${chart}.csv`)
+      const result = lab('export', '--run', id, '--chart', chart, '--out', out, '--db', db)
+      expect(result.code, result.stderr).toBe(0)
+      const rows = parse(readFileSync(out, 'utf8'), { columns: true }) as { series: string }[]
+      const spec = chartEntry(fixture.universality, chart).spec(fixture.universality)
+      expect(rows, chart).toHaveLength(plottedRows(spec).length)
+    }
+    const unknown = lab('export', '--run', id, '--chart', 'asr', '--format', 'svg', '--db', db)
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toContain(
+      "no chart 'asr' for a universality run; its charts are: scatter, histogram, per-target"
+    )
+  })
+
   it('says what is wrong: an unknown chart lists the charts, a tampered bundle is refused', () => {
     const db = join(fixture.dir, 'lab.db')
     const unknown = lab(

@@ -1,7 +1,9 @@
 /**
  * The numbers a chart plots, read back from its spec (so they are exactly what is drawn): one row
  * per point of every drawn series, with the series' 95% band beside it when it has one. Band
- * datasets (the lower and upper edges of a shaded area) are folded into the series they shade.
+ * datasets (the lower and upper edges of a shaded area) and whiskers (vertical interval segments)
+ * are folded into the series they belong to; a bar's outline is left out for the points that
+ * carry its values.
  */
 import type { AnyChartSpec } from '../../shared/chartRegistry'
 import { BAND_MARK, bandLabel } from '../../shared/charts'
@@ -22,6 +24,7 @@ export interface PlottedSeries {
 interface Dataset {
   label?: string
   data: unknown[]
+  showLine?: boolean
 }
 
 /** A point as chart.js reads it: {x, y}, or a bare value against the chart's labels. */
@@ -46,18 +49,54 @@ function isBand(label: string): boolean {
   return label.includes(BAND_MARK)
 }
 
+/** The label of the series a whisker dataset (`label · 95% band`) draws the intervals of. */
+function whiskersOf(label: string): string | null {
+  const suffix = ` · ${BAND_MARK}`
+  return label.endsWith(suffix) ? label.slice(0, -suffix.length) : null
+}
+
+/**
+ * Whiskers as (x → [lower, upper]): a whisker is a vertical segment, two points at one x
+ * (lower, upper) and a gap.
+ */
+function whiskerEdges(spec: AnyChartSpec, whiskers: Dataset | undefined) {
+  const edges = new Map<number | string, { lower: number; upper: number }>()
+  whiskers?.data.forEach((raw, i) => {
+    const p = point(spec, raw, i)
+    if (p.y === null) return
+    const seen = edges.get(p.x)
+    edges.set(
+      p.x,
+      seen
+        ? { lower: Math.min(seen.lower, p.y), upper: Math.max(seen.upper, p.y) }
+        : { lower: p.y, upper: p.y }
+    )
+  })
+  return edges
+}
+
 /** The plotted series of a spec in the order it draws them, bands folded into their series. */
 export function plottedSeries(spec: AnyChartSpec): PlottedSeries[] {
   const datasets = spec.data.datasets as Dataset[]
   const byLabel = new Map(datasets.map((d) => [d.label ?? '', d]))
+  // Bars are drawn twice under one label: the outline (shape only) and points at the bar tops
+  // (showLine: false) that carry the values. The values are what was plotted.
+  const valuesOf = new Map<string, Dataset>()
+  for (const d of datasets) if (d.showLine === false) valuesOf.set(d.label ?? '', d)
   const used = new Set<Dataset>()
   const out: PlottedSeries[] = []
   for (const dataset of datasets) {
     const label = dataset.label ?? ''
     if (isBand(label)) continue
+    const carrier = valuesOf.get(label)
+    if (carrier && carrier !== dataset) {
+      used.add(dataset)
+      continue
+    }
     const lower = byLabel.get(bandLabel(label, 'lower'))
     const upper = byLabel.get(bandLabel(label, 'upper'))
-    for (const d of [dataset, lower, upper]) if (d) used.add(d)
+    const whiskers = datasets.find((d) => whiskersOf(d.label ?? '') === label)
+    for (const d of [dataset, lower, upper, whiskers]) if (d) used.add(d)
     // Band points are matched by x, not by position, so a band never shifts against its curve.
     const edge = (band: Dataset | undefined) => {
       const map = new Map<number | string, number | null>()
@@ -69,11 +108,16 @@ export function plottedSeries(spec: AnyChartSpec): PlottedSeries[] {
     }
     const lowerAt = edge(lower)
     const upperAt = edge(upper)
+    const whiskerAt = whiskerEdges(spec, whiskers)
     out.push({
       label,
       points: dataset.data.map((raw, i) => {
         const p = point(spec, raw, i)
-        return { ...p, lower: lowerAt.get(p.x) ?? null, upper: upperAt.get(p.x) ?? null }
+        return {
+          ...p,
+          lower: lowerAt.get(p.x) ?? whiskerAt.get(p.x)?.lower ?? null,
+          upper: upperAt.get(p.x) ?? whiskerAt.get(p.x)?.upper ?? null
+        }
       })
     })
   }
