@@ -86,3 +86,20 @@ export function chartCaption(run: Pick<RunDetail, 'kind' | 'config'>, chart: str
   const marks = entry.marks ? `; ${entry.marks}` : ''
   return `${entry.title} for ${describeRunConfig(run.config)}${marks}.`
 }
+
+/**
+ * The caption of chart `chart` of several runs overlaid (one run: chartCaption): what it shows,
+ * each run by its tag and config, one colour per run, and what the marks mean. Still one line.
+ * Throws UnknownChartError for the first run whose kind does not have the chart.
+ */
+export function compareCaption(
+  runs: Pick<RunDetail, 'id' | 'kind' | 'config'>[],
+  chart: string
+): string {
+  if (runs.length === 0) throw new Error('a caption needs at least one run')
+  if (runs.length === 1) return chartCaption(runs[0], chart)
+  const entry = runs.map((run) => chartEntry(run, chart))[0]
+  const each = runs.map((run) => `#${run.id}, ${describeRunConfig(run.config)}`).join('; ')
+  const marks = entry.marks ? `; ${entry.marks}` : ''
+  return `${entry.title}, ${runs.length} runs overlaid, one colour per run (${each})${marks}.`
+}

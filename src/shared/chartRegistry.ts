@@ -38,6 +38,8 @@ export interface ChartEntry {
   spec: (run: RunDetail) => AnyChartSpec
   /** What a caption says the marks mean, after the run's config; empty when nothing needs saying. */
   marks: string
+  /** Why several runs cannot share this chart, when they cannot (Compare says so instead). */
+  notOverlaid?: string
 }
 
 export const chartRegistry: readonly ChartEntry[] = [
@@ -119,7 +121,9 @@ export const chartRegistry: readonly ChartEntry[] = [
     title: 'Attack success rate for each target class',
     spec: universalityPerTargetChartSpec,
     marks:
-      "bars: the attacker's head and the trigger-nullifying head side by side; whiskers: 95% Wilson intervals"
+      "bars: the attacker's head and the trigger-nullifying head side by side; whiskers: 95% Wilson intervals",
+    notOverlaid:
+      "each class already holds two bars side by side, so a second run's bars would cover the first's; compare them on each run's page"
   }
 ]
 

@@ -6,13 +6,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LabApiError } from '../../shared/api'
 import { chartCaption } from '../../shared/captions'
 import { chartEntry } from '../../shared/chartRegistry'
+import { runPalette } from '../../shared/overlay'
+import type { RunDetail } from '../../shared/results'
 import { plottedRows } from './data'
-import { labWithRuns, type LabWithRuns } from './testRuns'
+import { labWithRuns, smallEffectiveness, type LabWithRuns } from './testRuns'
 
 let fixture: LabWithRuns
+/** A second effectiveness run, with another seed and λ grid, to overlay on the first. */
+let second: RunDetail
 
 beforeAll(async () => {
   fixture = await labWithRuns()
+  const started = fixture.lab.service.startRun(
+    { ...smallEffectiveness, seed: 2, lambdas: { from: 0, to: 5, steps: 6 } },
+    'second effectiveness run'
+  )
+  await fixture.lab.service.waitForRun(started.id)
+  second = fixture.lab.service.getRun(started.id)
 })
 afterAll(() => fixture?.close())
 
@@ -76,26 +86,123 @@ describe('export API', () => {
     ])
   })
 
-  it('exportChart of several runs says overlays are not there yet', async () => {
-    const error = await apiError('exportChart', {
-      runIds: [fixture.effectiveness.id, fixture.finetune.id],
-      chart: 'asr',
-      format: 'png'
-    })
-    expect(error.status).toBe(400)
-    expect(error.message).toBe(
-      'overlaying 2 runs on one chart is not supported yet: export each run on its own'
+  it('exportChart of several runs exports the overlay Compare draws, in every format', async () => {
+    const runs = [fixture.effectiveness, second]
+    const runIds = runs.map((r) => r.id)
+    const exported = async (format: string) => {
+      const file = await fixture.lab.service.dispatch('exportChart', {
+        runIds,
+        chart: 'asr',
+        format
+      })
+      expect(file.fileName).toBe(`run-${runIds.join('-')}-asr.${format}`)
+      return Buffer.from(file.base64, 'base64')
+    }
+    // SVG: each run's measured curves in the run's colour, one path through all its λ.
+    const svg = (await exported('svg')).toString('utf8')
+    for (const [i, run] of runs.entries()) {
+      const lambdas = run.series.find((s) => s.model === 'clean')!.points.length
+      const curves = [...svg.matchAll(/<path\b[^>]*>/g)]
+        .map((m) => m[0])
+        .filter((tag) => tag.toUpperCase().includes(`STROKE="${runPalette[i]}"`))
+        .filter((tag) => (/ d="([^"]*)"/.exec(tag)?.[1].match(/L/g) ?? []).length >= lambdas - 1)
+      expect(curves.length, `run ${run.id}`).toBeGreaterThanOrEqual(2) // clean and backdoored
+      expect(svg).toContain(`#${run.id} · Clean network`)
+    }
+    // CSV: a run column, and every plotted point of each run's clean curve under its id.
+    const csv = parse((await exported('csv')).toString('utf8'), { columns: true }) as Record<
+      string,
+      string
+    >[]
+    expect(Object.keys(csv[0])).toEqual(['run', 'series', 'x', 'y', 'lower', 'upper'])
+    for (const run of runs) {
+      const clean = run.series.find((s) => s.model === 'clean' && s.name === 'attackSuccessRate')!
+      const rows = csv.filter((r) => r.run === String(run.id) && r.series === 'Clean network')
+      expect(rows.map((r) => Number(r.x))).toEqual(clean.points.map((p) => p.x))
+    }
+    // The ASR = 0.5 line is shared: no run.
+    expect(csv.filter((r) => r.series === 'ASR = 0.5').map((r) => r.run)).toEqual(['', ''])
+    // JSON: each series names its run; the caption describes both runs.
+    const json = JSON.parse((await exported('json')).toString('utf8'))
+    expect(new Set(json.series.map((s: { run: number | null }) => s.run))).toEqual(
+      new Set([...runIds, null])
     )
+    expect(json.caption).toContain(`#${runIds[0]}, a random-ReLU network`)
+    expect(json.caption).toContain(`#${runIds[1]}, a random-ReLU network`)
+    expect((await exported('png')).readUInt32BE(16)).toBe(975)
+    expect((await exported('pdf')).subarray(0, 5).toString()).toBe('%PDF-')
+  })
+
+  it('exportChart of several runs names the run that lacks the chart, or why it is not overlaid', async () => {
+    const mixed = await apiError('exportChart', {
+      runIds: [fixture.effectiveness.id, fixture.universality.id],
+      chart: 'asr',
+      format: 'svg'
+    })
+    expect(mixed.status).toBe(400)
+    expect(mixed.message).toBe(
+      `run ${fixture.universality.id}: no chart 'asr' for a universality run; its charts are: scatter, histogram, per-target`
+    )
+    const twin = fixture.lab.service.startRun(
+      { ...fixture.universality.config, seed: 5 },
+      'universality twin'
+    )
+    await fixture.lab.service.waitForRun(twin.id)
+    const refused = await apiError('exportChart', {
+      runIds: [fixture.universality.id, twin.id],
+      chart: 'per-target',
+      format: 'svg'
+    })
+    expect(refused.status, String(refused)).toBe(400)
+    expect(refused.message).toMatch(/^chart 'per-target' cannot overlay 2 runs: .*each run's page$/)
+    const scatter = await fixture.lab.service.dispatch('exportChart', {
+      runIds: [fixture.universality.id, twin.id],
+      chart: 'scatter',
+      format: 'csv'
+    })
+    const rows = parse(Buffer.from(scatter.base64, 'base64').toString('utf8'), {
+      columns: true
+    }) as Record<string, string>[]
+    for (const id of [fixture.universality.id, twin.id]) {
+      expect(
+        rows.filter((r) => r.run === String(id) && r.series === "Attacker's head")
+      ).toHaveLength(1)
+    }
   })
 
   it('chartCaption gives the caption of the chart for the run', async () => {
     const run = fixture.effectiveness
     const { caption } = await fixture.lab.service.dispatch('chartCaption', {
-      runId: run.id,
+      runIds: [run.id],
       chart: 'asr'
     })
     expect(caption).toBe(chartCaption(run, 'asr'))
     expect(caption).toContain('(d=20, m=200, k=4, θ=4; n=300/300; seed 1)')
+  })
+
+  it('chartCaption of several runs describes each, and is checked like an export', async () => {
+    const { caption } = await fixture.lab.service.dispatch('chartCaption', {
+      runIds: [fixture.effectiveness.id, second.id],
+      chart: 'asr'
+    })
+    expect(caption).toMatch(/^Attack success rate over trigger scale λ, 2 runs overlaid/)
+    expect(caption).toContain(
+      `#${fixture.effectiveness.id}, a random-ReLU network (d=20, m=200, k=4, θ=4; n=300/300; seed 1)`
+    )
+    expect(caption).toContain(
+      `#${second.id}, a random-ReLU network (d=20, m=200, k=4, θ=4; n=300/300; seed 2)`
+    )
+    expect(caption).not.toMatch(/\n/)
+    const error = await apiError('chartCaption', { runIds: [second.id, second.id], chart: 'asr' })
+    expect(error.status).toBe(400)
+    expect(error.fields).toEqual([{ field: 'runIds', message: 'runIds must not repeat a run' }])
+    const wrong = await apiError('chartCaption', {
+      runIds: [second.id, fixture.finetune.id],
+      chart: 'asr'
+    })
+    expect(wrong.message).toBe(
+      `run ${fixture.finetune.id}: no chart 'asr' for a finetune run; its charts are: epoch-asr, epoch-loss, epoch-accuracy, epoch-spike, epoch-drift, asr-before-after`
+    )
   })
 })
 

@@ -7,6 +7,7 @@
  */
 import type { AnyChartSpec } from '../../shared/chartRegistry'
 import { BAND_MARK, bandLabel } from '../../shared/charts'
+import { untag } from '../../shared/overlay'
 
 export interface PlottedRow {
   series: string
@@ -17,8 +18,22 @@ export interface PlottedRow {
 }
 
 export interface PlottedSeries {
+  /** On a chart of several runs: the run the series belongs to (null: a line all runs share). */
+  run?: number | null
   label: string
   points: Omit<PlottedRow, 'series'>[]
+}
+
+/** On a chart of several runs, each series names its run apart from its label. */
+export interface PlottedOptions {
+  byRun?: boolean
+}
+
+function byRunSeries(series: PlottedSeries[]): PlottedSeries[] {
+  return series.map((s) => {
+    const { run, label } = untag(s.label)
+    return { run, label, points: s.points }
+  })
 }
 
 interface Dataset {
@@ -136,6 +151,13 @@ export function plottedRows(spec: AnyChartSpec): PlottedRow[] {
   return plottedSeries(spec).flatMap((s) => s.points.map((p) => ({ series: s.label, ...p })))
 }
 
+/** The rows of a chart of several runs: the run in its own column, the series as its run names it. */
+export function plottedRowsByRun(spec: AnyChartSpec): (PlottedRow & { run: number | null })[] {
+  return byRunSeries(plottedSeries(spec)).flatMap((s) =>
+    s.points.map((p) => ({ run: s.run ?? null, series: s.label, ...p }))
+  )
+}
+
 /** Whether the spec draws anything at all: some series with some number. */
 export function hasPlottedData(spec: AnyChartSpec): boolean {
   return plottedRows(spec).some((r) => r.y !== null || r.lower !== null || r.upper !== null)
@@ -149,15 +171,23 @@ function csvField(value: string | number | null): string {
 }
 
 export const CSV_COLUMNS = ['series', 'x', 'y', 'lower', 'upper'] as const
+/** The columns of a chart of several runs: the run id first (empty for a shared line). */
+export const CSV_COLUMNS_BY_RUN = ['run', ...CSV_COLUMNS] as const
 
 /**
  * CSV of the plotted points: a header, then one line per point. Numbers are written in their
  * shortest exact form (they read back to the same doubles); an empty cell is no value.
  */
-export function plottedCsv(spec: AnyChartSpec): string {
-  const lines = [CSV_COLUMNS.join(',')]
-  for (const row of plottedRows(spec)) {
-    lines.push(CSV_COLUMNS.map((c) => csvField(row[c])).join(','))
+export function plottedCsv(spec: AnyChartSpec, options: PlottedOptions = {}): string {
+  const lines: string[] = []
+  if (options.byRun) {
+    lines.push(CSV_COLUMNS_BY_RUN.join(','))
+    for (const row of plottedRowsByRun(spec))
+      lines.push(CSV_COLUMNS_BY_RUN.map((c) => csvField(row[c])).join(','))
+  } else {
+    lines.push(CSV_COLUMNS.join(','))
+    for (const row of plottedRows(spec))
+      lines.push(CSV_COLUMNS.map((c) => csvField(row[c])).join(','))
   }
   return lines.join('\r\n') + '\r\n'
 }
@@ -180,11 +210,13 @@ export interface PlottedJson {
 
 export function plottedJson(
   spec: AnyChartSpec,
-  about: Omit<PlottedJson, 'axes' | 'series'>
+  about: Omit<PlottedJson, 'axes' | 'series'>,
+  options: PlottedOptions = {}
 ): PlottedJson {
+  const series = plottedSeries(spec)
   return {
     ...about,
     axes: { x: axisTitle(spec, 'x'), y: axisTitle(spec, 'y') },
-    series: plottedSeries(spec)
+    series: options.byRun ? byRunSeries(series) : series
   }
 }
