@@ -7,6 +7,7 @@ import type { ChartConfiguration } from 'chart.js'
 import {
   advantageChartSpec,
   asrBeforeAfterChartSpec,
+  asrBeforeFinetuningChartSpec,
   asrChartSpec,
   epochAccuracyChartSpec,
   epochAsrChartSpec,
@@ -40,6 +41,14 @@ export interface ChartEntry {
   marks: string
   /** Why several runs cannot share this chart, when they cannot (Compare says so instead). */
   notOverlaid?: string
+  /**
+   * Runs of other kinds that have the same quantity, and how: Compare overlays them on this chart
+   * (a fine-tuning run's ASR(λ) before fine-tuning is an effectiveness ASR curve). `note` says
+   * which of the run's numbers are drawn.
+   */
+  comparable?: Partial<
+    Record<ExperimentKind, { spec: (run: RunDetail) => AnyChartSpec; note: string }>
+  >
 }
 
 export const chartRegistry: readonly ChartEntry[] = [
@@ -48,7 +57,13 @@ export const chartRegistry: readonly ChartEntry[] = [
     kinds: ['effectiveness'],
     title: 'Attack success rate over trigger scale λ',
     spec: asrChartSpec,
-    marks: 'shaded: 95% Wilson intervals; dashed: large-width theory; dotted: ASR = 0.5'
+    marks: 'shaded: 95% Wilson intervals; dashed: large-width theory; dotted: ASR = 0.5',
+    comparable: {
+      finetune: {
+        spec: asrBeforeFinetuningChartSpec,
+        note: 'fine-tuning runs: ASR(λ) before fine-tuning, the network as planted'
+      }
+    }
   },
   {
     name: 'advantage',
@@ -147,6 +162,27 @@ export class UnknownChartError extends Error {
     )
     this.name = 'UnknownChartError'
   }
+}
+
+/** Whether runs of `kind` can be drawn on this chart: their own, or comparable to it. */
+export function drawsKind(entry: ChartEntry, kind: ExperimentKind): boolean {
+  return entry.kinds.includes(kind) || entry.comparable?.[kind] != null
+}
+
+/** The spec of chart `entry` for a run of its own kind or of a comparable one. */
+export function specFor(entry: ChartEntry, run: RunDetail): AnyChartSpec {
+  const other = entry.kinds.includes(run.kind) ? undefined : entry.comparable?.[run.kind]
+  return other ? other.spec(run) : entry.spec(run)
+}
+
+/**
+ * The entry of chart `name` for a run compared with others: its own kind's, or one that draws
+ * this kind comparably (a fine-tuning run on the effectiveness ASR chart). UnknownChartError
+ * otherwise, listing the charts of the run's own kind.
+ */
+export function comparableEntry(run: Pick<RunDetail, 'kind'>, name: string): ChartEntry {
+  const entry = chartRegistry.find((c) => c.name === name && drawsKind(c, run.kind))
+  return entry ?? chartEntry(run, name)
 }
 
 /** The entry of chart `name` for this run's kind; UnknownChartError lists the ones it has. */

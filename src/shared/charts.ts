@@ -560,6 +560,33 @@ export function trackedLambdaLabel(lambda: number): string {
 }
 
 /**
+ * A fine-tuning run's ASR(λ) before fine-tuning drawn as an effectiveness run's ASR chart: the
+ * planted network as the effectiveness experiment measures it, so runs of the two kinds can be
+ * compared on one chart. Labels say "before fine-tuning"; no theory curves (fine-tuning runs
+ * have none).
+ */
+export function asrBeforeFinetuningChartSpec(run: FinetuneRun): LineChartSpec {
+  const series = run.series
+    .filter((s) => s.name === 'attackSuccessRate.before')
+    .map((s) => ({ ...s, name: 'attackSuccessRate' }))
+  const spec = asrChartSpec({ series })
+  const relabel = (label: string) =>
+    finetuneModels.reduce(
+      (text, [, style]) =>
+        text.startsWith(style.label)
+          ? beforeAfterLabel(style.label, 'before') + text.slice(style.label.length)
+          : text,
+      label
+    )
+  return {
+    ...spec,
+    data: {
+      datasets: spec.data.datasets.map((d) => ({ ...d, label: relabel(d.label ?? '') }))
+    }
+  }
+}
+
+/**
  * ASR(λ) of both networks before (dashed, open markers) and after (solid) fine-tuning, each with
  * its 95% band; a dotted line at ASR = 0.5 where λ50 is read, and the tracked λ marked.
  */

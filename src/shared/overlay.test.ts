@@ -221,10 +221,36 @@ describe('sharedCharts', () => {
     expect(notShared).toEqual([])
   })
 
-  it('runs of different kinds share none of these charts, and say whose each is', () => {
+  it('effectiveness and fine-tuning runs share the ASR chart, and say whose the others are', () => {
     const { shared, notShared } = sharedCharts([effectiveness(1, [0]), finetune(2, 4)])
-    expect(shared).toEqual([])
-    expect(notShared.find((c) => c.entry.name === 'asr')?.kinds).toEqual(['effectiveness'])
+    expect(shared.map((c) => c.name)).toEqual(['asr'])
+    expect(notShared.find((c) => c.entry.name === 'advantage')?.kinds).toEqual(['effectiveness'])
     expect(notShared.find((c) => c.entry.name === 'epoch-loss')?.kinds).toEqual(['finetune'])
+    expect(sharedCharts([effectiveness(1, [0]), universality(2, 0.5)]).shared).toEqual([])
+  })
+
+  it('draws a fine-tuning run on the ASR chart by its curves before fine-tuning', () => {
+    const ft = finetune(2, 4)
+    ft.series.push(
+      curve('clean', 'attackSuccessRate.before', [0, 2, 4]),
+      curve('backdoored', 'attackSuccessRate.before', [0, 2, 4]),
+      { ...curve('backdoored', 'attackSuccessRate.after', [0, 2, 4]), points: [] }
+    )
+    const spec = overlaySpec([effectiveness(1, [0, 1, 2]), ft], 'asr')
+    const before = spec.data.datasets.find(
+      (d) => d.label === '#2 · Backdoored network, before fine-tuning'
+    )!
+    expect(before.data).toEqual(
+      ft.series
+        .find((s) => s.name === 'attackSuccessRate.before' && s.model === 'backdoored')!
+        .points.map((p) => ({ x: p.x, y: p.value }))
+    )
+    expect(before.borderColor).toBe(runPalette[1])
+    expect(
+      spec.data.datasets.some(
+        (d) => d.label === '#2 · Backdoored network, before fine-tuning · 95% band upper'
+      )
+    ).toBe(true)
+    expect(spec.data.datasets.filter((d) => d.label === REFERENCE_MARK)).toHaveLength(1)
   })
 })

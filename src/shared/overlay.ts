@@ -6,7 +6,7 @@
  * every run draws them, once per run when only some do. No Node, no DOM.
  */
 import type { ChartDataset } from 'chart.js'
-import { chartRegistry, type ChartEntry } from './chartRegistry'
+import { chartRegistry, drawsKind, specFor, type ChartEntry } from './chartRegistry'
 import {
   BAND_MARK,
   okabeIto,
@@ -175,7 +175,7 @@ export function overlaySpec(runs: RunDetail[], chartName: string): LineChartSpec
   if (runs.length > 1 && entry.notOverlaid) {
     throw new Error(`chart '${chartName}' of several runs is not overlaid: ${entry.notOverlaid}`)
   }
-  const specs = runs.map((run) => entry.spec(run) as LineChartSpec)
+  const specs = runs.map((run) => specFor(entry, run) as LineChartSpec)
   const tags = runs.map(runTag)
   const colours = runs.map((_, i) => runColour(i))
   const datasets = [
@@ -228,8 +228,9 @@ export function chartNames(): string[] {
 }
 
 /**
- * The charts every run has kind-wise (in registry order), and those only some runs have, with
- * the kinds that have them: what a comparison of different kinds can and cannot overlay.
+ * The charts every run has kind-wise (in registry order), its own or comparably (a fine-tuning
+ * run on the ASR chart), and those only some runs have, with the kinds that have them: what a
+ * comparison of different kinds can and cannot overlay.
  */
 export function sharedCharts(runs: Pick<RunDetail, 'kind'>[]): {
   shared: ChartEntry[]
@@ -237,10 +238,11 @@ export function sharedCharts(runs: Pick<RunDetail, 'kind'>[]): {
 } {
   const kinds = [...new Set(runs.map((r) => r.kind))]
   const relevant = chartRegistry.filter((c) => kinds.some((k) => c.kinds.includes(k)))
+  const sharedByAll = (c: ChartEntry) => kinds.every((k) => drawsKind(c, k))
   return {
-    shared: relevant.filter((c) => kinds.every((k) => c.kinds.includes(k))),
+    shared: relevant.filter(sharedByAll),
     notShared: relevant
-      .filter((c) => !kinds.every((k) => c.kinds.includes(k)))
+      .filter((c) => !sharedByAll(c))
       .map((entry) => ({ entry, kinds: entry.kinds.filter((k) => kinds.includes(k)) }))
   }
 }

@@ -197,12 +197,45 @@ describe('export API', () => {
     expect(error.status).toBe(400)
     expect(error.fields).toEqual([{ field: 'runIds', message: 'runIds must not repeat a run' }])
     const wrong = await apiError('chartCaption', {
-      runIds: [second.id, fixture.finetune.id],
+      runIds: [second.id, fixture.universality.id],
       chart: 'asr'
     })
     expect(wrong.message).toBe(
-      `run ${fixture.finetune.id}: no chart 'asr' for a finetune run; its charts are: epoch-asr, epoch-loss, epoch-accuracy, epoch-spike, epoch-drift, asr-before-after`
+      `run ${fixture.universality.id}: no chart 'asr' for a universality run; its charts are: scatter, histogram, per-target`
     )
+    // A fine-tuning run is compared on the ASR chart by its curves before fine-tuning.
+    const mixed = await fixture.lab.service.dispatch('chartCaption', {
+      runIds: [second.id, fixture.finetune.id],
+      chart: 'asr'
+    })
+    expect(mixed.caption).toContain('fine-tuning runs: ASR(λ) before fine-tuning')
+    const csv = await fixture.lab.service.dispatch('exportChart', {
+      runIds: [second.id, fixture.finetune.id],
+      chart: 'asr',
+      format: 'csv'
+    })
+    const rows = parse(Buffer.from(csv.base64, 'base64').toString('utf8'), {
+      columns: true
+    }) as Record<string, string>[]
+    const before = fixture.finetune.series.find(
+      (s) => s.model === 'backdoored' && s.name === 'attackSuccessRate.before'
+    )!
+    expect(
+      rows
+        .filter(
+          (r) =>
+            r.run === String(fixture.finetune.id) &&
+            r.series === 'Backdoored network, before fine-tuning'
+        )
+        .map((r) => Number(r.y))
+    ).toEqual(before.points.map((p) => p.value))
+    // Alone, a fine-tuning run exports only its own charts.
+    const alone = await apiError('exportChart', {
+      runIds: [fixture.finetune.id],
+      chart: 'asr',
+      format: 'csv'
+    })
+    expect(alone.status).toBe(400)
   })
 })
 

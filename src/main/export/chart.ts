@@ -8,6 +8,7 @@ import { LabApiError } from '../../shared/api'
 import { compareCaption } from '../../shared/captions'
 import {
   chartEntry,
+  comparableEntry,
   UnknownChartError,
   type AnyChartSpec,
   type ChartEntry
@@ -52,7 +53,8 @@ export function exportEntry(runs: RunDetail[], chart: string): ChartEntry {
   let entry: ChartEntry | undefined
   for (const run of runs) {
     try {
-      entry = chartEntry(run, chart)
+      // Alone, a run exports its own charts; with others, also those it compares on.
+      entry = runs.length === 1 ? chartEntry(run, chart) : comparableEntry(run, chart)
     } catch (error) {
       if (error instanceof UnknownChartError)
         throw badRequest(`run ${run.id}: ${error.message}`, 'chart')
