@@ -38,7 +38,9 @@ export const paperStyle = {
   bandAlpha: 0.18,
   lineWidth: 2,
   theoryDash: [6, 4],
-  referenceDash: [2, 3]
+  referenceDash: [2, 3],
+  /** Room around the plot (CSS px): at least what the largest marker reaches past it. */
+  padding: 8
 } as const
 
 /** What each model is called on a chart, and its colour. */
@@ -61,6 +63,14 @@ export interface ChartPoint {
 }
 export type LineChartSpec = ChartConfiguration<'line', ChartPoint[]>
 type LineDataset = ChartDataset<'line', ChartPoint[]>
+
+/**
+ * How far (CSS px) a marker of this radius and border may reach past the plot area: a point at
+ * an axis limit (ASR = 1, the largest λ) is drawn whole instead of cut in half.
+ */
+export function markerClip(radius: number, borderWidth: number): number {
+  return Math.ceil(radius + borderWidth / 2 + 1)
+}
 
 /** `#RRGGBB` with an alpha, as `rgba(...)`. */
 export function withAlpha(hex: string, alpha: number): string {
@@ -99,6 +109,8 @@ function measured(series: SeriesRecord, label: string, colour: string): LineData
     borderWidth: paperStyle.lineWidth,
     pointRadius: 2.5,
     pointHoverRadius: 4,
+    // A marker at an axis limit is drawn whole, past the plot area (layout padding makes room).
+    clip: markerClip(4, paperStyle.lineWidth),
     fill: false,
     spanGaps: false,
     order: 1
@@ -185,7 +197,7 @@ function baseOptions(
     color: paperStyle.text,
     font: { family: paperStyle.fontFamily, size: paperStyle.tickSize },
     interaction: { mode: 'nearest', axis: 'x', intersect: false },
-    layout: { padding: 8 },
+    layout: { padding: paperStyle.padding },
     scales: {
       x: {
         type: 'linear',
@@ -637,6 +649,14 @@ export function asrBeforeAfterChartSpec(run: FinetuneRun): LineChartSpec {
   }
 }
 
+/**
+ * A rate in a legend: always 2 decimals, as the run page prints rates, so rates side by side
+ * read alike (0.92 and 0.04, not 0.921 and 0.0394).
+ */
+export function formatRate(value: number): string {
+  return value.toFixed(2)
+}
+
 /** A number as a tick or a legend shows it: up to 3 significant digits, no trailing zeros. */
 function formatTick(value: number): string {
   return String(Number(value.toPrecision(3)))
@@ -800,6 +820,7 @@ export function universalityScatterChartSpec(run: UniversalityRun): LineChartSpe
       pointRadius: style.radius,
       pointHoverRadius: style.radius + 2,
       pointHitRadius: 4,
+      clip: markerClip(style.radius + 2, 2),
       fill: false,
       // The few named heads on top of the cloud of random ones.
       order: family === 'random' ? 1 : 0
@@ -822,6 +843,9 @@ export function universalityScatterChartSpec(run: UniversalityRun): LineChartSpe
   }
   const target = run.config.kind === 'universality' ? `, target ${run.config.target}` : ''
   const options = pointOptions('Clean accuracy', `ASR${target}`, { min: 0, max: 1 }, [0, 1])
+  // Heads at ASR 1 or accuracy 1 sit on the plot's edge: room for the largest marker, hovered.
+  const largest = Math.max(...families.map((f) => headFamilyStyle[f].radius))
+  options.layout = { padding: Math.max(paperStyle.padding, markerClip(largest + 2, 2)) }
   return { type: 'line', data: { datasets }, options, plugins: [paperBackground] }
 }
 
@@ -909,7 +933,7 @@ export function universalityHistogramChartSpec(run: UniversalityRun): LineChartS
     const familyStyle = headFamilyStyle[family]
     datasets.push({
       ...referenceLine(
-        `${familyStyle.label}: ASR ${formatTick(asr)}`,
+        `${familyStyle.label}: ASR ${formatRate(asr)}`,
         [
           { x: asr, y: 0 },
           { x: asr, y: top }

@@ -189,6 +189,32 @@ describe('universalityHistogramChartSpec', () => {
   })
 })
 
+describe('universality figures at the edges', () => {
+  it('the histogram legend prints every ASR with the same number of decimals', () => {
+    const spec = universalityHistogramChartSpec(
+      run(
+        [{ model: 'random', name: 'asrHistogram', points: [{ x: 0.5, value: 3 }] }],
+        [
+          { model: 'attacker', name: 'attackSuccessRate', value: 0.921 },
+          { model: 'nullifying', name: 'attackSuccessRate', value: 0.0394 }
+        ]
+      )
+    )
+    const labels = spec.data.datasets.map((d) => d.label ?? '').filter((l) => l.includes(': ASR'))
+    expect(labels).toEqual(["Attacker's head: ASR 0.92", 'Trigger-nullifying head: ASR 0.04'])
+  })
+
+  it('scatter markers at ASR 1 or accuracy 1 are drawn whole: unclipped, with room around', () => {
+    const spec = universalityScatterChartSpec(full)
+    const padding = spec.options!.layout!.padding as number
+    for (const d of spec.data.datasets.filter((d) => d.showLine === false)) {
+      const reach = (d.pointRadius as number) + (d.borderWidth as number) / 2
+      expect(d.clip as number, d.label).toBeGreaterThanOrEqual(reach)
+      expect(padding, d.label).toBeGreaterThanOrEqual(reach)
+    }
+  })
+})
+
 describe('universalityPerTargetChartSpec', () => {
   const perTarget = (model: string, values: number[]): SeriesRecord => ({
     model,

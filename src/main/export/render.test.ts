@@ -193,6 +193,21 @@ describe('universality figures', () => {
     }
   })
 
+  it('a head at ASR 1 and accuracy 1 is drawn whole, as large as one mid-plot', async () => {
+    const at = (x: number, y: number) => {
+      const run = {
+        ...fixture.universality,
+        metrics: [],
+        series: [{ model: 'attacker', name: 'scatter', points: [{ x, value: y }] }]
+      }
+      return renderPng(chartEntry(run, 'scatter').spec(run), { widthInches: 3.25, dpi: 300 })
+    }
+    const middle = await countColour(await at(0.5, 0.5), okabeIto.vermillion, 30)
+    const corner = await countColour(await at(1, 1), okabeIto.vermillion, 30)
+    expect(middle).toBeGreaterThan(100)
+    expect(corner / middle).toBeGreaterThan(0.9)
+  })
+
   it('the histogram and the per-target bars render in every format', async () => {
     const run = fixture.universality
     for (const chart of ['histogram', 'per-target']) {
