@@ -308,6 +308,16 @@ describe('CLI', () => {
       const spec = chartEntry(fixture.universality, chart).spec(fixture.universality)
       expect(rows, chart).toHaveLength(plottedRows(spec).length)
     }
+    // Several runs: the overlay, with a run column.
+    const both = `${fixture.effectiveness.id},${fixture.finetune.id}`
+    const overlay = join(fixture.dir, 'figures', 'compare-asr.csv')
+    const compared = lab('export', '--run', both, '--chart', 'asr', '--out', overlay, '--db', db)
+    expect(compared.code, compared.stderr).toBe(0)
+    const runsInCsv = (parse(readFileSync(overlay, 'utf8'), { columns: true }) as { run: string }[])
+      .map((r) => r.run)
+      .filter(Boolean)
+    expect(new Set(runsInCsv)).toEqual(new Set(both.split(',')))
+
     const unknown = lab('export', '--run', id, '--chart', 'asr', '--format', 'svg', '--db', db)
     expect(unknown.code).toBe(2)
     expect(unknown.stderr).toContain(
