@@ -60,6 +60,11 @@ export const REFERENCE_MARK = 'ASR = 0.5'
 export interface ChartPoint {
   x: number
   y: number | null
+  /**
+   * The x the point stands for, when it is drawn beside it: a bar of class c drawn at c − 0.19.
+   * Chart.js ignores it; exported numbers use it.
+   */
+  at?: number
 }
 export type LineChartSpec = ChartConfiguration<'line', ChartPoint[]>
 type LineDataset = ChartDataset<'line', ChartPoint[]>
@@ -1018,7 +1023,7 @@ export function universalityPerTargetChartSpec(run: UniversalityRun): LineChartS
         okabeIto.black
       ),
       barTops(
-        points.map((p) => ({ x: p.x + offset, y: p.value })),
+        points.map((p) => ({ x: p.x + offset, y: p.value, at: p.x })),
         style.label,
         style.colour
       )

@@ -242,8 +242,9 @@ describe('plotted numbers', () => {
     ])
     const perTarget = plottedRows(chartEntry(universality, 'per-target').spec(universality))
     const attacker = perTarget.filter((r) => r.series === headFamilyStyle.attacker.label)
-    expect(attacker.map((r) => [r.y, r.lower, r.upper])).toEqual(
-      [0, 1, 2].map((x) => [x / 4, x / 8, x / 3])
+    // Rows name the class, not where its bar is drawn beside the other head's.
+    expect(attacker.map((r) => [r.x, r.y, r.lower, r.upper])).toEqual(
+      [0, 1, 2].map((x) => [x, x / 4, x / 8, x / 3])
     )
     expect(perTarget.every((r) => r.y !== null)).toBe(true)
   })

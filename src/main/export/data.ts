@@ -128,8 +128,11 @@ export function plottedSeries(spec: AnyChartSpec): PlottedSeries[] {
       label,
       points: dataset.data.map((raw, i) => {
         const p = point(spec, raw, i)
+        // Bands and whiskers match the drawn x; the row names the x the point stands for.
+        const at = (raw as { at?: unknown } | null)?.at
         return {
           ...p,
+          ...(typeof at === 'number' ? { x: at } : {}),
           lower: lowerAt.get(p.x) ?? whiskerAt.get(p.x)?.lower ?? null,
           upper: upperAt.get(p.x) ?? whiskerAt.get(p.x)?.upper ?? null
         }
