@@ -202,6 +202,8 @@ describe('overlaySpec of universality runs', () => {
       withAlpha(runPalette[0], 0.55),
       withAlpha(runPalette[1], 0.55)
     ])
+    // Their legend shows a square, as on the run page, not a model's marker.
+    expect(bars.map((d) => d.pointStyle)).toEqual(['rect', 'rect'])
   })
 
   it('per-target bars of several runs are refused with the reason, one run still draws', () => {

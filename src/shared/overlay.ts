@@ -81,7 +81,8 @@ function tint(original: unknown, colour: string): string {
 
 /**
  * One run's datasets in the run's colour, labels prefixed with the run. Models are told apart by
- * marker; a point-only dataset with its own marker (a head family of the scatter) keeps it.
+ * marker; a dataset with its own marker (a head family of the scatter, a bar's legend square)
+ * keeps it.
  */
 function recolour(datasets: LineDataset[], tag: string, colour: string): LineDataset[] {
   const curves = datasets.filter((d) => !isBand(d) && !isReference(d))
@@ -106,7 +107,10 @@ function recolour(datasets: LineDataset[], tag: string, colour: string): LineDat
           ...(stroked ? { borderColor: tint(d.borderColor, colour) } : {})
         }
       }
-      const ownMarker = d.showLine === false && typeof d.pointStyle === 'string'
+      // Scatter families keep their marker; so does a shape without markers (a bar outline),
+      // whose pointStyle only draws its legend entry.
+      const ownMarker =
+        typeof d.pointStyle === 'string' && (d.showLine === false || d.pointRadius === 0)
       const marker = ownMarker
         ? d.pointStyle
         : modelMarkers[(curveModel.get(d.label) ?? 0) % modelMarkers.length]
