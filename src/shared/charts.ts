@@ -695,6 +695,9 @@ export const headFamilyStyle = {
 } as const
 export type HeadFamily = keyof typeof headFamilyStyle
 
+/** Width over height of the scatter figure, legend included (paperStyle.aspectRatio: 1.6). */
+export const SCATTER_ASPECT_RATIO = 1.15
+
 /** The ASR above which a head counts as fooled, for the shaded "universal backdoor" band. */
 export const UNIVERSAL_ASR = 0.9
 export const universalRegionLabel = `Universal backdoor: ASR ≥ ${UNIVERSAL_ASR} for every head`
@@ -851,6 +854,9 @@ export function universalityScatterChartSpec(run: UniversalityRun): LineChartSpe
   // Heads at ASR 1 or accuracy 1 sit on the plot's edge: room for the largest marker, hovered.
   const largest = Math.max(...families.map((f) => headFamilyStyle[f].radius))
   options.layout = { padding: Math.max(paperStyle.padding, markerClip(largest + 2, 2)) }
+  // Its legend (five families, the chance line, the region) wraps to three or four lines at
+  // column width: a taller figure keeps the plot itself about as tall as the other charts'.
+  options.aspectRatio = SCATTER_ASPECT_RATIO
   return { type: 'line', data: { datasets }, options, plugins: [paperBackground] }
 }
 

@@ -2,6 +2,8 @@ import type { ChartData, LegendItem } from 'chart.js'
 import { describe, expect, it } from 'vitest'
 import {
   BAND_MARK,
+  paperStyle,
+  SCATTER_ASPECT_RATIO,
   UNIVERSAL_ASR,
   headFamilyStyle,
   universalRegionLabel,
@@ -202,6 +204,11 @@ describe('universality figures at the edges', () => {
     )
     const labels = spec.data.datasets.map((d) => d.label ?? '').filter((l) => l.includes(': ASR'))
     expect(labels).toEqual(["Attacker's head: ASR 0.92", 'Trigger-nullifying head: ASR 0.04'])
+  })
+
+  it('the scatter is taller than the line charts, so its long legend leaves the plot room', () => {
+    expect(universalityScatterChartSpec(full).options!.aspectRatio).toBe(SCATTER_ASPECT_RATIO)
+    expect(SCATTER_ASPECT_RATIO).toBeLessThan(paperStyle.aspectRatio)
   })
 
   it('scatter markers at ASR 1 or accuracy 1 are drawn whole: unclipped, with room around', () => {
