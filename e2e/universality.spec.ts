@@ -3,7 +3,7 @@
  * every head family on the scatter, the random heads' histogram and the witness that holds; then
  * its L = 2 twin side by side, and the witness for another input.
  */
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures'
 
@@ -121,6 +121,20 @@ test('run a small universality experiment: scatter, histogram, the witness holds
   await expect(page.getByTestId('metric-run-nullifyingResidual')).toHaveText(/\d/)
   await expect(page.getByTestId('metric-run-L')).toContainText('3')
   await page.screenshot({ path: `${screens}/universality-run.png`, fullPage: true })
+
+  // The scatter exports from its own Export menu, as the other run pages' charts do.
+  const scatter = page.getByTestId('chart-scatter')
+  await scatter.getByTestId('export-scatter').click()
+  const svgDownload = page.waitForEvent('download')
+  await scatter.getByTestId('export-svg').click()
+  const svg = await svgDownload
+  expect(svg.suggestedFilename()).toBe(`run-${id}-scatter.svg`)
+  const svgText = readFileSync(await svg.path(), 'utf8')
+  for (const word of ['Attacker', 'Universal', 'Clean']) {
+    expect(svgText, `SVG text "${word}"`).toMatch(new RegExp(`<text[^>]*>${word}`))
+  }
+  await page.screenshot({ path: `${screens}/universality-export-menu.png` })
+  await page.keyboard.press('Escape')
 
   // The L = 2 twin, started from this page and shown next to it.
   await page.getByTestId('twin-button').click()

@@ -43,6 +43,13 @@ const comparedRuns = z
   .max(MAX_COMPARED_RUNS, { error: `a comparison takes at most ${MAX_COMPARED_RUNS} runs` })
   .refine((ids) => new Set(ids).size === ids.length, { error: 'runIds must not repeat a run' })
 
+/** The runs a chart shows: one (its run page) or several overlaid (Compare), in order. */
+const chartRuns = z
+  .array(runId, { error: 'runIds must be a list of run ids' })
+  .min(1, { error: 'runIds must name at least one run' })
+  .max(MAX_COMPARED_RUNS, { error: `runIds may name at most ${MAX_COMPARED_RUNS} runs` })
+  .refine((ids) => new Set(ids).size === ids.length, { error: 'runIds must not repeat a run' })
+
 /** A saved comparison: a name and the runs it compares, in order (deleted runs stay listed). */
 export interface Comparison {
   id: number
@@ -113,11 +120,7 @@ export const apiSchemas = {
   deleteRuns: z.object({ ids: z.array(runId).min(1, { error: 'ids must name at least one run' }) }),
   // Export: a chart as a figure or its numbers, a caption, runs as a bundle and back.
   exportChart: z.object({
-    runIds: z
-      .array(runId)
-      .min(1, { error: 'runIds must name at least one run' })
-      .max(8, { error: 'runIds may name at most 8 runs' })
-      .refine((ids) => new Set(ids).size === ids.length, { error: 'runIds must not repeat a run' }),
+    runIds: chartRuns,
     chart: z.string({ error: 'chart is required' }).trim().min(1, { error: 'chart is required' }),
     format: z.enum(['png', 'svg', 'pdf', 'csv', 'json'], {
       error: 'format must be one of: png, svg, pdf, csv, json'
@@ -130,7 +133,7 @@ export const apiSchemas = {
     dpi: z.union([z.literal(300), z.literal(600)], { error: 'dpi must be 300 or 600' }).default(300)
   }),
   chartCaption: z.object({
-    runId,
+    runIds: chartRuns,
     chart: z.string({ error: 'chart is required' }).trim().min(1, { error: 'chart is required' })
   }),
   exportBundle: z.object({

@@ -2,7 +2,7 @@
  * Figure captions: one line naming what a chart shows, the run's config and what the marks mean,
  * for a paper's figure (the app copies it to the clipboard). Pure; no Node, no DOM.
  */
-import { chartEntry } from './chartRegistry'
+import { chartEntry, comparableEntry } from './chartRegistry'
 import { describeData, type ExperimentConfig, type FinetuneConfig } from './config'
 import type { RunDetail } from './results'
 
@@ -85,4 +85,27 @@ export function chartCaption(run: Pick<RunDetail, 'kind' | 'config'>, chart: str
   const entry = chartEntry(run, chart)
   const marks = entry.marks ? `; ${entry.marks}` : ''
   return `${entry.title} for ${describeRunConfig(run.config)}${marks}.`
+}
+
+/**
+ * The caption of chart `chart` of several runs overlaid (one run: chartCaption): what it shows,
+ * each run by its tag and config, one colour per run, and what the marks mean. Still one line.
+ * Throws UnknownChartError for the first run whose kind has neither the chart nor a comparable one.
+ */
+export function compareCaption(
+  runs: Pick<RunDetail, 'id' | 'kind' | 'config'>[],
+  chart: string
+): string {
+  if (runs.length === 0) throw new Error('a caption needs at least one run')
+  if (runs.length === 1) return chartCaption(runs[0], chart)
+  const entries = runs.map((run) => comparableEntry(run, chart))
+  const entry = entries.find((e, i) => e.kinds.includes(runs[i].kind)) ?? entries[0]
+  const each = runs.map((run) => `#${run.id}, ${describeRunConfig(run.config)}`).join('; ')
+  const kinds = [...new Set(runs.map((r) => r.kind))]
+  const notes = kinds.flatMap((k) => (entry.kinds.includes(k) ? [] : [entry.comparable?.[k]?.note]))
+  const marks = [entry.marks, ...notes]
+    .filter(Boolean)
+    .map((m) => `; ${m}`)
+    .join('')
+  return `${entry.title}, ${runs.length} runs overlaid, one colour per run (${each})${marks}.`
 }

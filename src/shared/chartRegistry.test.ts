@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { availableCharts, chartEntry, chartRegistry, UnknownChartError } from './chartRegistry'
-import { asrChartSpec, epochSpikeChartSpec } from './charts'
+import {
+  asrChartSpec,
+  epochSpikeChartSpec,
+  universalityHistogramChartSpec,
+  universalityPerTargetChartSpec,
+  universalityScatterChartSpec
+} from './charts'
 import {
   effectivenessConfigSchema,
   finetuneConfigSchema,
@@ -47,6 +53,11 @@ describe('chart registry', () => {
       'epoch-drift',
       'asr-before-after'
     ])
+    expect(availableCharts(universality).map((c) => c.name)).toEqual([
+      'scatter',
+      'histogram',
+      'per-target'
+    ])
   })
 
   it('names are unique, lower-case words joined by hyphens (they go into file names)', () => {
@@ -62,10 +73,19 @@ describe('chart registry', () => {
     expect(chartEntry(finetune, 'epoch-spike').spec(finetune)).toEqual(
       epochSpikeChartSpec(finetune)
     )
+    expect(chartEntry(universality, 'scatter').spec(universality)).toEqual(
+      universalityScatterChartSpec(universality)
+    )
+    expect(chartEntry(universality, 'histogram').spec(universality)).toEqual(
+      universalityHistogramChartSpec(universality)
+    )
+    expect(chartEntry(universality, 'per-target').spec(universality)).toEqual(
+      universalityPerTargetChartSpec(universality)
+    )
   })
 
   it('every chart builds for a run of its kind', () => {
-    for (const run of [effectiveness, finetune]) {
+    for (const run of [effectiveness, finetune, universality]) {
       for (const entry of availableCharts(run)) {
         const spec = entry.spec(run)
         expect(spec.type, entry.name).toBe('line')
@@ -79,10 +99,11 @@ describe('chart registry', () => {
     expect(() => chartEntry(finetune, 'asr')).toThrow(
       "no chart 'asr' for a finetune run; its charts are: epoch-asr, epoch-loss, epoch-accuracy, epoch-spike, epoch-drift, asr-before-after"
     )
-    if (availableCharts(universality).length === 0) {
-      expect(() => chartEntry(universality, 'heads')).toThrow(
-        'runs of this kind have no exportable charts yet'
-      )
-    }
+    expect(() => chartEntry(universality, 'asr')).toThrow(
+      "no chart 'asr' for a universality run; its charts are: scatter, histogram, per-target"
+    )
+    expect(() => chartEntry(effectiveness, 'scatter')).toThrow(
+      "no chart 'scatter' for an effectiveness run"
+    )
   })
 })

@@ -7,17 +7,25 @@ import type { ChartConfiguration } from 'chart.js'
 import {
   advantageChartSpec,
   asrBeforeAfterChartSpec,
+  asrBeforeFinetuningChartSpec,
   asrChartSpec,
   epochAccuracyChartSpec,
   epochAsrChartSpec,
   epochDriftChartSpec,
   epochLossChartSpec,
-  epochSpikeChartSpec
+  epochSpikeChartSpec,
+  UNIVERSAL_ASR,
+  universalityHistogramChartSpec,
+  universalityPerTargetChartSpec,
+  universalityScatterChartSpec
 } from './charts'
 import type { ExperimentKind } from './config'
 import type { RunDetail } from './results'
 
-/** Any chart.js configuration a spec builder returns (line charts today, bars later). */
+/**
+ * Any chart.js configuration a spec builder returns. All are line charts on linear axes today:
+ * scatter points are lines without lines, bars closed outlines filled to zero.
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyChartSpec = ChartConfiguration<any, any, any>
 
@@ -31,6 +39,16 @@ export interface ChartEntry {
   spec: (run: RunDetail) => AnyChartSpec
   /** What a caption says the marks mean, after the run's config; empty when nothing needs saying. */
   marks: string
+  /** Why several runs cannot share this chart, when they cannot (Compare says so instead). */
+  notOverlaid?: string
+  /**
+   * Runs of other kinds that have the same quantity, and how: Compare overlays them on this chart
+   * (a fine-tuning run's ASR(λ) before fine-tuning is an effectiveness ASR curve). `note` says
+   * which of the run's numbers are drawn.
+   */
+  comparable?: Partial<
+    Record<ExperimentKind, { spec: (run: RunDetail) => AnyChartSpec; note: string }>
+  >
 }
 
 export const chartRegistry: readonly ChartEntry[] = [
@@ -39,7 +57,13 @@ export const chartRegistry: readonly ChartEntry[] = [
     kinds: ['effectiveness'],
     title: 'Attack success rate over trigger scale λ',
     spec: asrChartSpec,
-    marks: 'shaded: 95% Wilson intervals; dashed: large-width theory; dotted: ASR = 0.5'
+    marks: 'shaded: 95% Wilson intervals; dashed: large-width theory; dotted: ASR = 0.5',
+    comparable: {
+      finetune: {
+        spec: asrBeforeFinetuningChartSpec,
+        note: 'fine-tuning runs: ASR(λ) before fine-tuning, the network as planted'
+      }
+    }
   },
   {
     name: 'advantage',
@@ -90,6 +114,31 @@ export const chartRegistry: readonly ChartEntry[] = [
     spec: asrBeforeAfterChartSpec,
     marks:
       'dashed: before fine-tuning; solid: after; shaded: 95% Wilson intervals; dotted: ASR = 0.5 and the tracked λ'
+  },
+  {
+    name: 'scatter',
+    kinds: ['universality'],
+    title: 'Clean accuracy against attack success rate of every head',
+    spec: universalityScatterChartSpec,
+    marks: `one marker per head, one colour and shape per head family; whiskers: 95% Wilson intervals; shaded: ASR ≥ ${UNIVERSAL_ASR}, where a universal backdoor would put every head; dotted: chance accuracy 1/L`
+  },
+  {
+    name: 'histogram',
+    kinds: ['universality'],
+    title: 'Attack success rate over random heads',
+    spec: universalityHistogramChartSpec,
+    marks:
+      "bars: random heads per ASR bin; dashed: the attacker's head and the trigger-nullifying head"
+  },
+  {
+    name: 'per-target',
+    kinds: ['universality'],
+    title: 'Attack success rate for each target class',
+    spec: universalityPerTargetChartSpec,
+    marks:
+      "bars: the attacker's head and the trigger-nullifying head side by side; whiskers: 95% Wilson intervals",
+    notOverlaid:
+      "each class already holds two bars side by side, so a second run's bars would cover the first's; compare them on each run's page"
   }
 ]
 
@@ -104,7 +153,8 @@ export class UnknownChartError extends Error {
     readonly available: string[],
     kind: string
   ) {
-    const run = `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} run`
+    // "an effectiveness run", "a universality run": 'u' says "you" here, as in every kind so far.
+    const run = `${/^[aeio]/.test(kind) ? 'an' : 'a'} ${kind} run`
     super(
       available.length > 0
         ? `no chart '${chart}' for ${run}; its charts are: ${available.join(', ')}`
@@ -112,6 +162,27 @@ export class UnknownChartError extends Error {
     )
     this.name = 'UnknownChartError'
   }
+}
+
+/** Whether runs of `kind` can be drawn on this chart: their own, or comparable to it. */
+export function drawsKind(entry: ChartEntry, kind: ExperimentKind): boolean {
+  return entry.kinds.includes(kind) || entry.comparable?.[kind] != null
+}
+
+/** The spec of chart `entry` for a run of its own kind or of a comparable one. */
+export function specFor(entry: ChartEntry, run: RunDetail): AnyChartSpec {
+  const other = entry.kinds.includes(run.kind) ? undefined : entry.comparable?.[run.kind]
+  return other ? other.spec(run) : entry.spec(run)
+}
+
+/**
+ * The entry of chart `name` for a run compared with others: its own kind's, or one that draws
+ * this kind comparably (a fine-tuning run on the effectiveness ASR chart). UnknownChartError
+ * otherwise, listing the charts of the run's own kind.
+ */
+export function comparableEntry(run: Pick<RunDetail, 'kind'>, name: string): ChartEntry {
+  const entry = chartRegistry.find((c) => c.name === name && drawsKind(c, run.kind))
+  return entry ?? chartEntry(run, name)
 }
 
 /** The entry of chart `name` for this run's kind; UnknownChartError lists the ones it has. */

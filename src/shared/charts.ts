@@ -38,7 +38,9 @@ export const paperStyle = {
   bandAlpha: 0.18,
   lineWidth: 2,
   theoryDash: [6, 4],
-  referenceDash: [2, 3]
+  referenceDash: [2, 3],
+  /** Room around the plot (CSS px): at least what the largest marker reaches past it. */
+  padding: 8
 } as const
 
 /** What each model is called on a chart, and its colour. */
@@ -58,9 +60,22 @@ export const REFERENCE_MARK = 'ASR = 0.5'
 export interface ChartPoint {
   x: number
   y: number | null
+  /**
+   * The x the point stands for, when it is drawn beside it: a bar of class c drawn at c − 0.19.
+   * Chart.js ignores it; exported numbers use it.
+   */
+  at?: number
 }
 export type LineChartSpec = ChartConfiguration<'line', ChartPoint[]>
 type LineDataset = ChartDataset<'line', ChartPoint[]>
+
+/**
+ * How far (CSS px) a marker of this radius and border may reach past the plot area: a point at
+ * an axis limit (ASR = 1, the largest λ) is drawn whole instead of cut in half.
+ */
+export function markerClip(radius: number, borderWidth: number): number {
+  return Math.ceil(radius + borderWidth / 2 + 1)
+}
 
 /** `#RRGGBB` with an alpha, as `rgba(...)`. */
 export function withAlpha(hex: string, alpha: number): string {
@@ -99,6 +114,8 @@ function measured(series: SeriesRecord, label: string, colour: string): LineData
     borderWidth: paperStyle.lineWidth,
     pointRadius: 2.5,
     pointHoverRadius: 4,
+    // A marker at an axis limit is drawn whole, past the plot area (layout padding makes room).
+    clip: markerClip(4, paperStyle.lineWidth),
     fill: false,
     spanGaps: false,
     order: 1
@@ -185,7 +202,7 @@ function baseOptions(
     color: paperStyle.text,
     font: { family: paperStyle.fontFamily, size: paperStyle.tickSize },
     interaction: { mode: 'nearest', axis: 'x', intersect: false },
-    layout: { padding: 8 },
+    layout: { padding: paperStyle.padding },
     scales: {
       x: {
         type: 'linear',
@@ -560,6 +577,33 @@ export function trackedLambdaLabel(lambda: number): string {
 }
 
 /**
+ * A fine-tuning run's ASR(λ) before fine-tuning drawn as an effectiveness run's ASR chart: the
+ * planted network as the effectiveness experiment measures it, so runs of the two kinds can be
+ * compared on one chart. Labels say "before fine-tuning"; no theory curves (fine-tuning runs
+ * have none).
+ */
+export function asrBeforeFinetuningChartSpec(run: FinetuneRun): LineChartSpec {
+  const series = run.series
+    .filter((s) => s.name === 'attackSuccessRate.before')
+    .map((s) => ({ ...s, name: 'attackSuccessRate' }))
+  const spec = asrChartSpec({ series })
+  const relabel = (label: string) =>
+    finetuneModels.reduce(
+      (text, [, style]) =>
+        text.startsWith(style.label)
+          ? beforeAfterLabel(style.label, 'before') + text.slice(style.label.length)
+          : text,
+      label
+    )
+  return {
+    ...spec,
+    data: {
+      datasets: spec.data.datasets.map((d) => ({ ...d, label: relabel(d.label ?? '') }))
+    }
+  }
+}
+
+/**
  * ASR(λ) of both networks before (dashed, open markers) and after (solid) fine-tuning, each with
  * its 95% band; a dotted line at ASR = 0.5 where λ50 is read, and the tracked λ marked.
  */
@@ -610,6 +654,14 @@ export function asrBeforeAfterChartSpec(run: FinetuneRun): LineChartSpec {
   }
 }
 
+/**
+ * A rate in a legend: always 2 decimals, as the run page prints rates, so rates side by side
+ * read alike (0.92 and 0.04, not 0.921 and 0.0394).
+ */
+export function formatRate(value: number): string {
+  return value.toFixed(2)
+}
+
 /** A number as a tick or a legend shows it: up to 3 significant digits, no trailing zeros. */
 function formatTick(value: number): string {
   return String(Number(value.toPrecision(3)))
@@ -642,6 +694,9 @@ export const headFamilyStyle = {
   }
 } as const
 export type HeadFamily = keyof typeof headFamilyStyle
+
+/** Width over height of the scatter figure, legend included (paperStyle.aspectRatio: 1.6). */
+export const SCATTER_ASPECT_RATIO = 1.15
 
 /** The ASR above which a head counts as fooled, for the shaded "universal backdoor" band. */
 export const UNIVERSAL_ASR = 0.9
@@ -773,6 +828,7 @@ export function universalityScatterChartSpec(run: UniversalityRun): LineChartSpe
       pointRadius: style.radius,
       pointHoverRadius: style.radius + 2,
       pointHitRadius: 4,
+      clip: markerClip(style.radius + 2, 2),
       fill: false,
       // The few named heads on top of the cloud of random ones.
       order: family === 'random' ? 1 : 0
@@ -795,6 +851,12 @@ export function universalityScatterChartSpec(run: UniversalityRun): LineChartSpe
   }
   const target = run.config.kind === 'universality' ? `, target ${run.config.target}` : ''
   const options = pointOptions('Clean accuracy', `ASR${target}`, { min: 0, max: 1 }, [0, 1])
+  // Heads at ASR 1 or accuracy 1 sit on the plot's edge: room for the largest marker, hovered.
+  const largest = Math.max(...families.map((f) => headFamilyStyle[f].radius))
+  options.layout = { padding: Math.max(paperStyle.padding, markerClip(largest + 2, 2)) }
+  // Its legend (five families, the chance line, the region) wraps to three or four lines at
+  // column width: a taller figure keeps the plot itself about as tall as the other charts'.
+  options.aspectRatio = SCATTER_ASPECT_RATIO
   return { type: 'line', data: { datasets }, options, plugins: [paperBackground] }
 }
 
@@ -882,7 +944,7 @@ export function universalityHistogramChartSpec(run: UniversalityRun): LineChartS
     const familyStyle = headFamilyStyle[family]
     datasets.push({
       ...referenceLine(
-        `${familyStyle.label}: ASR ${formatTick(asr)}`,
+        `${familyStyle.label}: ASR ${formatRate(asr)}`,
         [
           { x: asr, y: 0 },
           { x: asr, y: top }
@@ -967,7 +1029,7 @@ export function universalityPerTargetChartSpec(run: UniversalityRun): LineChartS
         okabeIto.black
       ),
       barTops(
-        points.map((p) => ({ x: p.x + offset, y: p.value })),
+        points.map((p) => ({ x: p.x + offset, y: p.value, at: p.x })),
         style.label,
         style.colour
       )

@@ -2,6 +2,8 @@ import type { ChartData, LegendItem } from 'chart.js'
 import { describe, expect, it } from 'vitest'
 import {
   BAND_MARK,
+  paperStyle,
+  SCATTER_ASPECT_RATIO,
   UNIVERSAL_ASR,
   headFamilyStyle,
   universalRegionLabel,
@@ -186,6 +188,37 @@ describe('universalityHistogramChartSpec', () => {
 
   it('is empty before the run has a histogram', () => {
     expect(universalityHistogramChartSpec(run([])).data.datasets).toEqual([])
+  })
+})
+
+describe('universality figures at the edges', () => {
+  it('the histogram legend prints every ASR with the same number of decimals', () => {
+    const spec = universalityHistogramChartSpec(
+      run(
+        [{ model: 'random', name: 'asrHistogram', points: [{ x: 0.5, value: 3 }] }],
+        [
+          { model: 'attacker', name: 'attackSuccessRate', value: 0.921 },
+          { model: 'nullifying', name: 'attackSuccessRate', value: 0.0394 }
+        ]
+      )
+    )
+    const labels = spec.data.datasets.map((d) => d.label ?? '').filter((l) => l.includes(': ASR'))
+    expect(labels).toEqual(["Attacker's head: ASR 0.92", 'Trigger-nullifying head: ASR 0.04'])
+  })
+
+  it('the scatter is taller than the line charts, so its long legend leaves the plot room', () => {
+    expect(universalityScatterChartSpec(full).options!.aspectRatio).toBe(SCATTER_ASPECT_RATIO)
+    expect(SCATTER_ASPECT_RATIO).toBeLessThan(paperStyle.aspectRatio)
+  })
+
+  it('scatter markers at ASR 1 or accuracy 1 are drawn whole: unclipped, with room around', () => {
+    const spec = universalityScatterChartSpec(full)
+    const padding = spec.options!.layout!.padding as number
+    for (const d of spec.data.datasets.filter((d) => d.showLine === false)) {
+      const reach = (d.pointRadius as number) + (d.borderWidth as number) / 2
+      expect(d.clip as number, d.label).toBeGreaterThanOrEqual(reach)
+      expect(padding, d.label).toBeGreaterThanOrEqual(reach)
+    }
   })
 })
 

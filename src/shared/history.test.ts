@@ -6,6 +6,7 @@ import {
   configSearchEntries,
   flattenConfig,
   keyEstimate,
+  notSharedByKind,
   sharedMetrics
 } from './history'
 import type { MetricRecord, RunDetail, SeriesRecord } from './results'
@@ -69,6 +70,74 @@ describe('sharedMetrics', () => {
       ],
       notShared: ['run/extra']
     })
+  })
+})
+
+describe('sharedMetrics across kinds', () => {
+  const effectiveness = {
+    kind: 'effectiveness' as const,
+    metrics: [
+      { model: 'clean', name: 'lambda50', value: 4 },
+      { model: 'backdoored', name: 'cleanAccuracy', value: 0.9, lower: 0.85, upper: 0.94 },
+      { model: 'run', name: 'lambda50Ratio', value: 2 },
+      { model: 'theory', name: 'lambda50Ratio', value: 2.1 }
+    ]
+  }
+  const finetune = {
+    kind: 'finetune' as const,
+    metrics: [
+      { model: 'clean', name: 'lambda50.before', value: 3 },
+      { model: 'clean', name: 'lambda50.after', value: 3.5 },
+      { model: 'backdoored', name: 'cleanAccuracy.before', value: 0.8 },
+      { model: 'backdoored', name: 'loss.before', value: 0.3 },
+      { model: 'run', name: 'trackLambda', value: 2 }
+    ]
+  }
+
+  it('an effectiveness and a fine-tuning run share λ50 and clean accuracy, before fine-tuning', () => {
+    const { shared, notShared } = sharedMetrics([effectiveness, finetune])
+    expect(shared).toEqual([
+      {
+        model: 'clean',
+        name: 'lambda50',
+        values: [{ value: 4 }, { value: 3 }],
+        note: 'fine-tuning runs: before fine-tuning'
+      },
+      {
+        model: 'backdoored',
+        name: 'cleanAccuracy',
+        values: [{ value: 0.9, lower: 0.85, upper: 0.94 }, { value: 0.8 }],
+        note: 'fine-tuning runs: before fine-tuning'
+      }
+    ])
+    expect(notShared).toEqual(
+      expect.arrayContaining([
+        'run/lambda50Ratio',
+        'clean/lambda50.after',
+        'backdoored/loss.before'
+      ])
+    )
+    // Two fine-tuning runs compare their before and after values as they are.
+    expect(sharedMetrics([finetune, finetune]).shared.map((m) => m.name)).toContain(
+      'lambda50.before'
+    )
+  })
+
+  it('sums up what is not shared by the kind that has it, with a few examples', () => {
+    const runs = [effectiveness, finetune]
+    const groups = notSharedByKind(runs, sharedMetrics(runs).notShared, 2)
+    expect(groups).toEqual([
+      {
+        kinds: ['effectiveness'],
+        count: 2,
+        examples: ['run/lambda50Ratio', 'theory/lambda50Ratio']
+      },
+      {
+        kinds: ['finetune'],
+        count: 3,
+        examples: ['clean/lambda50.after', 'backdoored/loss.before']
+      }
+    ])
   })
 })
 

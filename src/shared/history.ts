@@ -176,43 +176,104 @@ export interface MetricRow {
   name: string
   /** One per run, in run order. */
   values: Pick<MetricRecord, 'value' | 'lower' | 'upper'>[]
+  /** Which of some runs' numbers the row shows, when runs of different kinds share it. */
+  note?: string
+}
+
+/**
+ * Metrics a fine-tuning run reports before and after (`lambda50.before`) and an effectiveness run
+ * once, for the network as planted: compared with an effectiveness run, the `before` value is
+ * the same quantity.
+ */
+const PLANTED_METRICS = new Set(['cleanAccuracy', 'lambda50', 'spikeEnergy', 'tau'])
+export const BEFORE_FINETUNING_NOTE = 'fine-tuning runs: before fine-tuning'
+
+/** The key a run's metric is compared under, given the kinds compared. */
+function comparedName(
+  kind: ExperimentKind | undefined,
+  kinds: Set<ExperimentKind | undefined>,
+  name: string
+): { name: string; note?: string } {
+  if (kind === 'finetune' && kinds.has('effectiveness') && name.endsWith('.before')) {
+    const base = name.slice(0, -'.before'.length)
+    if (PLANTED_METRICS.has(base)) return { name: base, note: BEFORE_FINETUNING_NOTE }
+  }
+  return { name }
 }
 
 /**
  * The metrics every run has (model and name), in the first run's order, and the `model/name` of
- * those only some runs have.
+ * those only some runs have. Runs of different kinds share what means the same: an
+ * effectiveness run's λ50 and a fine-tuning run's λ50 before fine-tuning (the row's note says so).
  */
-export function sharedMetrics(runs: Pick<RunDetail, 'metrics'>[]): {
+export function sharedMetrics(runs: (Pick<RunDetail, 'metrics'> & { kind?: ExperimentKind })[]): {
   shared: MetricRow[]
   notShared: string[]
 } {
   if (runs.length === 0) return { shared: [], notShared: [] }
+  const kinds = new Set(runs.map((r) => r.kind))
   const key = (m: { model: string; name: string }) => `${m.model}/${m.name}`
-  const maps = runs.map((r) => new Map(r.metrics.map((m) => [key(m), m])))
-  const all: MetricRecord[] = []
+  const compared = runs.map((r) =>
+    r.metrics.map((m) => {
+      const { name, note } = comparedName(r.kind, kinds, m.name)
+      return { record: { ...m, name }, note }
+    })
+  )
+  const maps = compared.map((list) => new Map(list.map((c) => [key(c.record), c])))
+  const all: { record: MetricRecord; note?: string }[] = []
   const seen = new Set<string>()
-  for (const r of runs)
-    for (const m of r.metrics)
-      if (!seen.has(key(m))) {
-        seen.add(key(m))
-        all.push(m)
+  for (const list of compared)
+    for (const c of list)
+      if (!seen.has(key(c.record))) {
+        seen.add(key(c.record))
+        all.push(c)
       }
   const shared: MetricRow[] = []
   const notShared: string[] = []
-  for (const m of all) {
+  for (const { record: m } of all) {
     const k = key(m)
     if (maps.every((map) => map.has(k))) {
+      const note = maps.map((map) => map.get(k)!.note).find(Boolean)
       shared.push({
         model: m.model,
         name: m.name,
         values: maps.map((map) => {
-          const { value, lower, upper } = map.get(k)!
+          const { value, lower, upper } = map.get(k)!.record
           return { value, lower, upper }
-        })
+        }),
+        ...(note ? { note } : {})
       })
     } else notShared.push(k)
   }
   return { shared, notShared }
+}
+
+/**
+ * The metrics not every run has, grouped by the kinds of the runs that have them (for runs of
+ * one kind: the one group of metrics only some of its runs have), a few named as examples.
+ */
+export function notSharedByKind(
+  runs: (Pick<RunDetail, 'metrics'> & { kind: ExperimentKind })[],
+  notShared: string[],
+  examples = 3
+): { kinds: ExperimentKind[]; count: number; examples: string[] }[] {
+  const kinds = new Set<ExperimentKind | undefined>(runs.map((r) => r.kind))
+  const keysOf = runs.map(
+    (r) => new Set(r.metrics.map((m) => `${m.model}/${comparedName(r.kind, kinds, m.name).name}`))
+  )
+  const groups = new Map<string, { kinds: ExperimentKind[]; keys: string[] }>()
+  for (const k of notShared) {
+    const having = [...new Set(runs.filter((_, i) => keysOf[i].has(k)).map((r) => r.kind))]
+    const id = having.join(',')
+    const group = groups.get(id) ?? { kinds: having, keys: [] }
+    group.keys.push(k)
+    groups.set(id, group)
+  }
+  return [...groups.values()].map((g) => ({
+    kinds: g.kinds,
+    count: g.keys.length,
+    examples: g.keys.slice(0, examples)
+  }))
 }
 
 /**

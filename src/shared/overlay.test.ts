@@ -2,12 +2,19 @@ import { describe, expect, it } from 'vitest'
 import {
   asrChartSpec,
   BAND_MARK,
+  headFamilyStyle,
+  universalRegionLabel,
   legendFilter,
   REFERENCE_MARK,
   withAlpha,
   type ChartPoint
 } from './charts'
-import { effectivenessDefaults, finetuneConfigSchema, type ExperimentConfig } from './config'
+import {
+  effectivenessDefaults,
+  finetuneConfigSchema,
+  universalityConfigSchema,
+  type ExperimentConfig
+} from './config'
 import { overlaySpec, runPalette, sharedCharts, hasData, modelMarkers } from './overlay'
 import type { RunDetail, SeriesRecord } from './results'
 import type { LegendItem } from 'chart.js'
@@ -59,6 +66,34 @@ const finetune = (id: number, theta: number) =>
     curve('clean', 'epoch.spikeEnergy', [0, 1, 2, 3], false),
     curve('backdoored', 'epoch.spikeEnergy', [0, 1, 2, 3], false)
   ])
+
+const universality = (id: number, asr: number) => ({
+  ...run(id, universalityConfigSchema.parse({ kind: 'universality' }), [
+    {
+      model: 'attacker',
+      name: 'scatter',
+      points: [{ x: 0.95, value: asr, lower: asr - 0.05, upper: Math.min(1, asr + 0.05) }]
+    },
+    {
+      model: 'random',
+      name: 'scatter',
+      points: [
+        { x: 0.3, value: 0.2 },
+        { x: 0.5, value: 1 }
+      ]
+    },
+    {
+      model: 'random',
+      name: 'asrHistogram',
+      points: [
+        { x: 0.25, value: 1 },
+        { x: 0.75, value: 1 }
+      ]
+    },
+    { model: 'attacker', name: 'asrPerTarget', points: [{ x: 0, value: asr }] }
+  ]),
+  metrics: [{ model: 'run', name: 'L', value: 3 }]
+})
 
 const labelsOf = (datasets: { label?: string }[]) => datasets.map((d) => d.label)
 
@@ -134,6 +169,51 @@ describe('overlaySpec', () => {
   })
 })
 
+describe('overlaySpec of universality runs', () => {
+  it('scatter: one colour per run, one marker shape per head family, the region once', () => {
+    const spec = overlaySpec([universality(4, 0.9), universality(5, 0.6)], 'scatter')
+    const datasets = spec.data.datasets
+    for (const [i, tag] of ['#4', '#5'].entries()) {
+      const colour = runPalette[i]
+      const attacker = datasets.find(
+        (d) => d.label === `${tag} · ${headFamilyStyle.attacker.label}`
+      )!
+      const random = datasets.find((d) => d.label === `${tag} · ${headFamilyStyle.random.label}`)!
+      expect(attacker.backgroundColor).toBe(colour)
+      expect(attacker.pointStyle).toBe(headFamilyStyle.attacker.point)
+      expect(random.pointStyle).toBe(headFamilyStyle.random.point)
+      // The cloud of random heads stays faint, in the run's colour.
+      expect(random.backgroundColor).toBe(withAlpha(colour, 0.35))
+      // Whiskers are strokes: they take the run's colour too.
+      const whiskers = datasets.find(
+        (d) => d.label === `${tag} · ${headFamilyStyle.attacker.label} · ${BAND_MARK}`
+      )!
+      expect(whiskers.borderColor).toBe(withAlpha(colour, 0.7))
+    }
+    expect(labelsOf(datasets).filter((l) => l === universalRegionLabel)).toHaveLength(1)
+    expect(labelsOf(datasets).filter((l) => l!.startsWith('Chance accuracy'))).toHaveLength(1)
+    expect(hasData(spec)).toBe(true)
+  })
+
+  it('histogram: each run’s bars in its colour, still translucent', () => {
+    const spec = overlaySpec([universality(4, 0.9), universality(5, 0.6)], 'histogram')
+    const bars = spec.data.datasets.filter((d) => d.fill === 'origin')
+    expect(bars.map((d) => d.backgroundColor)).toEqual([
+      withAlpha(runPalette[0], 0.55),
+      withAlpha(runPalette[1], 0.55)
+    ])
+    // Their legend shows a square, as on the run page, not a model's marker.
+    expect(bars.map((d) => d.pointStyle)).toEqual(['rect', 'rect'])
+  })
+
+  it('per-target bars of several runs are refused with the reason, one run still draws', () => {
+    expect(() => overlaySpec([universality(4, 0.9), universality(5, 0.6)], 'per-target')).toThrow(
+      /not overlaid: .*compare them on each run's page/
+    )
+    expect(hasData(overlaySpec([universality(4, 0.9)], 'per-target'))).toBe(true)
+  })
+})
+
 describe('sharedCharts', () => {
   it('runs of one kind share all its charts', () => {
     const { shared, notShared } = sharedCharts([finetune(1, 4), finetune(2, 4)])
@@ -143,10 +223,36 @@ describe('sharedCharts', () => {
     expect(notShared).toEqual([])
   })
 
-  it('runs of different kinds share none of these charts, and say whose each is', () => {
+  it('effectiveness and fine-tuning runs share the ASR chart, and say whose the others are', () => {
     const { shared, notShared } = sharedCharts([effectiveness(1, [0]), finetune(2, 4)])
-    expect(shared).toEqual([])
-    expect(notShared.find((c) => c.entry.name === 'asr')?.kinds).toEqual(['effectiveness'])
+    expect(shared.map((c) => c.name)).toEqual(['asr'])
+    expect(notShared.find((c) => c.entry.name === 'advantage')?.kinds).toEqual(['effectiveness'])
     expect(notShared.find((c) => c.entry.name === 'epoch-loss')?.kinds).toEqual(['finetune'])
+    expect(sharedCharts([effectiveness(1, [0]), universality(2, 0.5)]).shared).toEqual([])
+  })
+
+  it('draws a fine-tuning run on the ASR chart by its curves before fine-tuning', () => {
+    const ft = finetune(2, 4)
+    ft.series.push(
+      curve('clean', 'attackSuccessRate.before', [0, 2, 4]),
+      curve('backdoored', 'attackSuccessRate.before', [0, 2, 4]),
+      { ...curve('backdoored', 'attackSuccessRate.after', [0, 2, 4]), points: [] }
+    )
+    const spec = overlaySpec([effectiveness(1, [0, 1, 2]), ft], 'asr')
+    const before = spec.data.datasets.find(
+      (d) => d.label === '#2 · Backdoored network, before fine-tuning'
+    )!
+    expect(before.data).toEqual(
+      ft.series
+        .find((s) => s.name === 'attackSuccessRate.before' && s.model === 'backdoored')!
+        .points.map((p) => ({ x: p.x, y: p.value }))
+    )
+    expect(before.borderColor).toBe(runPalette[1])
+    expect(
+      spec.data.datasets.some(
+        (d) => d.label === '#2 · Backdoored network, before fine-tuning · 95% band upper'
+      )
+    ).toBe(true)
+    expect(spec.data.datasets.filter((d) => d.label === REFERENCE_MARK)).toHaveLength(1)
   })
 })

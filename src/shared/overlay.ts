@@ -6,7 +6,7 @@
  * every run draws them, once per run when only some do. No Node, no DOM.
  */
 import type { ChartDataset } from 'chart.js'
-import { chartRegistry, type ChartEntry } from './chartRegistry'
+import { chartRegistry, drawsKind, specFor, type ChartEntry } from './chartRegistry'
 import {
   BAND_MARK,
   okabeIto,
@@ -44,9 +44,21 @@ export function runTag(run: Pick<RunDetail, 'id'>): string {
   return `#${run.id}`
 }
 
-/** Reference lines are drawn on top (order 4) by every single-run builder. */
+/**
+ * The run a compared chart's dataset belongs to, read back from its label (`#3 · Clean network`),
+ * and the label the run's own chart gives it; run null for a line every run shares.
+ */
+export function untag(label: string): { run: number | null; label: string } {
+  const match = /^#(\d+) · (.*)$/s.exec(label)
+  return match ? { run: Number(match[1]), label: match[2] } : { run: null, label }
+}
+
+/**
+ * Reference lines are drawn on top (order 4) by every single-run builder; shaded reference
+ * regions (the universal-backdoor band, order 5) behave the same: one per meaning, not per run.
+ */
 function isReference(d: LineDataset): boolean {
-  return d.order === 4
+  return (d.order ?? 0) >= 4
 }
 
 function isBand(d: LineDataset): boolean {
@@ -59,7 +71,19 @@ function alphaOf(colour: unknown, fallback: number): number {
   return match ? Number(match[1]) : fallback
 }
 
-/** One run's datasets in the run's colour, models by marker, labels prefixed with the run. */
+/** `colour` with the alpha of `original`: translucent fills stay translucent in the run's colour. */
+function tint(original: unknown, colour: string): string {
+  // The white rim of a filled marker stays white.
+  if (original === paperStyle.background) return original
+  const alpha = alphaOf(original, 1)
+  return alpha === 1 ? colour : withAlpha(colour, alpha)
+}
+
+/**
+ * One run's datasets in the run's colour, labels prefixed with the run. Models are told apart by
+ * marker; a dataset with its own marker (a head family of the scatter, a bar's legend square)
+ * keeps it.
+ */
 function recolour(datasets: LineDataset[], tag: string, colour: string): LineDataset[] {
   const curves = datasets.filter((d) => !isBand(d) && !isReference(d))
   // Models are the distinct colours of the single-run curves, in order.
@@ -74,14 +98,29 @@ function recolour(datasets: LineDataset[], tag: string, colour: string): LineDat
     .map((d) => {
       const label = `${tag} · ${d.label}`
       if (isBand(d)) {
+        // Shaded bands are drawn by their fill; whiskers (interval segments) by their stroke.
+        const stroked = alphaOf(d.borderColor, 1) > 0 && Number(d.borderWidth ?? 0) > 0
         return {
           ...d,
           label,
-          backgroundColor: withAlpha(colour, alphaOf(d.backgroundColor, paperStyle.bandAlpha))
+          backgroundColor: withAlpha(colour, alphaOf(d.backgroundColor, paperStyle.bandAlpha)),
+          ...(stroked ? { borderColor: tint(d.borderColor, colour) } : {})
         }
       }
-      const marker = modelMarkers[(curveModel.get(d.label) ?? 0) % modelMarkers.length]
-      return { ...d, label, borderColor: colour, backgroundColor: colour, pointStyle: marker }
+      // Scatter families keep their marker; so does a shape without markers (a bar outline),
+      // whose pointStyle only draws its legend entry.
+      const ownMarker =
+        typeof d.pointStyle === 'string' && (d.showLine === false || d.pointRadius === 0)
+      const marker = ownMarker
+        ? d.pointStyle
+        : modelMarkers[(curveModel.get(d.label) ?? 0) % modelMarkers.length]
+      return {
+        ...d,
+        label,
+        borderColor: tint(d.borderColor, colour),
+        backgroundColor: tint(d.backgroundColor, colour),
+        pointStyle: marker
+      }
     })
 }
 
@@ -137,7 +176,10 @@ export function overlaySpec(runs: RunDetail[], chartName: string): LineChartSpec
   const entry = chartRegistry.find((c) => c.name === chartName)
   if (!entry) throw new Error(`no chart '${chartName}'; the charts are: ${chartNames().join(', ')}`)
   if (runs.length === 0) throw new Error('overlaySpec needs at least one run')
-  const specs = runs.map((run) => entry.spec(run) as LineChartSpec)
+  if (runs.length > 1 && entry.notOverlaid) {
+    throw new Error(`chart '${chartName}' of several runs is not overlaid: ${entry.notOverlaid}`)
+  }
+  const specs = runs.map((run) => specFor(entry, run) as LineChartSpec)
   const tags = runs.map(runTag)
   const colours = runs.map((_, i) => runColour(i))
   const datasets = [
@@ -190,8 +232,9 @@ export function chartNames(): string[] {
 }
 
 /**
- * The charts every run has kind-wise (in registry order), and those only some runs have, with
- * the kinds that have them: what a comparison of different kinds can and cannot overlay.
+ * The charts every run has kind-wise (in registry order), its own or comparably (a fine-tuning
+ * run on the ASR chart), and those only some runs have, with the kinds that have them: what a
+ * comparison of different kinds can and cannot overlay.
  */
 export function sharedCharts(runs: Pick<RunDetail, 'kind'>[]): {
   shared: ChartEntry[]
@@ -199,10 +242,11 @@ export function sharedCharts(runs: Pick<RunDetail, 'kind'>[]): {
 } {
   const kinds = [...new Set(runs.map((r) => r.kind))]
   const relevant = chartRegistry.filter((c) => kinds.some((k) => c.kinds.includes(k)))
+  const sharedByAll = (c: ChartEntry) => kinds.every((k) => drawsKind(c, k))
   return {
-    shared: relevant.filter((c) => kinds.every((k) => c.kinds.includes(k))),
+    shared: relevant.filter(sharedByAll),
     notShared: relevant
-      .filter((c) => !kinds.every((k) => c.kinds.includes(k)))
+      .filter((c) => !sharedByAll(c))
       .map((entry) => ({ entry, kinds: entry.kinds.filter((k) => kinds.includes(k)) }))
   }
 }

@@ -3,12 +3,11 @@
  * store and turns export errors into LabApiErrors (400 naming the parameter).
  */
 import { LabApiError, type ApiInput, type ApiResults } from '../../shared/api'
-import { chartCaption } from '../../shared/captions'
-import { UnknownChartError } from '../../shared/chartRegistry'
 import type { RunSummary } from '../../shared/results'
 import type { RunStore } from '../store/store'
 import { BundleError, bundleFileName, bundleJson, createBundle, parseBundle } from './bundle'
-import { exportChart } from './chart'
+import { compareCaption } from '../../shared/captions'
+import { exportChart, exportEntry } from './chart'
 
 export async function exportChartFile(
   store: RunStore,
@@ -19,15 +18,11 @@ export async function exportChartFile(
   return { fileName: file.fileName, mimeType: file.mimeType, base64: file.data.toString('base64') }
 }
 
-export function captionFor(store: RunStore, runId: number, chart: string): string {
-  const run = store.getRun(runId)
-  try {
-    return chartCaption(run, chart)
-  } catch (error) {
-    if (!(error instanceof UnknownChartError)) throw error
-    const message = `run ${runId}: ${error.message}`
-    throw new LabApiError(message, [{ field: 'chart', message }], 400)
-  }
+/** The caption of a chart of one run, or of several overlaid; checked as exportChart checks. */
+export function captionFor(store: RunStore, runIds: number[], chart: string): string {
+  const runs = runIds.map((id) => store.getRun(id))
+  exportEntry(runs, chart)
+  return compareCaption(runs, chart)
 }
 
 export function exportRunsBundle(

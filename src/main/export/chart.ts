@@ -1,11 +1,19 @@
 /**
  * Exports one chart of a run as a file: the spec the run's page draws (src/shared/chartRegistry),
- * rendered to PNG, SVG or PDF, or its plotted numbers as CSV or JSON. Used by the service (the
- * app's Export menu) and the CLI alike.
+ * rendered to PNG, SVG or PDF, or its plotted numbers as CSV or JSON. Several runs export the
+ * spec Compare draws (src/shared/overlay), their numbers with a run column. Used by the service
+ * (the app's Export menu) and the CLI alike.
  */
 import { LabApiError } from '../../shared/api'
-import { chartCaption } from '../../shared/captions'
-import { chartEntry, UnknownChartError, type AnyChartSpec } from '../../shared/chartRegistry'
+import { compareCaption } from '../../shared/captions'
+import {
+  chartEntry,
+  comparableEntry,
+  UnknownChartError,
+  type AnyChartSpec,
+  type ChartEntry
+} from '../../shared/chartRegistry'
+import { overlaySpec } from '../../shared/overlay'
 import type { RunDetail } from '../../shared/results'
 import { hasPlottedData, plottedCsv, plottedJson } from './data'
 import { renderFigure, type FigureFormat } from './render'
@@ -40,26 +48,40 @@ function badRequest(message: string, field: string): LabApiError {
   return new LabApiError(message, [{ field, message }], 400)
 }
 
-/** The spec of `chart` for these runs; one run today (several will overlay, see ChartEntry). */
-export function exportSpec(runs: RunDetail[], chart: string): AnyChartSpec {
-  if (runs.length !== 1) {
+/** The chart's entry, checked against every run: a 400 naming the first run without it. */
+export function exportEntry(runs: RunDetail[], chart: string): ChartEntry {
+  let entry: ChartEntry | undefined
+  for (const run of runs) {
+    try {
+      // Alone, a run exports its own charts; with others, also those it compares on.
+      entry = runs.length === 1 ? chartEntry(run, chart) : comparableEntry(run, chart)
+    } catch (error) {
+      if (error instanceof UnknownChartError)
+        throw badRequest(`run ${run.id}: ${error.message}`, 'chart')
+      throw error
+    }
+  }
+  if (!entry) throw badRequest('runIds must name at least one run', 'runIds')
+  if (runs.length > 1 && entry.notOverlaid) {
     throw badRequest(
-      `overlaying ${runs.length} runs on one chart is not supported yet: export each run on its own`,
+      `chart '${chart}' cannot overlay ${runs.length} runs: ${entry.notOverlaid}`,
       'runIds'
     )
   }
-  const [run] = runs
-  let spec: AnyChartSpec
-  try {
-    spec = chartEntry(run, chart).spec(run)
-  } catch (error) {
-    if (error instanceof UnknownChartError)
-      throw badRequest(`run ${run.id}: ${error.message}`, 'chart')
-    throw error
-  }
+  return entry
+}
+
+/**
+ * The spec of `chart` for these runs: the run page's for one run, Compare's overlay (one colour
+ * per run) for several.
+ */
+export function exportSpec(runs: RunDetail[], chart: string): AnyChartSpec {
+  const entry = exportEntry(runs, chart)
+  const spec = runs.length === 1 ? entry.spec(runs[0]) : overlaySpec(runs, chart)
   if (!hasPlottedData(spec)) {
+    const which = runs.map((r) => `${r.id} (${r.status})`).join(', ')
     throw new LabApiError(
-      `run ${run.id} (${run.status}) has no data for chart '${chart}' yet: nothing to export`,
+      `${runs.length === 1 ? 'run' : 'runs'} ${which} ${runs.length === 1 ? 'has' : 'have'} no data for chart '${chart}' yet: nothing to export`,
       [],
       409
     )
@@ -76,15 +98,15 @@ export async function exportChart(
   options: ChartExportOptions
 ): Promise<ExportedFile> {
   const spec = exportSpec(runs, options.chart)
-  const [run] = runs
-  const entry = chartEntry(run, options.chart)
-  const caption = chartCaption(run, options.chart)
+  const entry = exportEntry(runs, options.chart)
+  const caption = compareCaption(runs, options.chart)
+  const byRun = runs.length > 1
   const fileName = chartFileName(runs, options.chart, options.format)
   const mimeType = mimeTypes[options.format]
   let data: Buffer
   switch (options.format) {
     case 'csv':
-      data = Buffer.from(plottedCsv(spec), 'utf8')
+      data = Buffer.from(plottedCsv(spec, { byRun }), 'utf8')
       break
     case 'json': {
       const about = {
@@ -93,14 +115,17 @@ export async function exportChart(
         caption,
         runs: runs.map((r) => ({ id: r.id, name: r.name }))
       }
-      data = Buffer.from(JSON.stringify(plottedJson(spec, about), null, 2) + '\n', 'utf8')
+      data = Buffer.from(
+        JSON.stringify(plottedJson(spec, about, { byRun }), null, 2) + '\n',
+        'utf8'
+      )
       break
     }
     default:
       data = await renderFigure(spec, options.format satisfies FigureFormat, {
         widthInches: options.widthInches,
         dpi: options.dpi,
-        title: `${entry.title} (run ${run.id}: ${run.name})`,
+        title: `${entry.title} (${runs.map((r) => `run ${r.id}: ${r.name}`).join('; ')})`,
         description: caption
       })
   }

@@ -1,8 +1,18 @@
 import { parse } from 'csv-parse/sync'
 import { describe, expect, it } from 'vitest'
 import { availableCharts, chartEntry, type AnyChartSpec } from '../../shared/chartRegistry'
-import { bandLabel, modelStyle, REFERENCE_MARK } from '../../shared/charts'
-import { effectivenessDefaults, finetuneConfigSchema } from '../../shared/config'
+import {
+  bandLabel,
+  headFamilyStyle,
+  modelStyle,
+  REFERENCE_MARK,
+  universalRegionLabel
+} from '../../shared/charts'
+import {
+  effectivenessDefaults,
+  finetuneConfigSchema,
+  universalityConfigSchema
+} from '../../shared/config'
 import type { RunDetail, SeriesRecord } from '../../shared/results'
 import { CSV_COLUMNS, hasPlottedData, plottedCsv, plottedJson, plottedRows } from './data'
 
@@ -71,6 +81,47 @@ const finetune: RunDetail = {
     { ...asrSeries(model, [0, 0.5, 1]), name: 'attackSuccessRate.before' },
     { ...asrSeries(model, [0, 0.3, 0.9]), name: 'attackSuccessRate.after' }
   ])
+}
+
+/** Two heads with intervals, three random heads, a 3-bin histogram, ASR per target of 3 classes. */
+const universality: RunDetail = {
+  ...base,
+  kind: 'universality',
+  config: universalityConfigSchema.parse({ kind: 'universality' }),
+  metrics: [
+    { model: 'attacker', name: 'attackSuccessRate', value: 0.88 },
+    { model: 'nullifying', name: 'attackSuccessRate', value: 0.07 },
+    { model: 'run', name: 'L', value: 3 }
+  ],
+  series: [
+    {
+      model: 'attacker',
+      name: 'scatter',
+      points: [{ x: 0.97, value: 0.88, lower: 0.8, upper: 0.93 }]
+    },
+    {
+      model: 'random',
+      name: 'scatter',
+      points: [
+        { x: 0.3, value: 0.1 },
+        { x: 0.4, value: 1 }
+      ]
+    },
+    {
+      model: 'random',
+      name: 'asrHistogram',
+      points: [
+        { x: 0.1, value: 5 },
+        { x: 0.3, value: 0 },
+        { x: 0.5, value: 2 }
+      ]
+    },
+    {
+      model: 'attacker',
+      name: 'asrPerTarget',
+      points: [0, 1, 2].map((x) => ({ x, value: x / 4, lower: x / 8, upper: x / 3 }))
+    }
+  ]
 }
 
 /** What the spec plots, read straight from its datasets, independently of data.ts. */
@@ -162,5 +213,39 @@ describe('plotted numbers', () => {
     const empty = { ...effectiveness, series: [] }
     expect(hasPlottedData(chartEntry(empty, 'asr').spec(empty))).toBe(false)
     expect(hasPlottedData(chartEntry(effectiveness, 'asr').spec(effectiveness))).toBe(true)
+  })
+  it('a universality scatter exports one row per head, whiskers as its interval', () => {
+    const rows = plottedRows(chartEntry(universality, 'scatter').spec(universality))
+    const attacker = headFamilyStyle.attacker.label
+    const random = headFamilyStyle.random.label
+    expect(rows.filter((r) => r.series === attacker)).toEqual([
+      { series: attacker, x: 0.97, y: 0.88, lower: 0.8, upper: 0.93 }
+    ])
+    expect(rows.filter((r) => r.series === random)).toEqual([
+      { series: random, x: 0.3, y: 0.1, lower: null, upper: null },
+      { series: random, x: 0.4, y: 1, lower: null, upper: null }
+    ])
+    // The shaded region is plotted, so it is exported; whiskers are no series of their own.
+    expect(rows.filter((r) => r.series === universalRegionLabel).map((r) => r.y)).toEqual([
+      0.9, 0.9
+    ])
+    expect(rows.some((r) => r.series.includes('95% band'))).toBe(false)
+  })
+
+  it('bars export their values, not the corners of their outlines', () => {
+    const histogram = plottedRows(chartEntry(universality, 'histogram').spec(universality))
+    const random = headFamilyStyle.random.label
+    expect(histogram.filter((r) => r.series === random).map((r) => [r.x, r.y])).toEqual([
+      [0.1, 5],
+      [0.3, 0],
+      [0.5, 2]
+    ])
+    const perTarget = plottedRows(chartEntry(universality, 'per-target').spec(universality))
+    const attacker = perTarget.filter((r) => r.series === headFamilyStyle.attacker.label)
+    // Rows name the class, not where its bar is drawn beside the other head's.
+    expect(attacker.map((r) => [r.x, r.y, r.lower, r.upper])).toEqual(
+      [0, 1, 2].map((x) => [x, x / 4, x / 8, x / 3])
+    )
+    expect(perTarget.every((r) => r.y !== null)).toBe(true)
   })
 })

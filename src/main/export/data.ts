@@ -1,10 +1,13 @@
 /**
  * The numbers a chart plots, read back from its spec (so they are exactly what is drawn): one row
  * per point of every drawn series, with the series' 95% band beside it when it has one. Band
- * datasets (the lower and upper edges of a shaded area) are folded into the series they shade.
+ * datasets (the lower and upper edges of a shaded area) and whiskers (vertical interval segments)
+ * are folded into the series they belong to; a bar's outline is left out for the points that
+ * carry its values.
  */
 import type { AnyChartSpec } from '../../shared/chartRegistry'
 import { BAND_MARK, bandLabel } from '../../shared/charts'
+import { untag } from '../../shared/overlay'
 
 export interface PlottedRow {
   series: string
@@ -15,13 +18,28 @@ export interface PlottedRow {
 }
 
 export interface PlottedSeries {
+  /** On a chart of several runs: the run the series belongs to (null: a line all runs share). */
+  run?: number | null
   label: string
   points: Omit<PlottedRow, 'series'>[]
+}
+
+/** On a chart of several runs, each series names its run apart from its label. */
+export interface PlottedOptions {
+  byRun?: boolean
+}
+
+function byRunSeries(series: PlottedSeries[]): PlottedSeries[] {
+  return series.map((s) => {
+    const { run, label } = untag(s.label)
+    return { run, label, points: s.points }
+  })
 }
 
 interface Dataset {
   label?: string
   data: unknown[]
+  showLine?: boolean
 }
 
 /** A point as chart.js reads it: {x, y}, or a bare value against the chart's labels. */
@@ -46,18 +64,54 @@ function isBand(label: string): boolean {
   return label.includes(BAND_MARK)
 }
 
+/** The label of the series a whisker dataset (`label · 95% band`) draws the intervals of. */
+function whiskersOf(label: string): string | null {
+  const suffix = ` · ${BAND_MARK}`
+  return label.endsWith(suffix) ? label.slice(0, -suffix.length) : null
+}
+
+/**
+ * Whiskers as (x → [lower, upper]): a whisker is a vertical segment, two points at one x
+ * (lower, upper) and a gap.
+ */
+function whiskerEdges(spec: AnyChartSpec, whiskers: Dataset | undefined) {
+  const edges = new Map<number | string, { lower: number; upper: number }>()
+  whiskers?.data.forEach((raw, i) => {
+    const p = point(spec, raw, i)
+    if (p.y === null) return
+    const seen = edges.get(p.x)
+    edges.set(
+      p.x,
+      seen
+        ? { lower: Math.min(seen.lower, p.y), upper: Math.max(seen.upper, p.y) }
+        : { lower: p.y, upper: p.y }
+    )
+  })
+  return edges
+}
+
 /** The plotted series of a spec in the order it draws them, bands folded into their series. */
 export function plottedSeries(spec: AnyChartSpec): PlottedSeries[] {
   const datasets = spec.data.datasets as Dataset[]
   const byLabel = new Map(datasets.map((d) => [d.label ?? '', d]))
+  // Bars are drawn twice under one label: the outline (shape only) and points at the bar tops
+  // (showLine: false) that carry the values. The values are what was plotted.
+  const valuesOf = new Map<string, Dataset>()
+  for (const d of datasets) if (d.showLine === false) valuesOf.set(d.label ?? '', d)
   const used = new Set<Dataset>()
   const out: PlottedSeries[] = []
   for (const dataset of datasets) {
     const label = dataset.label ?? ''
     if (isBand(label)) continue
+    const carrier = valuesOf.get(label)
+    if (carrier && carrier !== dataset) {
+      used.add(dataset)
+      continue
+    }
     const lower = byLabel.get(bandLabel(label, 'lower'))
     const upper = byLabel.get(bandLabel(label, 'upper'))
-    for (const d of [dataset, lower, upper]) if (d) used.add(d)
+    const whiskers = datasets.find((d) => whiskersOf(d.label ?? '') === label)
+    for (const d of [dataset, lower, upper, whiskers]) if (d) used.add(d)
     // Band points are matched by x, not by position, so a band never shifts against its curve.
     const edge = (band: Dataset | undefined) => {
       const map = new Map<number | string, number | null>()
@@ -69,11 +123,19 @@ export function plottedSeries(spec: AnyChartSpec): PlottedSeries[] {
     }
     const lowerAt = edge(lower)
     const upperAt = edge(upper)
+    const whiskerAt = whiskerEdges(spec, whiskers)
     out.push({
       label,
       points: dataset.data.map((raw, i) => {
         const p = point(spec, raw, i)
-        return { ...p, lower: lowerAt.get(p.x) ?? null, upper: upperAt.get(p.x) ?? null }
+        // Bands and whiskers match the drawn x; the row names the x the point stands for.
+        const at = (raw as { at?: unknown } | null)?.at
+        return {
+          ...p,
+          ...(typeof at === 'number' ? { x: at } : {}),
+          lower: lowerAt.get(p.x) ?? whiskerAt.get(p.x)?.lower ?? null,
+          upper: upperAt.get(p.x) ?? whiskerAt.get(p.x)?.upper ?? null
+        }
       })
     })
   }
@@ -92,6 +154,13 @@ export function plottedRows(spec: AnyChartSpec): PlottedRow[] {
   return plottedSeries(spec).flatMap((s) => s.points.map((p) => ({ series: s.label, ...p })))
 }
 
+/** The rows of a chart of several runs: the run in its own column, the series as its run names it. */
+export function plottedRowsByRun(spec: AnyChartSpec): (PlottedRow & { run: number | null })[] {
+  return byRunSeries(plottedSeries(spec)).flatMap((s) =>
+    s.points.map((p) => ({ run: s.run ?? null, series: s.label, ...p }))
+  )
+}
+
 /** Whether the spec draws anything at all: some series with some number. */
 export function hasPlottedData(spec: AnyChartSpec): boolean {
   return plottedRows(spec).some((r) => r.y !== null || r.lower !== null || r.upper !== null)
@@ -105,15 +174,23 @@ function csvField(value: string | number | null): string {
 }
 
 export const CSV_COLUMNS = ['series', 'x', 'y', 'lower', 'upper'] as const
+/** The columns of a chart of several runs: the run id first (empty for a shared line). */
+export const CSV_COLUMNS_BY_RUN = ['run', ...CSV_COLUMNS] as const
 
 /**
  * CSV of the plotted points: a header, then one line per point. Numbers are written in their
  * shortest exact form (they read back to the same doubles); an empty cell is no value.
  */
-export function plottedCsv(spec: AnyChartSpec): string {
-  const lines = [CSV_COLUMNS.join(',')]
-  for (const row of plottedRows(spec)) {
-    lines.push(CSV_COLUMNS.map((c) => csvField(row[c])).join(','))
+export function plottedCsv(spec: AnyChartSpec, options: PlottedOptions = {}): string {
+  const lines: string[] = []
+  if (options.byRun) {
+    lines.push(CSV_COLUMNS_BY_RUN.join(','))
+    for (const row of plottedRowsByRun(spec))
+      lines.push(CSV_COLUMNS_BY_RUN.map((c) => csvField(row[c])).join(','))
+  } else {
+    lines.push(CSV_COLUMNS.join(','))
+    for (const row of plottedRows(spec))
+      lines.push(CSV_COLUMNS.map((c) => csvField(row[c])).join(','))
   }
   return lines.join('\r\n') + '\r\n'
 }
@@ -136,11 +213,13 @@ export interface PlottedJson {
 
 export function plottedJson(
   spec: AnyChartSpec,
-  about: Omit<PlottedJson, 'axes' | 'series'>
+  about: Omit<PlottedJson, 'axes' | 'series'>,
+  options: PlottedOptions = {}
 ): PlottedJson {
+  const series = plottedSeries(spec)
   return {
     ...about,
     axes: { x: axisTitle(spec, 'x'), y: axisTitle(spec, 'y') },
-    series: plottedSeries(spec)
+    series: options.byRun ? byRunSeries(series) : series
   }
 }

@@ -7,7 +7,7 @@ import { createCanvas, loadImage, PDFDocument, type SKRSContext2D } from '@napi-
 import { DOMParser, onWarningStopParsing, type Element } from '@xmldom/xmldom'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chartEntry } from '../../shared/chartRegistry'
-import { modelStyle, okabeIto } from '../../shared/charts'
+import { headFamilyStyle, modelStyle, okabeIto, universalRegionLabel } from '../../shared/charts'
 import { figureSize, LAYOUT_PX_PER_INCH, renderPdf, renderPng, renderSvg } from './render'
 import { labWithRuns, type LabWithRuns } from './testRuns'
 
@@ -161,6 +161,64 @@ describe('SVG export', () => {
     expect(strokes).toContain(okabeIto.bluishGreen)
     expect(strokes).not.toContain(okabeIto.blue)
     expect(strokes).not.toContain(okabeIto.vermillion)
+  })
+})
+
+describe('universality figures', () => {
+  it('the scatter keeps its shaded region, a marker per head and its legend', () => {
+    const run = fixture.universality
+    const spec = chartEntry(run, 'scatter').spec(run)
+    const doc = parseSvg(renderSvg(spec, { widthInches: 6.75 }).toString('utf8'))
+    const paths = elements(doc, 'path')
+    const filled = (hex: string) =>
+      paths.filter((p) => p.getAttribute('fill')?.toUpperCase() === hex)
+    // The universal region: a translucent orange area.
+    expect(filled(okabeIto.orange).some((p) => Number(p.getAttribute('fill-opacity')) < 0.5)).toBe(
+      true
+    )
+    // The attacker's head (a filled vermillion triangle) and every probe's marker.
+    const probes = run.series.find((s) => s.model === 'probe' && s.name === 'scatter')!
+    expect(filled(okabeIto.vermillion).length).toBeGreaterThanOrEqual(1)
+    expect(filled(okabeIto.blue).length).toBeGreaterThanOrEqual(probes.points.length)
+    const text = elements(doc, 'text')
+      .map((t) => t.textContent ?? '')
+      .join(' ')
+    for (const label of [
+      universalRegionLabel,
+      headFamilyStyle.attacker.label,
+      headFamilyStyle.probe.label,
+      'Clean accuracy'
+    ]) {
+      expect(text.replace(/\s+/g, ' ')).toContain(label)
+    }
+  })
+
+  it('a head at ASR 1 and accuracy 1 is drawn whole, as large as one mid-plot', async () => {
+    const at = (x: number, y: number) => {
+      const run = {
+        ...fixture.universality,
+        metrics: [],
+        series: [{ model: 'attacker', name: 'scatter', points: [{ x, value: y }] }]
+      }
+      return renderPng(chartEntry(run, 'scatter').spec(run), { widthInches: 3.25, dpi: 300 })
+    }
+    const middle = await countColour(await at(0.5, 0.5), okabeIto.vermillion, 30)
+    const corner = await countColour(await at(1, 1), okabeIto.vermillion, 30)
+    expect(middle).toBeGreaterThan(100)
+    expect(corner / middle).toBeGreaterThan(0.9)
+  })
+
+  it('the histogram and the per-target bars render in every format', async () => {
+    const run = fixture.universality
+    for (const chart of ['histogram', 'per-target']) {
+      const spec = chartEntry(run, chart).spec(run)
+      const png = await renderPng(spec, { widthInches: 3.25, dpi: 300 })
+      expect(pngInfo(png).width, chart).toBe(975)
+      // Bars: sky blue (histogram) or vermillion (attacker's head per target) fill area.
+      const colour = chart === 'histogram' ? okabeIto.skyBlue : okabeIto.vermillion
+      expect(await countColour(png, colour, 60), chart).toBeGreaterThan(500)
+      expect(renderPdf(spec, { widthInches: 3.25 }).subarray(0, 5).toString(), chart).toBe('%PDF-')
+    }
   })
 })
 

@@ -1,5 +1,5 @@
 /**
- * Test fixture: a lab on a fresh SQLite file with small real runs of each charted kind, computed
+ * Test fixture: a lab on a fresh SQLite file with small real runs of each kind, computed
  * by the real worker (the same path as the app), so exports are tested on data the lab produced.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -32,11 +32,29 @@ export const smallFinetune = {
   train: { epochs: 3, batchSize: 64 }
 }
 
+/** Three classes, few heads: every universality chart has data, in seconds. */
+export const smallUniversality = {
+  kind: 'universality',
+  dataset: { kind: 'mixture', L: 3, spread: 0.5 },
+  d: 10,
+  n: 300,
+  nTest: 300,
+  m: 100,
+  k: 4,
+  theta: 4,
+  lambda: 4,
+  target: 0,
+  probes: 3,
+  randomHeads: 40,
+  head: { epochs: 40 }
+}
+
 export interface LabWithRuns {
   dir: string
   lab: ReturnType<typeof openLab>
   effectiveness: RunDetail
   finetune: RunDetail
+  universality: RunDetail
   /** Opens another lab on a fresh file in the same folder. */
   freshLab(name: string): ReturnType<typeof openLab>
   close(): void
@@ -50,7 +68,8 @@ export async function labWithRuns(): Promise<LabWithRuns> {
   const lab = open('lab.db')
   const started = [
     lab.service.startRun(smallEffectiveness, 'effectiveness fixture'),
-    lab.service.startRun(smallFinetune, 'fine-tuning fixture')
+    lab.service.startRun(smallFinetune, 'fine-tuning fixture'),
+    lab.service.startRun(smallUniversality, 'universality fixture')
   ]
   const finished = await Promise.all(started.map((r) => lab.service.waitForRun(r.id)))
   for (const run of finished) {
@@ -62,6 +81,7 @@ export async function labWithRuns(): Promise<LabWithRuns> {
     lab,
     effectiveness: lab.service.getRun(started[0].id),
     finetune: lab.service.getRun(started[1].id),
+    universality: lab.service.getRun(started[2].id),
     freshLab(name) {
       const other = open(name)
       others.push(other)

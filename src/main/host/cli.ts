@@ -215,7 +215,11 @@ program
   .description(
     'export a chart of a run as a figure (png, svg, pdf; paper style) or its plotted numbers (csv, json)'
   )
-  .requiredOption('--run <id>', 'run id', integer('--run'))
+  .requiredOption(
+    '--run <ids>',
+    'run id; several, separated by commas, overlay the runs as Compare does',
+    runIdList
+  )
   .requiredOption('--chart <name>', 'chart name (see `charts --run ID`)')
   .addOption(
     new Option('--format <format>', 'file format (default: from the extension of --out)').choices(
@@ -228,7 +232,7 @@ program
   .option('--db <file>', 'SQLite database file')
   .action(
     async (opts: {
-      run: number
+      run: number[]
       chart: string
       format?: ExportFormat
       out?: string
@@ -248,7 +252,7 @@ program
       try {
         const started = performance.now()
         const file = await lab.service.dispatch('exportChart', {
-          runIds: [opts.run],
+          runIds: opts.run,
           chart: opts.chart,
           format: format as ExportFormat,
           widthInches: opts.width,

@@ -120,7 +120,7 @@ export class LabService {
     updateRun: ({ id, ...changes }) => this.updateRun(id, changes),
     deleteRuns: (p) => this.deleteRuns(p.ids),
     exportChart: (p) => exportChartFile(this.store, p),
-    chartCaption: (p) => ({ caption: captionFor(this.store, p.runId, p.chart) }),
+    chartCaption: (p) => ({ caption: captionFor(this.store, p.runIds, p.chart) }),
     exportBundle: (p) => exportRunsBundle(this.store, p.ids, this.options.appVersion),
     importBundle: (p) => {
       const imported = importRunsBundle(this.store, p.json)
