@@ -15,7 +15,7 @@ describe('chart captions', () => {
   it('follow the config: another seed, width or labelling is another caption', () => {
     const config = { ...effectiveness, m: 500, seed: 7, labels: 'teacher' as const }
     expect(chartCaption({ kind: 'effectiveness', config }, 'advantage')).toBe(
-      'Backdoor advantage (ASR backdoored − ASR clean) over trigger scale λ for a random-ReLU network (d=100, m=500, k=10, θ=4; teacher labels, n=2000/2000; seed 7); shaded: 95% intervals of the paired difference.'
+      'Backdoor advantage (ASR backdoored − ASR clean) over trigger scale λ for a random-ReLU network (d=100, m=500, k=10, θ=4; teacher labels, n=2000/2000; seed 7); shaded: 95% Newcombe intervals of the difference (conservative for networks that share their draws).'
     )
   })
 

@@ -70,7 +70,8 @@ export const chartRegistry: readonly ChartEntry[] = [
     kinds: ['effectiveness'],
     title: 'Backdoor advantage (ASR backdoored − ASR clean) over trigger scale λ',
     spec: advantageChartSpec,
-    marks: 'shaded: 95% intervals of the paired difference'
+    marks:
+      'shaded: 95% Newcombe intervals of the difference (conservative for networks that share their draws)'
   },
   {
     name: 'epoch-asr',

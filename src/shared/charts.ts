@@ -502,7 +502,7 @@ export function epochAccuracyChartSpec(run: FinetuneRun): LineChartSpec {
 
 /**
  * ASR at the tracked λ of both networks after every epoch, and the backdoor advantage (their
- * paired difference), each with its 95% band: does the advantage survive as training goes on?
+ * difference), each with its 95% band: does the advantage survive as training goes on?
  */
 export function epochAsrChartSpec(run: FinetuneRun): LineChartSpec {
   const clean = findSeries(run, 'clean', 'epoch.attackSuccessRate')

@@ -34,6 +34,16 @@ export function kindTitle(kind: string): string {
   return kindInfo(kind)?.title ?? kind
 }
 
+/** The kind as a word inside a sentence: "only fine-tuning runs have …". */
+export function kindNoun(kind: string): string {
+  const nouns: Record<string, string> = {
+    effectiveness: 'effectiveness',
+    finetune: 'fine-tuning',
+    universality: 'universality'
+  }
+  return nouns[kind] ?? kind
+}
+
 /** The title without its parenthesis, for tables: "Backdoor effectiveness". */
 export function shortKindTitle(kind: string): string {
   return kindTitle(kind).replace(/ \(.*\)$/, '')
