@@ -853,7 +853,9 @@ export function universalityScatterChartSpec(run: UniversalityRun): LineChartSpe
   const options = pointOptions('Clean accuracy', `ASR${target}`, { min: 0, max: 1 }, [0, 1])
   // Heads at ASR 1 or accuracy 1 sit on the plot's edge: room for the largest marker, hovered.
   const largest = Math.max(...families.map((f) => headFamilyStyle[f].radius))
-  options.layout = { padding: Math.max(paperStyle.padding, markerClip(largest + 2, 2)) }
+  const room = Math.max(paperStyle.padding, markerClip(largest + 2, 2))
+  // The x axis ends at accuracy 1: its last tick label ("1.0") is centred on the edge.
+  options.layout = { padding: { top: room, bottom: room, left: room, right: room + 8 } }
   // Its legend (five families, the chance line, the region) wraps to three or four lines at
   // column width: a taller figure keeps the plot itself about as tall as the other charts'.
   options.aspectRatio = SCATTER_ASPECT_RATIO
