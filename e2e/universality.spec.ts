@@ -87,6 +87,9 @@ test('run a small universality experiment: scatter, histogram, the witness holds
 }) => {
   await openUniversalityForm(page, lab.url)
   await fillSmallExperiment(page)
+  // The witness input is left automatic: the lab picks one the backdoor works on.
+  await expect(page.getByTestId('field-witnessIndex')).toHaveValue('')
+  await expect(page.getByTestId('field-witnessIndex')).toHaveAttribute('placeholder', 'automatic')
   await fill(page, 'name', 'e2e universality')
   await page.screenshot({ path: `${screens}/universality-form.png`, fullPage: true })
   await page.getByTestId('run-button').click()
@@ -106,7 +109,12 @@ test('run a small universality experiment: scatter, histogram, the witness holds
   const witness = page.getByTestId('witness-panel')
   await expect(witness).toBeVisible()
   await expect(page.getByTestId('witness-verdict')).toHaveText('holds')
-  await expect(page.getByTestId('witness-index')).toHaveText('#0')
+  await expect(page.getByTestId('witness-index')).toHaveText(/^#\d+$/)
+  await expect(page.getByTestId('witness-choice')).toHaveText('(first input the backdoor flips)')
+  // As the panel shows it (▲ marks each column's prediction; y′ is the target 0): the attacker's
+  // head does not already put x in y′, and does put Activate(x) there.
+  await expect(page.getByTestId('witness-scores.attacker.clean-0')).not.toContainText('▲')
+  await expect(page.getByTestId('witness-scores.attacker.triggered-0')).toContainText('▲')
   await expect(page.getByTestId('witness-scores')).toContainText('Activate(x)')
   // The proof's two conditions, each shown as the lab computed it; both met when the witness holds.
   await expect(page.getByTestId('witness-condition-clean')).toContainText(
@@ -147,6 +155,11 @@ test('run a small universality experiment: scatter, histogram, the witness holds
   await expect(page.getByTestId('twin-reversalRandom-twin')).toHaveText(/\d%/)
   await expect(page.getByTestId('twin-reversalRandom-original')).toHaveText(/\d%/)
   await expect(page.getByTestId('twin-witnessA-twin')).toHaveText(/^(yes|no)$/)
+  // An automatic original has an automatic twin: each picks its own input.
+  await expect(page.getByTestId('twin-witnessInput-original')).toHaveText(
+    /^#\d+ \(first input the backdoor flips\)$/
+  )
+  await expect(page.getByTestId('twin-witnessInput-twin')).toHaveText(/^#\d+ \((first|input 0)/)
   await expect(page.getByTestId('twin-reversedAttacker-twin')).toHaveText(/witness/)
   // The text is built from both runs' numbers once the twin has them.
   await expect(page.getByTestId('twin-why')).toContainText(
@@ -178,6 +191,7 @@ test('run a small universality experiment: scatter, histogram, the witness holds
   await expect(page.getByTestId('run-status')).toHaveText('done', { timeout: 90_000 })
   await expect(page.getByTestId('run-name')).toHaveText('e2e universality (witness #5 → 1)')
   await expect(page.getByTestId('witness-index')).toHaveText('#5')
+  await expect(page.getByTestId('witness-choice')).toHaveText('(chosen by you)')
   await expect(page.getByTestId('witness-target')).toContainText('y′ = 1')
   await expect(page.getByTestId('witness-verdict')).toHaveText('holds')
   await page.getByTestId('witness-panel').scrollIntoViewIfNeeded()

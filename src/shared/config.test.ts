@@ -60,3 +60,24 @@ describe('experiment config', () => {
     expect(odd[1]).toBeCloseTo(0.4, 12)
   })
 })
+
+describe('universality config: the witness input', () => {
+  it('keeps an old config’s explicit witnessIndex, 0 included, as the input it named', () => {
+    for (const witnessIndex of [0, 12]) {
+      expect(parseExperimentConfig({ kind: 'universality', witnessIndex })).toMatchObject({
+        witnessIndex
+      })
+    }
+  })
+
+  it('accepts a config without witnessIndex and adds none (the lab then picks the input)', () => {
+    expect(parseExperimentConfig({ kind: 'universality' })).not.toHaveProperty('witnessIndex')
+  })
+
+  it('refuses a witnessIndex that is not a whole number at least 0', () => {
+    expect(errorsOf({ kind: 'universality', witnessIndex: -1 })).toContainEqual({
+      field: 'witnessIndex',
+      message: 'witnessIndex must be at least 0'
+    })
+  })
+})

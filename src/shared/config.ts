@@ -263,7 +263,6 @@ export const universalityDefaults = {
   probes: 10,
   probeFraction: 0.7,
   randomHeads: 200,
-  witnessIndex: 0,
   seed: 1,
   head: { epochs: 300, learningRate: 0.1, l2: 0.0001 }
 }
@@ -295,8 +294,12 @@ export const universalityConfigSchema = z
     /** Share of the training set each clean probe sees. */
     probeFraction: real('probeFraction', 0.05, 1).default(universalityDefaults.probeFraction),
     randomHeads: int('randomHeads', 0, 100_000).default(universalityDefaults.randomHeads),
-    /** The held-out input of the witness construction, and its target y' (default: target). */
-    witnessIndex: int('witnessIndex', 0, 1_000_000).default(universalityDefaults.witnessIndex),
+    /**
+     * The held-out input of the witness construction, and its target y' (default: target).
+     * No witnessIndex: the lab picks the first held-out input the backdoor works on (the
+     * attacker's head sends Activate(x), not x, to y'; see the lab's WitnessChoice).
+     */
+    witnessIndex: int('witnessIndex', 0, 1_000_000).optional(),
     witnessTarget: int('witnessTarget', 0, 19).optional(),
     seed: int('seed', 0, MAX_SEED).default(universalityDefaults.seed),
     /** Softmax regression for the attacker head and the probes: full-batch Adam with L2. */

@@ -268,6 +268,21 @@ export const WITNESS_CONSTRUCTIONS: Record<
   5: 'random head'
 }
 
+/**
+ * How the witness input x was chosen, by its reported code (the lab's CHOICE_CODES): by the
+ * user, or automatically as the first held-out input passing the first rule that any input
+ * passes. Runs from before the automatic choice report none (their x was chosen by the config).
+ */
+export const WITNESS_CHOICES: Record<
+  number,
+  'chosen by you' | 'first input the backdoor flips' | 'first input not classified y′' | 'input 0'
+> = {
+  1: 'chosen by you',
+  2: 'first input the backdoor flips',
+  3: 'first input not classified y′',
+  4: 'input 0'
+}
+
 /** The headline numbers of a universality run, each undefined until the run has measured it. */
 export function universalityFacts(run: Pick<RunDetail, 'config' | 'metrics'>) {
   const config = run.config.kind === 'universality' ? run.config : null
@@ -278,6 +293,7 @@ export function universalityFacts(run: Pick<RunDetail, 'config' | 'metrics'>) {
   const value = (name: string) => measured(run, 'run', name)?.value
   const holds = value('witnessHolds')
   const construction = value('witnessConstruction')
+  const choice = value('witnessChoice')
   const flag = (name: string) => {
     const v = value(name)
     return v == null ? undefined : v === 1
@@ -294,6 +310,8 @@ export function universalityFacts(run: Pick<RunDetail, 'config' | 'metrics'>) {
       index: value('witnessIndex'),
       target: value('witnessTarget'),
       label: value('witnessLabel'),
+      /** How x was chosen; undefined for runs from before the lab could choose it. */
+      choice: choice == null ? undefined : WITNESS_CHOICES[choice],
       construction: construction == null ? undefined : WITNESS_CONSTRUCTIONS[construction],
       holds: holds == null ? undefined : holds === 1,
       /** (a) x is not classified y' under the witness head; undefined for runs from before. */

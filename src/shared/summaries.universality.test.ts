@@ -175,6 +175,21 @@ describe('universalityFacts and verdict', () => {
     expect(universalityFacts(run('done', one)).witness.construction).toBe('reversed attacker head')
   })
 
+  it('reads how the witness input was chosen, undefined for runs from before the lab chose it', () => {
+    expect(universalityFacts(run('done')).witness.choice).toBeUndefined()
+    const choices = [1, 2, 3, 4].map(
+      (code) =>
+        universalityFacts(run('done', [...measured, metric('run', 'witnessChoice', code)])).witness
+          .choice
+    )
+    expect(choices).toEqual([
+      'chosen by you',
+      'first input the backdoor flips',
+      'first input not classified y′',
+      'input 0'
+    ])
+  })
+
   it('calls a gap not universal only when its interval stays above 0.1', () => {
     expect(universalityVerdict(run('done'))).toBe('not universal')
     const straddling = replacing(metric('run', 'universalityGap', 0.15, 0.05, 0.25))

@@ -215,7 +215,7 @@ export function universalityConfigRows(
       key: 'witness',
       label: 'x, y′',
       title: 'witness input and target',
-      value: `#${c.witnessIndex} → ${c.witnessTarget ?? c.target}${c.witnessTarget == null ? ' (target)' : ''}`
+      value: `${c.witnessIndex == null ? 'automatic' : `#${c.witnessIndex}`} → ${c.witnessTarget ?? c.target}${c.witnessTarget == null ? ' (target)' : ''}`
     },
     {
       key: 'head',

@@ -186,6 +186,7 @@ export interface UniversalityDraft {
   probes: Typed
   probeFraction: Typed
   randomHeads: Typed
+  /** Empty: the lab picks the first held-out input the backdoor works on. */
   witnessIndex: Typed
   /** Empty: the witness uses the attack's target. */
   witnessTarget: Typed
@@ -249,7 +250,7 @@ export function universalityDraftFromConfig(
     probes: config.probes,
     probeFraction: config.probeFraction,
     randomHeads: config.randomHeads,
-    witnessIndex: config.witnessIndex,
+    witnessIndex: config.witnessIndex ?? '',
     witnessTarget: config.witnessTarget ?? '',
     seed: config.seed,
     headEpochs: config.head.epochs,
@@ -284,13 +285,14 @@ export function classDatasetFromDraft(u: UniversalityDraft): Record<string, unkn
 /**
  * The universality config the draft describes. The mixture sends d, n and n_test; real data send
  * testFraction instead, and their own d when the form knows it (`dataDimension`). An empty
- * witness target is left out (the witness then uses the attack's target).
+ * witness input or target is left out (the lab then picks the input; y' is the attack's target).
  */
 export function universalityConfigFromDraft(
   u: UniversalityDraft,
   dataDimension?: number
 ): Record<string, unknown> {
   const real = u.datasetKind !== 'mixture'
+  const witnessIndex = isEmpty(u.witnessIndex) ? undefined : typedNumber(u.witnessIndex)
   const witnessTarget = isEmpty(u.witnessTarget) ? undefined : typedNumber(u.witnessTarget)
   return {
     kind: 'universality',
@@ -311,7 +313,7 @@ export function universalityConfigFromDraft(
     probes: typedNumber(u.probes),
     probeFraction: typedNumber(u.probeFraction),
     randomHeads: typedNumber(u.randomHeads),
-    witnessIndex: typedNumber(u.witnessIndex),
+    ...(witnessIndex === undefined ? {} : { witnessIndex }),
     ...(witnessTarget === undefined ? {} : { witnessTarget }),
     seed: typedNumber(u.seed),
     head: {

@@ -25,6 +25,13 @@ describe('l2Twin', () => {
     expect(plan.ok && [plan.config.target, plan.config.witnessTarget]).toEqual([0, 1])
   })
 
+  it('inherits an automatic witness input (each side picks its own) and an explicit one as it is', () => {
+    const automatic = l2Twin({ id: 1, name: 'r', config: parse({}) })
+    expect(automatic.ok && automatic.config).not.toHaveProperty('witnessIndex')
+    const explicit = l2Twin({ id: 1, name: 'r', config: parse({ witnessIndex: 0 }) })
+    expect(explicit.ok && explicit.config.witnessIndex).toBe(0)
+  })
+
   it('runs MNIST with the first two chosen digits', () => {
     const config = parse({ dataset: { kind: 'mnist', digits: [3, 5, 8] }, target: 2 })
     const plan = l2Twin({ id: 4, name: 'digits', config })

@@ -47,6 +47,12 @@ describe('universalityConfigFromDraft', () => {
     expect(iris).not.toHaveProperty('nTest')
   })
 
+  it('leaves an empty witness input out, so the lab picks it, and sends a typed one', () => {
+    expect(defaults().witnessIndex).toBe('')
+    expect(universalityConfigFromDraft(defaults())).not.toHaveProperty('witnessIndex')
+    expect(universalityConfigFromDraft({ ...defaults(), witnessIndex: 0 }).witnessIndex).toBe(0)
+  })
+
   it('leaves an empty witness target out, so the witness uses the target', () => {
     expect(universalityConfigFromDraft(defaults())).not.toHaveProperty('witnessTarget')
     expect(universalityConfigFromDraft({ ...defaults(), witnessTarget: 2 }).witnessTarget).toBe(2)

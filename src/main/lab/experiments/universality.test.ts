@@ -16,7 +16,13 @@ import { stream } from '../rng'
 import { sampleSecret } from '../secret'
 import { wilsonInterval } from '../stats'
 import { collectingReporter } from './reporter'
-import { HISTOGRAM_BINS, runUniversality } from './universality'
+import {
+  CHOICE_CODES,
+  chooseWitnessInput,
+  HISTOGRAM_BINS,
+  runUniversality,
+  type WitnessChoice
+} from './universality'
 
 beforeAll(async () => {
   await initBackend()
@@ -174,6 +180,131 @@ describe('runUniversality: the witness head of Theorem 3.1', () => {
     expect(r.metricValue('run', 'witnessTarget')).toBe(2)
     const triggered = r.seriesOf('witness', 'scores.witness.triggered').points.map((p) => p.value!)
     expect(beatenBySomeOtherClass(triggered, 2)).toBe(true)
+  })
+})
+
+describe('runUniversality: the witness input when the config names none', () => {
+  /** The attacker head's verdicts on x and Activate(x), from a run's reported scores. */
+  const attackerOnX = (r: Run, yPrime: number) => {
+    const scores = (name: string) => r.seriesOf('witness', name).points.map((p) => p.value!)
+    return {
+      notTarget: beatenBySomeOtherClass(scores('scores.attacker.clean'), yPrime),
+      flipped: !beatenBySomeOtherClass(scores('scores.attacker.triggered'), yPrime)
+    }
+  }
+  const code = (choice: WitnessChoice) => CHOICE_CODES[choice]
+
+  it("picks the first held-out input the backdoor flips to y' under the attacker's head; every earlier input fails that rule", async () => {
+    let earlierChecked = 0
+    for (const target of [0, 1, 2]) {
+      const cfg = small({ target, probes: 0, randomHeads: 0 })
+      expect(cfg.witnessIndex).toBeUndefined()
+      const r = await run(cfg)
+      const chosen = r.metricValue('run', 'witnessIndex')!
+      expect(r.metricValue('run', 'witnessChoice')).toBe(code('first input the backdoor flips'))
+      // From the run's own scores: x is not classified y', Activate(x) is.
+      expect(attackerOnX(r, target)).toEqual({ notTarget: true, flipped: true })
+      const accuracy = r.metricValue('attacker', 'cleanAccuracy')
+      // Every earlier input, from runs that name it (the attacker head does not depend on x).
+      for (let i = 0; i < chosen; i++) {
+        const earlier = await run({ ...cfg, witnessIndex: i })
+        expect(earlier.metricValue('attacker', 'cleanAccuracy')).toBe(accuracy)
+        expect(earlier.metricValue('run', 'witnessChoice')).toBe(code('chosen by you'))
+        const v = attackerOnX(earlier, target)
+        expect(v.notTarget && v.flipped, `target ${target}, input ${i}`).toBe(false)
+        earlierChecked++
+      }
+    }
+    // Not vacuous: some target's first input was passed over.
+    expect(earlierChecked).toBeGreaterThan(0)
+  })
+
+  it("falls back to the first input not classified y' when the trigger flips none (lambda = 0)", async () => {
+    const cfg = small({ lambda: 0, target: 1, probes: 0, randomHeads: 0 })
+    const r = await run(cfg)
+    expect(r.metricValue('run', 'witnessChoice')).toBe(code('first input not classified y′'))
+    const chosen = r.metricValue('run', 'witnessIndex')!
+    expect(attackerOnX(r, 1).notTarget).toBe(true)
+    for (let i = 0; i < chosen; i++) {
+      const earlier = await run({ ...cfg, witnessIndex: i })
+      expect(attackerOnX(earlier, 1).notTarget, `input ${i}`).toBe(false)
+    }
+  })
+
+  it('keeps an explicit index as given, 0 included, and reports it as chosen by you', async () => {
+    for (const witnessIndex of [0, 5]) {
+      const r = await run(small({ witnessIndex, probes: 0, randomHeads: 0 }))
+      expect(r.metricValue('run', 'witnessIndex')).toBe(witnessIndex)
+      expect(r.metricValue('run', 'witnessChoice')).toBe(code('chosen by you'))
+    }
+  })
+
+  it('chooses the same input again for the same seed', async () => {
+    const cfg = small({ target: 2, probes: 0, randomHeads: 0 })
+    const [a, b] = [await run(cfg), await run(cfg)]
+    expect(b.metricValue('run', 'witnessIndex')).toBe(a.metricValue('run', 'witnessIndex'))
+    expect(b.seriesRecords).toEqual(a.seriesRecords)
+  })
+
+  it("applies the rules in order on hand-made features, input 0 when every input is classified y'", () => {
+    // Two features, three classes: class c scores feature c (class 2 scores nothing).
+    const head = { W: Float32Array.from([1, 0, 0, 0, 1, 0]), b: new Float32Array(3) }
+    const choose = (clean: number[][], triggered: number[][]) => {
+      const [x, t] = [clean, triggered].map((rows) => tf.tensor2d(rows))
+      try {
+        return chooseWitnessInput(head, x as tf.Tensor2D, t as tf.Tensor2D, 0, 3)
+      } finally {
+        tf.dispose([x, t])
+      }
+    }
+    // Input 0 is in y' = 0; input 1 is not and stays out; input 2 is flipped to y'.
+    expect(
+      choose(
+        [
+          [1, 0],
+          [0, 1],
+          [0, 1]
+        ],
+        [
+          [1, 0],
+          [0, 2],
+          [3, 1]
+        ]
+      )
+    ).toEqual({
+      index: 2,
+      choice: 'first input the backdoor flips'
+    })
+    expect(
+      choose(
+        [
+          [1, 0],
+          [0, 1],
+          [0, 1]
+        ],
+        [
+          [1, 0],
+          [0, 2],
+          [0, 3]
+        ]
+      )
+    ).toEqual({
+      index: 1,
+      choice: 'first input not classified y′'
+    })
+    // A tie with another class is not "beaten": y' counts as the class.
+    expect(
+      choose(
+        [
+          [1, 0],
+          [1, 1]
+        ],
+        [
+          [0, 1],
+          [0, 1]
+        ]
+      )
+    ).toEqual({ index: 0, choice: 'input 0' })
   })
 })
 
@@ -487,6 +618,7 @@ describe('runUniversality: the default configuration', () => {
           'reversalCleanNotTarget',
           'reversalTriggeredNotTarget',
           'witnessIndex',
+          'witnessChoice',
           'witnessLabel',
           'witnessTarget',
           'witnessConstruction',

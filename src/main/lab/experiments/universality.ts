@@ -21,8 +21,9 @@
  *   float64 scores of the float32 features, "not classified y'" meaning some other class strictly
  *   outscores y'): witnessCleanNotTarget (a) x is not classified y' under the witness head;
  *   witnessTriggeredNotTarget (b) Activate(x) is not classified y'; witnessHolds = (a) and (b).
- *   witnessLabel: x's own class. witnessConstruction: 1 reversed attacker head, 2 constant
- *   head, 3 clean probe, 4 nullifying head, 5 random head (heads.witnessHead: the order tried).
+ *   witnessLabel: x's own class. witnessChoice: how x was chosen (CHOICE_CODES, WitnessChoice).
+ *   witnessConstruction: 1 reversed attacker head, 2 constant head, 3 clean probe, 4 nullifying
+ *   head, 5 random head (heads.witnessHead: the order tried).
  *   reversalCleanNotTarget, reversalTriggeredNotTarget: (a) and (b) for the reversed attacker head
  *   whether or not it was chosen; at L = 2 (a) fails whenever the attacker classifies x as the
  *   class other than y', since reversing two classes is a label flip.
@@ -39,6 +40,7 @@ import {
   beatenBySomeOtherClass,
   blockSize,
   column,
+  MAX_BLOCK_FLOATS,
   headOutcome,
   headScores,
   logitChangeAlong,
@@ -71,6 +73,23 @@ export const CONSTRUCTION_CODES: Record<WitnessConstruction, number> = {
   'clean probe': 3,
   'nullifying head': 4,
   'random head': 5
+}
+
+/**
+ * How the witness input was chosen: by the user (an explicit witnessIndex), or automatically as
+ * the first held-out input, in held-out order, that passes the first of these rules it can:
+ * the attacker's head does not classify x as y' but does classify Activate(x) as y' (the backdoor
+ * works on x, so defeating it means something); else x is not classified y'; else input 0.
+ */
+export type WitnessChoice =
+  'chosen by you' | 'first input the backdoor flips' | 'first input not classified y′' | 'input 0'
+
+/** witnessChoice as reported (a metric is a number). */
+export const CHOICE_CODES: Record<WitnessChoice, number> = {
+  'chosen by you': 1,
+  'first input the backdoor flips': 2,
+  'first input not classified y′': 3,
+  'input 0': 4
 }
 
 /** Head families in the scatter, in reporting order. */
@@ -203,8 +222,12 @@ export async function runUniversality(
     const [attackerReversal] = reversalRates([attacker])
     const probeReversal = reversalRates(probes)
 
-    // The witness input x: its features and those of Activate(x).
-    const witnessIndex = config.witnessIndex % nTest
+    // The witness input x (chosen by the user, or the first meaningful one): its features and
+    // those of Activate(x).
+    const { index: witnessIndex, choice: witnessChoice } =
+      config.witnessIndex === undefined
+        ? chooseWitnessInput(attacker, phiTest, phiTrig, yPrime, L)
+        : { index: config.witnessIndex % nTest, choice: 'chosen by you' as const }
     const [xRow, xTrigRow] = [phiTest, phiTrig].map((phi) => {
       const row = tf.slice(phi, [witnessIndex, 0], [1, m])
       const values = Float32Array.from(row.dataSync())
@@ -393,6 +416,7 @@ export async function runUniversality(
       value: flag(witness.reversal.triggeredNotTarget)
     })
     report.metric({ model: 'run', name: 'witnessIndex', value: witnessIndex })
+    report.metric({ model: 'run', name: 'witnessChoice', value: CHOICE_CODES[witnessChoice] })
     // x's own class: when it is y', no accurate head can meet (a), and the attack is moot on x.
     report.metric({ model: 'run', name: 'witnessLabel', value: test.labels[witnessIndex] })
     report.metric({ model: 'run', name: 'witnessTarget', value: yPrime })
@@ -450,6 +474,44 @@ export function sampleRows(n: number, count: number, rng: Rng): Int32Array {
     ;[order[i], order[j]] = [order[j], order[i]]
   }
   return order.slice(0, count)
+}
+
+/**
+ * The automatic witness input (see WitnessChoice), judged from the attacker's float64 scores as
+ * the witness panel shows them ("not classified y'": some other class strictly outscores y').
+ * Rows are read in blocks, so the scan stops early without copying every feature row at once.
+ */
+export function chooseWitnessInput(
+  attacker: Head,
+  phiTest: tf.Tensor2D,
+  phiTrig: tf.Tensor2D,
+  yPrime: number,
+  L: number
+): { index: number; choice: Exclude<WitnessChoice, 'chosen by you'> } {
+  const [nTest, m] = phiTest.shape
+  const rowsPerBlock = Math.max(1, Math.floor(MAX_BLOCK_FLOATS / 2 / m))
+  let firstNotTarget: number | null = null
+  for (let start = 0; start < nTest; start += rowsPerBlock) {
+    const rows = Math.min(rowsPerBlock, nTest - start)
+    const [clean, triggered] = [phiTest, phiTrig].map((phi) => {
+      const block = tf.slice(phi, [start, 0], [rows, m])
+      const values = block.dataSync() as Float32Array
+      block.dispose()
+      return values
+    })
+    for (let r = 0; r < rows; r++) {
+      const x = headScores(attacker, clean.subarray(r * m, (r + 1) * m), L)
+      if (!beatenBySomeOtherClass(x, yPrime)) continue
+      const activated = headScores(attacker, triggered.subarray(r * m, (r + 1) * m), L)
+      if (!beatenBySomeOtherClass(activated, yPrime)) {
+        return { index: start + r, choice: 'first input the backdoor flips' }
+      }
+      firstNotTarget ??= start + r
+    }
+  }
+  return firstNotTarget === null
+    ? { index: 0, choice: 'input 0' }
+    : { index: firstNotTarget, choice: 'first input not classified y′' }
 }
 
 /** Head h of a random-head block (m x count*L, no bias) as a head of its own. */
