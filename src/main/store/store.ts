@@ -232,7 +232,8 @@ export class RunStore {
       const now = new Date().toISOString()
       let changed = 0
       for (const id of ids) {
-        changed += update.run(now, id).changes
+        if (update.run(now, id).changes === 0) continue
+        changed++
         this.refreshKey(id)
       }
       return changed

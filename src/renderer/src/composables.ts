@@ -1,5 +1,7 @@
-import { onBeforeUnmount, onMounted } from 'vue'
+import { onBeforeUnmount, onMounted, ref, watch, type Ref } from 'vue'
 import type { LabEvent } from '@shared/api'
+import type { RunDetail } from '@shared/results'
+import { listDatasets } from './datasets'
 import { getClient } from './client'
 
 /** Listens to the lab's events while the calling component is mounted. */
@@ -38,4 +40,29 @@ export function coalesced(task: () => Promise<void>): () => void {
     }
   }
   return () => void run()
+}
+
+/**
+ * The name of the imported CSV data set a run used, for its config card; undefined for other
+ * data, until it is known, or when the list cannot be read (the card then says "CSV (#id)").
+ */
+export function useCsvDatasetName(run: () => RunDetail): Ref<string | undefined> {
+  const name = ref<string | undefined>()
+  watch(
+    () => {
+      const config = run().config
+      return 'dataset' in config && config.dataset.kind === 'csv' ? config.dataset.datasetId : null
+    },
+    async (id) => {
+      name.value = undefined
+      if (id == null) return
+      try {
+        name.value = (await listDatasets()).find((d) => d.id === id)?.name
+      } catch {
+        // Nothing else depends on the name.
+      }
+    },
+    { immediate: true }
+  )
+  return name
 }

@@ -68,6 +68,18 @@ export function datasetDescription(dataset: FinetuneConfig['dataset'], csvName?:
 const optimizerNames = { adam: 'Adam', sgd: 'SGD', momentum: 'SGD + momentum' } as const
 const parameterNames = { G: 'G', tau: 'τ', a: 'a' } as const
 
+/**
+ * A size as the run measured it: real data sets bring their own, which the run reports under
+ * `model`; synthetic data have the configured one.
+ */
+function measuredSize(run: Pick<RunDetail, 'metrics'>, model: string, real: boolean) {
+  return (name: string, configured: number): string => {
+    const value = findMetric(run, model, name)?.value
+    if (value != null) return count(value) + (real ? ' (from the data)' : '')
+    return real ? 'from the data' : count(configured)
+  }
+}
+
 export function finetuneConfigRows(
   run: Pick<RunDetail, 'config' | 'metrics'>,
   csvName?: string
@@ -75,12 +87,8 @@ export function finetuneConfigRows(
   const c = run.config
   if (c.kind !== 'finetune') return []
   const real = c.dataset.kind !== 'synthetic'
-  /** Real data sets bring their own sizes; the run reports them under model 'data'. */
-  const measured = (name: string, configured: number) => {
-    const value = findMetric(run, 'data', name)?.value
-    if (value != null) return count(value) + (real ? ' (from the data)' : '')
-    return real ? 'from the data' : count(configured)
-  }
+  // Fine-tuning runs report the sizes of their data under model 'data'.
+  const measured = measuredSize(run, 'data', real)
   const t = c.train
   return [
     {
@@ -162,11 +170,7 @@ export function universalityConfigRows(
   const c = run.config
   if (c.kind !== 'universality') return []
   const real = c.dataset.kind !== 'mixture'
-  const measured = (name: string, configured: number) => {
-    const value = findMetric(run, 'run', name)?.value
-    if (value != null) return count(value) + (real ? ' (from the data)' : '')
-    return real ? 'from the data' : count(configured)
-  }
+  const measured = measuredSize(run, 'run', real)
   const h = c.head
   return [
     {
