@@ -25,7 +25,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           host: resolve(__dirname, 'src/main/host/headless.ts'),
-          worker: resolve(__dirname, 'src/main/service/worker.ts')
+          worker: resolve(__dirname, 'src/main/service/worker.ts'),
+          cli: resolve(__dirname, 'src/main/host/cli.ts')
         }
       }
     }

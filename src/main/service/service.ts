@@ -26,13 +26,7 @@ import {
   type ExperimentConfig
 } from '../../shared/config'
 import { compareNumbers } from '../../shared/history'
-import type {
-  Environment,
-  Progress,
-  Reproduction,
-  RunDetail,
-  RunSummary
-} from '../../shared/results'
+import type { Progress, Reproduction, RunDetail, RunSummary } from '../../shared/results'
 import { DatasetError, inspectCsv, labelKey, type CsvSource } from '../lab/datasets'
 import {
   ComparisonNotFoundError,
@@ -41,7 +35,10 @@ import {
   type RunStore
 } from '../store/store'
 import { captionFor, exportChartFile, exportRunsBundle, importRunsBundle } from '../export/api'
-import type { SpawnWorker, WorkerHandle } from './protocol'
+import type { FineTuneInput } from '../lab/finetune'
+import { EtaEstimator } from './eta'
+import { WorkerPool, type PooledWorker } from './pool'
+import type { FromHelper, FromWorker, SpawnWorker } from './protocol'
 
 export interface ServiceOptions {
   store: RunStore
@@ -49,15 +46,31 @@ export interface ServiceOptions {
   appVersion: string
   host: AppInfo['host']
   hostNote?: string
-  /** How many runs may compute at once; default: one per core. */
+  /**
+   * How many worker processes (and so runs at once); default: one per core. A fine-tuning run
+   * uses two when two are free.
+   */
   parallelRuns?: number
+  /** Start the workers now and keep them started (a host), rather than when runs need them. */
+  warmWorkers?: boolean
 }
 
 interface ActiveRun {
-  worker: WorkerHandle
+  /** Null while its worker starts. */
+  worker: PooledWorker | null
   startedAt: number
   cancelled: boolean
   lastProgressWrite: number
+  eta: EtaEstimator
+  /** A second worker for one of its models (fine-tuning), once asked for. */
+  helper: Helper | null
+}
+
+interface Helper {
+  slot: Promise<PooledWorker>
+  worker: PooledWorker | null
+  /** Training the model handed over. */
+  busy: boolean
 }
 
 const PROGRESS_WRITE_INTERVAL_MS = 250
@@ -67,12 +80,16 @@ export class LabService {
   private readonly active = new Map<number, ActiveRun>()
   private readonly listeners = new Set<(event: LabEvent) => void>()
   private readonly finishWaiters = new Map<number, ((run: RunSummary) => void)[]>()
-  private environment: Environment | null = null
-  private environmentProbe: Promise<Environment | null> | null = null
   readonly parallelRuns: number
+  /** The worker processes runs compute in. */
+  readonly pool: WorkerPool
 
   constructor(private readonly options: ServiceOptions) {
-    this.parallelRuns = Math.max(1, options.parallelRuns ?? os.cpus().length)
+    this.parallelRuns = Math.max(1, Math.floor(options.parallelRuns ?? os.cpus().length))
+    this.pool = new WorkerPool(options.spawnWorker, {
+      size: this.parallelRuns,
+      warm: options.warmWorkers
+    })
   }
 
   get store(): RunStore {
@@ -221,11 +238,10 @@ export class LabService {
       return this.settle(id)
     }
     const active = this.active.get(id)
-    if (active) {
-      active.cancelled = true
-      active.worker.kill()
-    }
-    return run
+    if (!active) return run
+    // The worker is killed and replaced; what it sends meanwhile is dropped.
+    active.cancelled = true
+    return this.finishRun(id, active, 'cancelled')
   }
 
   deleteRuns(ids: number[]): { deleted: number } {
@@ -233,10 +249,7 @@ export class LabService {
       const q = this.queue.indexOf(id)
       if (q >= 0) this.queue.splice(q, 1)
       const active = this.active.get(id)
-      if (active) {
-        this.active.delete(id)
-        active.worker.kill()
-      }
+      if (active) this.stopActive(id, active)
     }
     const deleted = this.store.deleteRuns(ids)
     this.emit({ type: 'deleted', ids })
@@ -369,7 +382,7 @@ export class LabService {
       hostNote: this.options.hostNote,
       databasePath: this.store.path,
       parallelRuns: this.parallelRuns,
-      environment: await this.probeEnvironment()
+      environment: await this.pool.environment()
     }
   }
 
@@ -382,38 +395,16 @@ export class LabService {
     })
   }
 
-  /** Stops every child; runs that were computing are marked interrupted. */
+  /** Stops every worker; runs that were computing are marked interrupted. */
   shutdown(): void {
     this.queue.length = 0
-    for (const [id, active] of this.active) {
-      this.active.delete(id)
-      active.worker.kill()
-    }
+    this.active.clear()
+    this.pool.shutdown()
     this.store.interruptOwn()
   }
 
-  /** Which backend a worker starts on here: asked once of a short-lived worker. */
-  private probeEnvironment(): Promise<Environment | null> {
-    if (this.environment) return Promise.resolve(this.environment)
-    this.environmentProbe ??= new Promise((resolve) => {
-      const worker = this.options.spawnWorker()
-      worker.onMessage((message) => {
-        if (message.type === 'environment') {
-          this.environment = message.environment
-          resolve(message.environment)
-        }
-      })
-      worker.onExit(() => {
-        this.environmentProbe = null
-        resolve(this.environment)
-      })
-      worker.send({ type: 'probe' })
-    })
-    return this.environmentProbe
-  }
-
   private pump(): void {
-    while (this.active.size < this.parallelRuns && this.queue.length > 0) {
+    while (this.pool.free > 0 && this.queue.length > 0) {
       this.launch(this.queue.shift()!)
     }
   }
@@ -428,60 +419,185 @@ export class LabService {
       this.settle(id)
       return
     }
-    const worker = this.options.spawnWorker()
+    const slot = this.pool.tryAcquire()
+    if (!slot) throw new Error('launch needs a free worker')
     const active: ActiveRun = {
-      worker,
+      worker: null,
       startedAt: Date.now(),
       cancelled: false,
-      lastProgressWrite: 0
+      lastProgressWrite: 0,
+      eta: new EtaEstimator(),
+      helper: null
     }
     this.active.set(id, active)
-    let failure: string | null = null
-    let done = false
-
-    worker.onMessage((message) => {
-      if (this.active.get(id) !== active) return
-      switch (message.type) {
-        case 'environment':
-          this.environment ??= message.environment
-          this.store.markRunning(id, message.environment)
-          active.startedAt = Date.now()
-          this.emit({ type: 'run', run: this.store.summary(id) })
-          break
-        case 'progress':
-          this.onProgress(id, active, message)
-          break
-        case 'metric':
-          this.store.putMetric(id, message.record)
-          this.emit({ type: 'data', runId: id })
-          break
-        case 'series':
-          this.store.appendSeries(id, message.record)
-          this.emit({ type: 'data', runId: id })
-          break
-        case 'done':
-          done = true
-          break
-        case 'error':
-          failure = message.message
-          break
-      }
-    })
-    worker.onExit((code, detail) => {
-      if (this.active.get(id) !== active) return
-      this.active.delete(id)
-      if (active.cancelled) this.store.finish(id, 'cancelled')
-      else if (done) this.store.finish(id, 'done')
-      else
-        this.store.finish(
-          id,
-          'failed',
-          failure ?? `The run's process exited with code ${code}${detail ? `: ${detail}` : ''}`
+    slot.then(
+      (worker) => {
+        if (this.active.get(id) !== active) {
+          this.pool.release(worker) // cancelled or deleted while its worker started
+          this.pump()
+          return
+        }
+        active.worker = worker
+        worker.start(
+          { type: 'start', config, dataset },
+          {
+            onMessage: (message) => this.onRunMessage(id, active, message),
+            onExit: (code, detail) =>
+              this.finishRun(
+                id,
+                active,
+                'failed',
+                `The run's process exited with code ${code}${detail ? `: ${detail}` : ''}`
+              )
+          }
         )
-      this.settle(id)
-      this.pump()
-    })
-    worker.send({ type: 'start', config, dataset })
+      },
+      (error: Error) => {
+        if (this.active.get(id) !== active) return
+        this.finishRun(id, active, 'failed', `The run's process could not start: ${error.message}`)
+      }
+    )
+  }
+
+  private onRunMessage(id: number, active: ActiveRun, message: FromWorker): void {
+    if (this.active.get(id) !== active) return
+    switch (message.type) {
+      case 'environment':
+        this.store.markRunning(id, message.environment)
+        active.startedAt = Date.now()
+        this.emit({ type: 'run', run: this.store.summary(id) })
+        break
+      case 'progress':
+        this.onProgress(id, active, message)
+        break
+      case 'metric':
+        this.store.putMetric(id, message.record)
+        this.emit({ type: 'data', runId: id })
+        break
+      case 'series':
+        this.store.appendSeries(id, message.record)
+        this.emit({ type: 'data', runId: id })
+        break
+      case 'wantHelper':
+        this.reserveHelper(active)
+        break
+      case 'helperJob':
+        this.startHelper(id, active, message.input)
+        break
+      case 'done':
+        this.pool.release(active.worker!, message.memory)
+        active.worker = null
+        this.finishRun(id, active, 'done')
+        break
+      case 'error':
+        this.finishRun(id, active, 'failed', message.message)
+        break
+    }
+  }
+
+  /**
+   * A second worker for a run's second model, if one is free and no run is waiting for it (a
+   * queued run would use that core for a whole run).
+   */
+  private reserveHelper(active: ActiveRun): void {
+    if (active.helper || this.queue.length > 0) return
+    const slot = this.pool.tryAcquire()
+    if (!slot) return
+    const helper: Helper = { slot, worker: null, busy: false }
+    active.helper = helper
+    slot.then(
+      (worker) => {
+        if (active.helper === helper) helper.worker = worker
+        else {
+          this.pool.release(worker) // the run ended before its helper started
+          this.pump()
+        }
+      },
+      () => {
+        if (active.helper === helper) active.helper = null
+      }
+    )
+  }
+
+  /** Gives the model handed over to the run's helper, relaying its reports, or says "train it yourself". */
+  private startHelper(id: number, active: ActiveRun, input: FineTuneInput): void {
+    const helper = active.helper
+    const refuse = () => active.worker?.send({ type: 'noHelper' })
+    if (!helper || helper.busy) return refuse()
+    const current = () => this.active.get(id) === active && active.helper === helper
+    helper.slot.then(
+      (worker) => {
+        if (!current()) return
+        const relay = (message: FromHelper) => active.worker?.send({ type: 'helper', message })
+        helper.busy = true
+        worker.start(
+          { type: 'trainModel', input },
+          {
+            onMessage: (message) => {
+              if (!current()) return
+              if (message.type === 'measure' || message.type === 'epoch') relay(message)
+              else if (message.type === 'done' || message.type === 'error') {
+                active.helper = null
+                if (message.type === 'done') this.pool.release(worker, message.memory)
+                else this.pool.discard(worker)
+                this.pump()
+                relay(
+                  message.type === 'done' ? message : { type: 'error', message: message.message }
+                )
+              }
+            },
+            onExit: (code, detail) => {
+              if (!current()) return
+              active.helper = null
+              relay({
+                type: 'error',
+                message: `The second model's process exited with code ${code}${detail ? `: ${detail}` : ''}`
+              })
+              this.pump()
+            }
+          }
+        )
+        active.worker?.send({ type: 'helperStarted' })
+      },
+      () => {
+        if (active.helper === helper) active.helper = null
+        refuse()
+      }
+    )
+  }
+
+  /** Ends a run that holds a worker: records its final status and frees its workers. */
+  private finishRun(
+    id: number,
+    active: ActiveRun,
+    status: 'done' | 'failed' | 'cancelled',
+    error?: string
+  ): RunSummary {
+    if (this.active.get(id) !== active) return this.store.summary(id)
+    this.stopActive(id, active)
+    this.store.finish(id, status, error)
+    const run = this.settle(id)
+    this.pump()
+    return run
+  }
+
+  /**
+   * Forgets an active run and frees its workers. A worker still holding the run (computing, or
+   * after an error, when it may hold leftovers) is killed and replaced; a finished run has already
+   * given its worker back. A helper is killed if it is training, else given back.
+   */
+  private stopActive(id: number, active: ActiveRun): void {
+    this.active.delete(id)
+    if (active.worker) {
+      this.pool.discard(active.worker)
+      active.worker = null
+    }
+    const helper = active.helper
+    active.helper = null
+    if (helper?.worker) {
+      if (helper.busy) this.pool.discard(helper.worker)
+      else this.pool.release(helper.worker)
+    }
   }
 
   private onProgress(
@@ -489,13 +605,11 @@ export class LabService {
     active: ActiveRun,
     message: { phase: string; step: number; total: number }
   ): void {
-    const elapsed = (Date.now() - active.startedAt) / 1000
     const progress: Progress = {
       phase: message.phase,
       step: message.step,
       total: message.total,
-      etaSeconds:
-        message.step > 0 ? (elapsed * (message.total - message.step)) / message.step : null
+      etaSeconds: active.eta.update(message.step, message.total, Date.now(), active.startedAt)
     }
     this.emit({ type: 'progress', runId: id, progress })
     const now = Date.now()

@@ -17,12 +17,18 @@ export function nodeWorkerSpawner(workerPath: string): SpawnWorker {
       stdio: ['ignore', 'inherit', 'pipe', 'ipc']
     })
     let stderr = ''
+    // A failed send (the worker died meanwhile) must not take the host down: exit says why.
+    child.on('error', (error) => (stderr = `${stderr}\n${error.message}`.slice(-STDERR_TAIL)))
     child.stderr?.on('data', (chunk: Buffer) => {
       process.stderr.write(chunk)
       stderr = (stderr + chunk.toString()).slice(-STDERR_TAIL)
     })
     return {
-      send: (message) => void child.send(message),
+      pid: child.pid,
+      // A worker killed meanwhile cannot take a message; its exit is reported by onExit.
+      send: (message) => {
+        if (child.connected) child.send(message)
+      },
       onMessage: (listener) => void child.on('message', (m) => listener(m as FromWorker)),
       onExit: (listener) =>
         void child.once('exit', (code, signal) =>

@@ -56,6 +56,8 @@ export async function runFinetune(
   const epochs = config.train.epochs
   const lambdas = lambdaValues(config.lambdas)
   report.progress('measuring', 0, epochs)
+  // A second process gets ready while this one computes the inputs.
+  options.elsewhere?.reserve()
 
   const { train, test } = data ? checkData(data, k) : syntheticData(config)
   const d = train.d
@@ -111,13 +113,14 @@ export async function runFinetune(
     onEpoch: (record) => combiner.add(model, record)
   })
   // The two models are independent until they are compared: the clean one may train in another
-  // process (options.runElsewhere) while this one trains the backdoored model.
-  const elsewhere = options.runElsewhere
+  // process (options.elsewhere) while this one trains the backdoored model. This process starts
+  // computing only once the other has its inputs.
+  const remote = options.elsewhere
+    ? await options.elsewhere.handOver(inputs.clean, handlers('clean'))
+    : null
   await Promise.all(
     FINETUNE_MODELS.map((model) =>
-      elsewhere && model === 'clean'
-        ? elsewhere(inputs[model], handlers(model))
-        : runModelHere(inputs[model], handlers(model))
+      remote && model === 'clean' ? remote : runModelHere(inputs[model], handlers(model))
     )
   )
   for (const model of FINETUNE_MODELS) {
@@ -139,9 +142,21 @@ export interface ModelHandlers {
 /** Fine-tunes one model somewhere (this process or another) and reports through `handlers`. */
 export type ModelRunner = (input: FineTuneInput, handlers: ModelHandlers) => Promise<void>
 
+/** A second process that may fine-tune one of the two models. */
+export interface ModelElsewhere {
+  /** Called first thing, so that the other process can get ready while the inputs are computed. */
+  reserve(): void
+  /**
+   * Hands a model over. Resolves once the other process has its input, with a promise of the end
+   * of its training (its reports arrive through `handlers`), or with null when no process could
+   * take it: then it trains here.
+   */
+  handOver(input: FineTuneInput, handlers: ModelHandlers): Promise<Promise<void> | null>
+}
+
 export interface FinetuneOptions {
-  /** Runs the clean model's fine-tuning elsewhere, e.g. in a second process. */
-  runElsewhere?: ModelRunner
+  /** Where the clean model may train: a second process. */
+  elsewhere?: ModelElsewhere
 }
 
 /** Fine-tunes one model in this process, yielding between epochs so messages get through. */

@@ -1,6 +1,6 @@
 import type { ExperimentConfig } from '../../../shared/config'
 import { runEffectiveness } from './effectiveness'
-import { runFinetune, type ModelRunner } from './finetune'
+import { runFinetune, type ModelElsewhere } from './finetune'
 import type { ExperimentData } from './data'
 import type { Reporter } from './reporter'
 import { runUniversality } from './universality'
@@ -9,7 +9,7 @@ export interface ExperimentOptions {
   /** A real data set, loaded by the caller (experimentData). */
   data?: ExperimentData
   /** Where a second independent model may train (another process). */
-  runElsewhere?: ModelRunner
+  elsewhere?: ModelElsewhere
 }
 
 /** Runs one experiment of any kind. Pure in (config, data, seed streams, backend); output goes to `report`. */
@@ -22,9 +22,7 @@ export async function runExperiment(
     case 'effectiveness':
       return runEffectiveness(config, report)
     case 'finetune':
-      return runFinetune(config, report, options.data?.binary, {
-        runElsewhere: options.runElsewhere
-      })
+      return runFinetune(config, report, options.data?.binary, { elsewhere: options.elsewhere })
     case 'universality':
       return runUniversality(config, report, options.data?.classes)
   }
