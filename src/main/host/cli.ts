@@ -10,7 +10,7 @@ import { durationSeconds, runReport, type RunSummary } from '../../shared/result
 import { availableCharts } from '../../shared/chartRegistry'
 import { exportFormats, type ExportFormat } from '../export/chart'
 import { openLab } from './lab'
-import { databasePath, workerEntry } from './paths'
+import { databasePath, rendererDir, workerEntry } from './paths'
 import { serveHeadless } from './serve'
 
 /** Bad input from the user: exit code 2 and the message alone. */
@@ -383,7 +383,7 @@ program
       port: opts.port,
       dbPath: databasePath(opts.db),
       bundleDir: __dirname,
-      rendererDir: resolve(__dirname, '../../../out/renderer')
+      rendererDir: rendererDir(__dirname)
     })
   })
 

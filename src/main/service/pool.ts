@@ -287,3 +287,22 @@ export class WorkerPool {
     if (!wasStarting && this.warm) this.fill()
   }
 }
+
+/** Most worker processes BACKDOOR_LAB_WORKERS may ask for. */
+export const MAX_WORKERS = 64
+
+/**
+ * The pool size BACKDOOR_LAB_WORKERS asks for, or undefined when it is not set (then: one per
+ * core). Throws a clear error for anything but a whole number from 1 to MAX_WORKERS.
+ */
+export function workersFromEnvironment(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const raw = env.BACKDOOR_LAB_WORKERS?.trim()
+  if (!raw) return undefined
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS) {
+    throw new Error(
+      `BACKDOOR_LAB_WORKERS must be a whole number from 1 to ${MAX_WORKERS} (got '${env.BACKDOOR_LAB_WORKERS}')`
+    )
+  }
+  return n
+}

@@ -6,13 +6,18 @@ const STDERR_TAIL = 4000
 
 /**
  * `workerPath` is the built `out/main/worker.js`, or `src/main/service/worker.ts` when running
- * from source, in which case tsx compiles it on the fly.
+ * from source, in which case tsx compiles it on the fly. `env` replaces the environment the
+ * workers inherit (for example to force a backend with BACKDOOR_LAB_BACKEND).
  */
-export function nodeWorkerSpawner(workerPath: string): SpawnWorker {
+export function nodeWorkerSpawner(
+  workerPath: string,
+  options: { env?: NodeJS.ProcessEnv } = {}
+): SpawnWorker {
   const execArgv = workerPath.endsWith('.ts') ? ['--import', 'tsx'] : []
   return (): WorkerHandle => {
     const child = fork(workerPath, [], {
       execArgv,
+      env: options.env ?? process.env,
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'pipe', 'ipc']
     })
