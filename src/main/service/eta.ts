@@ -1,20 +1,21 @@
 /**
- * The time a run has left, from its progress reports. A run's first steps often cost more or
- * less than the rest (setup, a first measurement), so the rate is taken from the steps reported
- * since the first one, not from the start of the run; until two steps are in, from the start.
+ * The time a run has left, from the share of its work done (the experiment's estimate, or
+ * step / total). The rate is taken from the reports since the first one, not from the start of
+ * the run: what comes before the first report (a worker starting, data loading) does not repeat.
+ * Until a second report, the rate is taken from the start of the run.
  */
 export class EtaEstimator {
-  private first: { step: number; at: number } | null = null
+  private first: { work: number; at: number } | null = null
 
-  /** Seconds left after `step` of `total` at time `now` (ms) of a run that started at `startedAt`. */
-  update(step: number, total: number, now: number, startedAt: number): number | null {
-    if (step >= total) return 0
-    if (step <= 0) return null
-    if (this.first === null || step < this.first.step) this.first = { step, at: now }
-    const perStep =
-      step > this.first.step
-        ? (now - this.first.at) / (step - this.first.step)
-        : (now - startedAt) / step
-    return Math.max(0, (perStep * (total - step)) / 1000)
+  /** Seconds left at time `now` (ms) with `work` (0 to 1) done, for a run started at `startedAt`. */
+  update(work: number, now: number, startedAt: number): number | null {
+    if (work >= 1) return 0
+    if (!(work > 0)) return null
+    if (this.first === null || work < this.first.work) this.first = { work, at: now }
+    const perWork =
+      work > this.first.work
+        ? (now - this.first.at) / (work - this.first.work)
+        : (now - startedAt) / work
+    return Math.max(0, (perWork * (1 - work)) / 1000)
   }
 }

@@ -46,7 +46,8 @@ export type FromWorker =
   /** The backend could not start; the worker exits. */
   | { type: 'fatal'; message: string }
   | { type: 'environment'; environment: Environment }
-  | { type: 'progress'; phase: string; step: number; total: number }
+  /** `work`: the share of the run's estimated work done, when its steps differ in cost. */
+  | { type: 'progress'; phase: string; step: number; total: number; work?: number }
   | { type: 'metric'; record: MetricRecord }
   | { type: 'series'; record: SeriesRecord }
   /** The run will hand one model to a second worker soon: get one ready if one is free. */

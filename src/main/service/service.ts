@@ -603,13 +603,14 @@ export class LabService {
   private onProgress(
     id: number,
     active: ActiveRun,
-    message: { phase: string; step: number; total: number }
+    message: { phase: string; step: number; total: number; work?: number }
   ): void {
+    const work = message.work ?? (message.total > 0 ? message.step / message.total : 0)
     const progress: Progress = {
       phase: message.phase,
       step: message.step,
       total: message.total,
-      etaSeconds: active.eta.update(message.step, message.total, Date.now(), active.startedAt)
+      etaSeconds: active.eta.update(work, Date.now(), active.startedAt)
     }
     this.emit({ type: 'progress', runId: id, progress })
     const now = Date.now()

@@ -105,7 +105,8 @@ async function runJob(job: Job, environment: Environment): Promise<void> {
       await runExperiment(
         job.config,
         {
-          progress: (phase, step, total) => void send({ type: 'progress', phase, step, total }),
+          progress: (phase, step, total, work) =>
+            void send({ type: 'progress', phase, step, total, work }),
           metric: (record) => void send({ type: 'metric', record }),
           series: (record) => void send({ type: 'series', record })
         },

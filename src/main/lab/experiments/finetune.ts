@@ -55,7 +55,9 @@ export async function runFinetune(
   const { m, k, theta, seed, target, trackLambda } = config
   const epochs = config.train.epochs
   const lambdas = lambdaValues(config.lambdas)
-  report.progress('measuring', 0, epochs)
+  // Work: the inputs and the first measurement, each epoch, and the last measurement, each
+  // counted as about one epoch.
+  report.progress('measuring', 0, epochs, 0)
   // A second process gets ready while this one computes the inputs.
   options.elsewhere?.reserve()
 
@@ -130,7 +132,7 @@ export async function runFinetune(
       value: measured.after[model]!.weightDrift
     })
   }
-  report.progress('measuring', epochs, epochs)
+  report.progress('measuring', epochs, epochs, 1)
 }
 
 /** What a model's fine-tuning reports as it goes: measurements before and after, and epochs. */
@@ -222,7 +224,7 @@ export function epochCombiner(report: Reporter, totalEpochs: number) {
         points: [{ x, ...estimate(differenceInterval(asr.backdoored, asr.clean)) }]
       })
       report.metric({ model: 'run', name: 'epochsCompleted', value: x })
-      if (x > 0) report.progress('fine-tuning', x, totalEpochs)
+      if (x > 0) report.progress('fine-tuning', x, totalEpochs, (x + 1) / (totalEpochs + 2))
     }
   }
 }

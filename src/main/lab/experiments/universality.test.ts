@@ -55,8 +55,8 @@ function small(overrides: Overrides = {}): UniversalityConfig {
 
 async function run(cfg: UniversalityConfig, data?: { train: ClassData; test: ClassData }) {
   const reporter = collectingReporter()
-  const phases: { phase: string; step: number; total: number }[] = []
-  reporter.progress = (phase, step, total) => void phases.push({ phase, step, total })
+  const phases: { phase: string; step: number; total: number; work?: number }[] = []
+  reporter.progress = (phase, step, total, work) => void phases.push({ phase, step, total, work })
   await runUniversality(cfg, reporter, data)
   return Object.assign(reporter, { phases })
 }
@@ -582,6 +582,11 @@ describe('runUniversality: the reported quantities follow their definitions', ()
       expect(phases.has(phase), phase).toBe(true)
     r.phases.forEach((p, i) => expect(p.step).toBe(i + 1))
     expect(r.phases.at(-1)!.step).toBe(r.phases[0].total)
+    // The share of the work done grows with every step, to all of it at the last.
+    const work = r.phases.map((p) => p.work!)
+    work.slice(1).forEach((w, i) => expect(w).toBeGreaterThan(work[i]))
+    expect(work[0]).toBeGreaterThan(0)
+    expect(work.at(-1)).toBe(1)
   })
 })
 

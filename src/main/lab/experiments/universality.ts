@@ -62,7 +62,7 @@ import { stream, type Rng } from '../rng'
 import { sampleSecret } from '../secret'
 import { sampleWeights, trainSoftmax, trainSoftmaxHeads, type SoftmaxOptions } from '../softmax'
 import type { Interval } from '../stats'
-import type { Reporter } from './reporter'
+import { costedSteps, type Reporter } from './reporter'
 
 export type { ClassData } from '../mixture'
 
@@ -116,12 +116,8 @@ export async function runUniversality(
   }
 
   const progressEvery = Math.max(1, Math.ceil(config.head.epochs / 10))
-  const headTicks = Math.ceil(config.head.epochs / progressEvery)
   const randomChunk = blockSize(nTest, L)
-  const randomTicks = Math.ceil(config.randomHeads / randomChunk)
-  const total = 1 + 2 + headTicks + (config.probes > 0 ? headTicks : 0) + randomTicks + 3
-  let step = 0
-  const tick = (phase: string) => report.progress(phase, ++step, total)
+  const tick = costedSteps(report, stepCosts(config, { n, nTest, L, progressEvery, randomChunk }))
   const headOptions = (phase: string): SoftmaxOptions => ({
     ...config.head,
     onEpoch: (epoch) => {
@@ -431,6 +427,43 @@ export async function runUniversality(
   } finally {
     tf.dispose(owned)
   }
+}
+
+/**
+ * Rough costs of the steps, in one unit: a matrix product of N feature rows by c columns costs
+ * N m (c + 2.4), the 2.4 for reading the features (fitted on the wasm backend: a narrow product
+ * is bound by memory). A head's epoch is two products; the steps besides heads cost one pass.
+ */
+function stepCosts(
+  config: UniversalityConfig,
+  sizes: { n: number; nTest: number; L: number; progressEvery: number; randomChunk: number }
+): number[] {
+  const { n, nTest, L, progressEvery, randomChunk } = sizes
+  const { m, head } = config
+  const pass = (rows: number) => rows * m
+  const product = (rows: number, columns: number) => rows * m * (columns + 2.4)
+  const heads = (rows: number, count: number) =>
+    Array.from({ length: Math.ceil(head.epochs / progressEvery) }, (_, i) => {
+      const epochs = Math.min(progressEvery, head.epochs - i * progressEvery)
+      return epochs * 2 * product(rows, count * L)
+    })
+  const random = Array.from(
+    { length: Math.ceil(config.randomHeads / randomChunk) },
+    (_, i) =>
+      // clean and triggered predictions, and each head's lowest class
+      3 * product(nTest, Math.min(randomChunk, config.randomHeads - i * randomChunk) * L)
+  )
+  return [
+    pass(n),
+    pass(n),
+    pass(2 * nTest),
+    ...heads(n + Math.round(config.poisonFraction * n), 1),
+    ...(config.probes > 0 ? heads(n, config.probes) : []),
+    ...random,
+    pass(nTest),
+    pass(nTest),
+    pass(nTest)
+  ]
 }
 
 function resolveData(
