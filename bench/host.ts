@@ -138,6 +138,15 @@ export async function hostChecks(backend: string): Promise<HostChecks> {
       const detail = await api<RunDetail>('getRun', { id })
       if (detail.status !== 'done') throw new Error(`run ${id} ${detail.status}: ${detail.error}`)
       const total = doneAt - start
+      if (process.env.BENCH_TIMELINE) {
+        for (const p of progress) {
+          const { phase, step, total: steps, etaSeconds } = p.progress
+          const left = (doneAt - p.at) / 1000
+          console.error(
+            `${kind} ${((p.at - start) / 1000).toFixed(3)} ${phase} ${step}/${steps} eta ${etaSeconds?.toFixed(2)} left ${left.toFixed(2)}`
+          )
+        }
+      }
       const etaErrors = progress
         .filter((p) => p.at - start >= 0.2 * total && p.progress.step < p.progress.total)
         .map((p) => {
