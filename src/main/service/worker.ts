@@ -59,7 +59,7 @@ function helperModels(): ModelElsewhere {
             helperListener = null
             handedOver(null)
           } else if (message.type === 'helperStarted') {
-            handedOver(trained)
+            handedOver({ trained })
           } else if (message.type === 'helper') {
             try {
               onHelperMessage(message.message)

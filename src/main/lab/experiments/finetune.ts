@@ -122,7 +122,7 @@ export async function runFinetune(
     : null
   await Promise.all(
     FINETUNE_MODELS.map((model) =>
-      remote && model === 'clean' ? remote : runModelHere(inputs[model], handlers(model))
+      remote && model === 'clean' ? remote.trained : runModelHere(inputs[model], handlers(model))
     )
   )
   for (const model of FINETUNE_MODELS) {
@@ -149,11 +149,15 @@ export interface ModelElsewhere {
   /** Called first thing, so that the other process can get ready while the inputs are computed. */
   reserve(): void
   /**
-   * Hands a model over. Resolves once the other process has its input, with a promise of the end
-   * of its training (its reports arrive through `handlers`), or with null when no process could
-   * take it: then it trains here.
+   * Hands a model over. Resolves once the other process has its input, with `trained`, which
+   * settles at the end of its training (its reports arrive through `handlers`), or with null
+   * when no process could take it: then it trains here. (`trained` is wrapped: a promise
+   * resolved with a promise would wait for the training.)
    */
-  handOver(input: FineTuneInput, handlers: ModelHandlers): Promise<Promise<void> | null>
+  handOver(
+    input: FineTuneInput,
+    handlers: ModelHandlers
+  ): Promise<{ trained: Promise<void> } | null>
 }
 
 export interface FinetuneOptions {
