@@ -5,7 +5,7 @@
  * (listRuns) made every 20 ms while the runs compute.
  */
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { LabEvent } from '../src/shared/api'
 import { durationSeconds, type Progress, type RunDetail } from '../src/shared/results'
@@ -22,6 +22,33 @@ import {
   type Kind
 } from './lib'
 
+/** CPU seconds used so far by the processes below `root` (Linux /proc; null elsewhere). */
+function descendantsCpu(root: number): number | null {
+  if (process.platform !== 'linux') return null
+  const children = new Map<number, number[]>()
+  const cpu = new Map<number, number>()
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      const fields = readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1].split(' ')
+      const ppid = Number(fields[1])
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)])
+      cpu.set(Number(name), Number(fields[11]) + Number(fields[12])) // utime + stime, in ticks
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  let ticks = 0
+  const todo = [...(children.get(root) ?? [])]
+  while (todo.length) {
+    const pid = todo.pop()!
+    ticks += cpu.get(pid) ?? 0
+    todo.push(...(children.get(pid) ?? []))
+  }
+  return ticks / CLOCK_TICKS
+}
+const CLOCK_TICKS = 100 // USER_HZ on Linux
+
 interface RunTiming {
   kind: Kind
   /** From the startRun request to the done event, seconds. */
@@ -29,7 +56,12 @@ interface RunTiming {
   /** startedAt to finishedAt as the run records them: its time in the worker. */
   compute: number
   /** |ETA - time left| / time left at each progress event after 20% of the run. */
-  etaErrors: number[]
+  etaErrors: { error: number; left: number }[]
+  /** Fine-tuning: seconds from "Run" to the first epoch, and the median epoch after it. */
+  firstEpoch?: number
+  epoch?: number
+  /** Fine-tuning: CPU seconds of the workers over wall seconds, from the first epoch to the last. */
+  cpuPerWall?: number | null
 }
 
 export interface HostChecks {
@@ -113,13 +145,19 @@ export async function hostChecks(backend: string): Promise<HostChecks> {
     })()
 
     const run = async (kind: Kind): Promise<RunTiming> => {
-      const progress: { at: number; progress: Progress }[] = []
+      const progress: { at: number; progress: Progress; cpu: number | null }[] = []
       let id = -1
       let doneAt = 0
       const finished = new Promise<void>((resolve) => {
         const listener = (event: LabEvent, at: number) => {
-          if (event.type === 'progress' && event.runId === id)
-            progress.push({ at, progress: event.progress })
+          if (event.type === 'progress' && event.runId === id) {
+            const epoch = event.progress.phase === 'fine-tuning'
+            progress.push({
+              at,
+              progress: event.progress,
+              cpu: epoch ? descendantsCpu(host.pid!) : null
+            })
+          }
           if (
             event.type === 'run' &&
             event.run.id === id &&
@@ -151,9 +189,25 @@ export async function hostChecks(backend: string): Promise<HostChecks> {
         .filter((p) => p.at - start >= 0.2 * total && p.progress.step < p.progress.total)
         .map((p) => {
           const left = (doneAt - p.at) / 1000
-          return Math.abs((p.progress.etaSeconds ?? Infinity) - left) / left
+          return { error: Math.abs((p.progress.etaSeconds ?? Infinity) - left) / left, left }
         })
-      return { kind, runToDone: total / 1000, compute: durationSeconds(detail) ?? NaN, etaErrors }
+      const timing: RunTiming = {
+        kind,
+        runToDone: total / 1000,
+        compute: durationSeconds(detail) ?? NaN,
+        etaErrors
+      }
+      const epochs = progress.filter((p) => p.progress.phase === 'fine-tuning')
+      if (epochs.length >= 2) {
+        const [first, last] = [epochs[0], epochs[epochs.length - 1]]
+        timing.firstEpoch = (first.at - start) / 1000
+        timing.epoch = median(epochs.slice(1).map((p, i) => (p.at - epochs[i].at) / 1000))
+        timing.cpuPerWall =
+          first.cpu === null || last.cpu === null
+            ? null
+            : (last.cpu - first.cpu) / ((last.at - first.at) / 1000)
+      }
+      return timing
     }
 
     await api('appInfo') // the pool has started
@@ -195,11 +249,13 @@ export function printHostChecks(backend: string, checks: HostChecks): void {
       'Run -> done',
       'compute (in the worker)',
       'Run->done / compute',
-      'ETA error after 20%: median, max'
+      'ETA error after 20%: median, max',
+      'the same while >= 1 s is left'
     ],
     KINDS.map((kind) => {
       const runs = checks.runs.filter((r) => r.kind === kind)
-      const errors = runs.flatMap((r) => r.etaErrors)
+      const errors = (atLeast: number) =>
+        runs.flatMap((r) => r.etaErrors.filter((e) => e.left >= atLeast).map((e) => e.error))
       const toDone = median(runs.map((r) => r.runToDone))
       const compute = median(runs.map((r) => r.compute))
       const pct = (v: number) => `${Math.round(100 * v)}%`
@@ -208,11 +264,22 @@ export function printHostChecks(backend: string, checks: HostChecks): void {
         s(toDone),
         s(compute),
         `${(toDone / compute).toFixed(2)}x`,
-        errors.length
-          ? `${pct(median(errors))}, ${pct(Math.max(...errors))} (${errors.length} updates)`
-          : 'no update after 20%'
+        ...[0, 1].map((atLeast) => {
+          const e = errors(atLeast)
+          return e.length
+            ? `${pct(median(e))}, ${pct(Math.max(...e))} (${e.length} updates)`
+            : 'no such update'
+        })
       ]
     })
+  )
+  for (const r of checks.runs.filter((r) => r.firstEpoch !== undefined)) {
+    console.log(
+      `fine-tuning: "Run" to the first epoch ${s(r.firstEpoch!)} (one epoch after it: ${s(r.epoch!)}); workers' CPU / wall from the first epoch to the last: ${r.cpuPerWall == null ? 'not measured here' : r.cpuPerWall.toFixed(2)}`
+    )
+  }
+  console.log(
+    'ETA error: |estimate - time left| / time left at each progress update after 20% of the run (from "Run" to "done"); the app and the CLI show the estimate in whole seconds.'
   )
   const l = checks.latencies
   console.log(

@@ -3,6 +3,16 @@ import { collectingReporter, costedSteps } from '../lab/experiments/reporter'
 import { EtaEstimator } from './eta'
 
 describe('EtaEstimator', () => {
+  it('follows the rate of the phase the run is in, over the recent half of its reports', () => {
+    // 10% of the work per second for 4 s, then 10% per 2 s: after 8 s, 1 s/10% is history.
+    const eta = new EtaEstimator()
+    for (let t = 1; t <= 4; t++) eta.update(0.1 * t, 1000 * t, 0)
+    eta.update(0.5, 6000, 0)
+    eta.update(0.6, 8000, 0)
+    // Measured from the report at 4 s, the last one before half the time since the first (5.5 s).
+    expect(eta.update(0.7, 10000, 0)).toBeCloseTo(6, 9)
+  })
+
   it('takes the rate from the reports, so a slow start does not inflate the time left', () => {
     // 5 s before the first report (10% of the work), then 1 s per further 10%.
     const eta = new EtaEstimator()

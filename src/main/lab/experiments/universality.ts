@@ -431,9 +431,12 @@ export async function runUniversality(
 
 /**
  * Rough costs of the steps, in one unit: a matrix product of N feature rows by c columns costs
- * N m (c + 2.4), the 2.4 for reading the features (fitted on the wasm backend: a narrow product
- * is bound by memory). A head's epoch is two products; the steps besides heads cost one pass.
+ * N m (c + 2.4), the 2.4 for reading the features (a narrow product is bound by memory); a head's
+ * epoch is two products and about 12.6M for its forty-odd small operations; the steps besides
+ * heads cost one pass. Fitted on the wasm backend.
  */
+const EPOCH_OVERHEAD = 12.6e6
+
 function stepCosts(
   config: UniversalityConfig,
   sizes: { n: number; nTest: number; L: number; progressEvery: number; randomChunk: number }
@@ -445,7 +448,7 @@ function stepCosts(
   const heads = (rows: number, count: number) =>
     Array.from({ length: Math.ceil(head.epochs / progressEvery) }, (_, i) => {
       const epochs = Math.min(progressEvery, head.epochs - i * progressEvery)
-      return epochs * 2 * product(rows, count * L)
+      return epochs * (2 * product(rows, count * L) + EPOCH_OVERHEAD)
     })
   const random = Array.from(
     { length: Math.ceil(config.randomHeads / randomChunk) },
