@@ -1,8 +1,9 @@
 /**
  * LabService: the one implementation of the LabApi. It validates every request with the shared
- * schemas, queues runs, runs each in its own child process (a sweep uses every core, a cancel is
- * a kill, a crash takes down only its run), persists what the child reports as it arrives, and
- * tells subscribers (the hosts) about progress and status changes.
+ * schemas, hands runs to the RunScheduler, which computes them in a warm pool of worker
+ * processes (a sweep uses every core, a cancel is a kill, a crash takes down only its run) and
+ * persists what they report as it arrives, and tells subscribers (the hosts) about progress and
+ * status changes.
  */
 import { createHash } from 'node:crypto'
 import os from 'node:os'
