@@ -5,6 +5,8 @@
  * pool's speed-up on a sweep, memory over 20 runs in one host, and, in a running headless host,
  * the latency of a cheap API call while runs compute, the time from "Run" to "done" and the
  * error of the ETA. On every backend that loads here (wasm; tensorflow where tfjs-node loads).
+ * `--only process,pool,host` runs some of the sections; BENCH_TIMELINE=1 prints each host run's
+ * progress updates with their estimates.
  */
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
