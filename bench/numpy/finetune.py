@@ -67,9 +67,11 @@ def fine_tune(th):
             d_tau, d_a = -(dz * a).sum(), (dz * gap).sum()
             if train_g:
                 grad = xb.T @ ((p > 0) * (dz * a / m)[:, None])
-                m1 = b1 * m1 + (1 - b1) * grad
-                m2 = b2 * m2 + (1 - b2) * grad * grad
-                gt = gt - lr * (m1 / (1 - b1**step)) / (np.sqrt(m2 / (1 - b2**step)) + eps)
+                m1 *= b1
+                m1 += (1 - b1) * grad
+                m2 *= b2
+                m2 += (1 - b2) * grad * grad
+                gt -= (lr / (1 - b1**step)) * m1 / (np.sqrt(m2 / (1 - b2**step)) + eps)
             if train_tau:
                 tau_m = b1 * tau_m + (1 - b1) * d_tau
                 tau_v = b2 * tau_v + (1 - b2) * d_tau * d_tau
