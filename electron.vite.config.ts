@@ -13,7 +13,8 @@ const optional = Object.keys(pkg.optionalDependencies ?? {})
 const alias = {
   '@shared': resolve(__dirname, 'src/shared'),
   '@main': resolve(__dirname, 'src/main'),
-  '@renderer': resolve(__dirname, 'src/renderer/src')
+  '@renderer': resolve(__dirname, 'src/renderer/src'),
+  '@kinds': resolve(__dirname, 'src/kinds')
 }
 
 export default defineConfig({

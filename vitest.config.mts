@@ -5,7 +5,8 @@ export default defineConfig({
   resolve: {
     alias: {
       '@shared': resolve(import.meta.dirname, 'src/shared'),
-      '@renderer': resolve(import.meta.dirname, 'src/renderer/src')
+      '@renderer': resolve(import.meta.dirname, 'src/renderer/src'),
+      '@kinds': resolve(import.meta.dirname, 'src/kinds')
     }
   },
   test: {

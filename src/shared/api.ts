@@ -4,13 +4,8 @@
  * this one table; the preload checks channels against it. No Node, no DOM.
  */
 import { z } from 'zod'
-import {
-  historyKinds,
-  MAX_COMPARED_RUNS,
-  MAX_QUERY_LIMIT,
-  runSortColumns,
-  type RunQueryResult
-} from './history'
+import { MAX_COMPARED_RUNS, MAX_QUERY_LIMIT, runSortColumns, type RunQueryResult } from './history'
+import { kindNames } from '../kinds/registry'
 import type { Environment, Progress, RunDetail, RunSummary } from './results'
 import { runStatuses } from './results'
 
@@ -164,7 +159,7 @@ export const apiSchemas = {
     .object({
       filter: z
         .object({
-          kinds: z.array(z.enum(historyKinds)).optional(),
+          kinds: z.array(z.enum(kindNames)).optional(),
           statuses: z.array(z.enum(runStatuses)).optional(),
           tags: z.array(tag).max(50, { error: 'at most 50 tags' }).optional(),
           text: z.string().max(200, { error: 'text must be at most 200 characters' }).optional(),

@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import { effectivenessDefaults, finetuneConfigSchema, parseExperimentConfig } from './config'
+import { effectivenessDefaults } from '../kinds/effectiveness/config'
+import { finetuneConfigSchema } from '../kinds/finetune/config'
+import { parseExperimentConfig } from '../kinds/registry'
 import {
   compareNumbers,
   configDiff,
   configSearchEntries,
   flattenConfig,
-  keyEstimate,
   notSharedByKind,
   sharedMetrics
 } from './history'
+import { keyEstimate } from '../kinds/registry'
 import type { MetricRecord, RunDetail, SeriesRecord } from './results'
 
 const numbers = (metrics: MetricRecord[], series: SeriesRecord[] = []) => ({ metrics, series })

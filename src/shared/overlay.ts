@@ -6,7 +6,8 @@
  * every run draws them, once per run when only some do. No Node, no DOM.
  */
 import type { ChartDataset } from 'chart.js'
-import { chartRegistry, drawsKind, specFor, type ChartEntry } from './chartRegistry'
+import { chartRegistry, drawsKind, specFor } from '../kinds/charts'
+import { type ChartEntry } from './chartEntry'
 import {
   BAND_MARK,
   okabeIto,
@@ -15,7 +16,6 @@ import {
   type ChartPoint,
   type LineChartSpec
 } from './charts'
-import type { ExperimentKind } from './config'
 import type { RunDetail } from './results'
 
 type LineDataset = ChartDataset<'line', ChartPoint[]>
@@ -238,7 +238,7 @@ export function chartNames(): string[] {
  */
 export function sharedCharts(runs: Pick<RunDetail, 'kind'>[]): {
   shared: ChartEntry[]
-  notShared: { entry: ChartEntry; kinds: readonly ExperimentKind[] }[]
+  notShared: { entry: ChartEntry; kinds: readonly string[] }[]
 } {
   const kinds = [...new Set(runs.map((r) => r.kind))]
   const relevant = chartRegistry.filter((c) => kinds.some((k) => c.kinds.includes(k)))
@@ -247,7 +247,10 @@ export function sharedCharts(runs: Pick<RunDetail, 'kind'>[]): {
     shared: relevant.filter(sharedByAll),
     notShared: relevant
       .filter((c) => !sharedByAll(c))
-      .map((entry) => ({ entry, kinds: entry.kinds.filter((k) => kinds.includes(k)) }))
+      .map((entry) => ({
+        entry,
+        kinds: entry.kinds.filter((k) => (kinds as readonly string[]).includes(k))
+      }))
   }
 }
 

@@ -3,7 +3,7 @@
  * model (`clean`, `backdoored`, `theory.clean`, `theory.backdoored`, or `run` for run-wide
  * values). Names follow SCIENCE.md (attackSuccessRate, lambda50, spikeEnergy, ...).
  */
-import type { ExperimentConfig, ExperimentKind } from './config'
+import type { ExperimentConfig, ExperimentKind } from '../kinds/registry'
 
 export type RunStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted'
 export const runStatuses: RunStatus[] = [

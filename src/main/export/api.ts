@@ -6,7 +6,7 @@ import { LabApiError, type ApiInput, type ApiResults } from '../../shared/api'
 import type { RunSummary } from '../../shared/results'
 import type { RunStore } from '../store/store'
 import { BundleError, bundleFileName, bundleJson, createBundle, parseBundle } from './bundle'
-import { compareCaption } from '../../shared/captions'
+import { compareCaption } from '../../kinds/charts'
 import { exportChart, exportEntry } from './chart'
 
 export async function exportChartFile(

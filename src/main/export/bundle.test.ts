@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LabApiError } from '../../shared/api'
-import { universalityConfigSchema } from '../../shared/config'
+import { universalityConfigSchema } from '../../kinds/universality/config'
 import type { RunDetail } from '../../shared/results'
 import type { LabService } from '../service/service'
 import type { RunStore } from '../store/store'

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
-import { experimentConfigSchema } from '../../shared/config'
+import { experimentConfigSchema } from '../../kinds/registry'
 import type { RunDetail } from '../../shared/results'
 import type { ImportedRun } from '../store/store'
 

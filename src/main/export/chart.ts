@@ -5,14 +5,9 @@
  * (the app's Export menu) and the CLI alike.
  */
 import { LabApiError } from '../../shared/api'
-import { compareCaption } from '../../shared/captions'
-import {
-  chartEntry,
-  comparableEntry,
-  UnknownChartError,
-  type AnyChartSpec,
-  type ChartEntry
-} from '../../shared/chartRegistry'
+import { compareCaption } from '../../kinds/charts'
+import { chartEntry, comparableEntry } from '../../kinds/charts'
+import { UnknownChartError, type AnyChartSpec, type ChartEntry } from '../../shared/chartEntry'
 import { overlaySpec } from '../../shared/overlay'
 import type { RunDetail } from '../../shared/results'
 import { hasPlottedData, plottedCsv, plottedJson } from './data'

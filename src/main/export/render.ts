@@ -35,7 +35,7 @@ import {
 } from 'chart.js'
 import { toFont } from 'chart.js/helpers'
 import { existsSync } from 'node:fs'
-import type { AnyChartSpec } from '../../shared/chartRegistry'
+import type { AnyChartSpec } from '../../shared/chartEntry'
 import { paperStyle } from '../../shared/charts'
 
 // What the screen registers (ChartCanvas.vue) and what bar or scatter specs would need; not

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { trainingSchema, type TrainingConfig } from '../../shared/config'
+import { trainingSchema, type TrainingConfig } from '../../kinds/finetune/config'
 import { initBackend } from './backend'
 import { normTask, type Dataset } from './data'
 import {

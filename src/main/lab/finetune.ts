@@ -19,7 +19,7 @@
  * by drawing it from the same named stream (common random numbers).
  */
 import * as tf from '@tensorflow/tfjs-core'
-import type { TrainingConfig } from '../../shared/config'
+import type { TrainingConfig } from '../../kinds/finetune/config'
 import type { Dataset } from './data'
 import { rowScoreGridT } from './relu'
 import { stream, type Rng } from './rng'

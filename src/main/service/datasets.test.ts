@@ -5,9 +5,11 @@ import { join, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { LabApiError, MAX_DATASET_BYTES } from '../../shared/api'
-import { datasetSchema, parseExperimentConfig } from '../../shared/config'
+import { parseExperimentConfig } from '../../kinds/registry'
+import { datasetSchema } from '../../shared/datasets'
 import { openLab } from '../host/lab'
-import { loadIris, loadRealDataset } from '../lab/datasets'
+import { loadIris } from '../lab/datasets/iris'
+import { loadRealDataset } from '../lab/datasets/index'
 import { IRIS_FEATURE_NAMES, irisClasses, irisMeasurements } from '../lab/datasets/iris'
 
 // A real SQLite file; no run is started here, so no worker process either.

@@ -4,7 +4,7 @@
  * `trainModel`; it reports measurements and epochs back as they happen.
  */
 import { fork } from 'node:child_process'
-import type { ModelRunner } from '../lab/experiments/finetune'
+import type { ModelRunner } from '../../kinds/finetune/run'
 import type { EpochRecord, FineTuneInput, Measurement } from '../lab/finetune'
 
 export type ToModelProcess = { type: 'trainModel'; input: FineTuneInput }

@@ -1,7 +1,7 @@
 /** Messages between the service and a run's child process. */
-import type { ExperimentConfig } from '../../shared/config'
+import type { ExperimentConfig } from '../../kinds/registry'
 import type { Environment, MetricRecord, SeriesRecord } from '../../shared/results'
-import type { CsvSource } from '../lab/datasets'
+import type { CsvSource } from '../lab/datasets/index'
 
 export type ToWorker =
   | {

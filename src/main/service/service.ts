@@ -16,15 +16,9 @@ import {
   type DatasetSummary,
   type LabEvent
 } from '../../shared/api'
-import {
-  ConfigError,
-  describeData,
-  experimentKinds,
-  parseExperimentConfig,
-  type ClassDatasetSpec,
-  type DatasetSpec,
-  type ExperimentConfig
-} from '../../shared/config'
+import { ConfigError } from '../../shared/schema'
+import { dataOfConfig, defaultRunName, parseExperimentConfig } from '../../kinds/registry'
+import { type ClassDatasetSpec, type DatasetSpec } from '../../shared/datasets'
 import { compareNumbers } from '../../shared/history'
 import type {
   Environment,
@@ -33,7 +27,9 @@ import type {
   RunDetail,
   RunSummary
 } from '../../shared/results'
-import { DatasetError, inspectCsv, labelKey, type CsvSource } from '../lab/datasets'
+import { DatasetError } from '../lab/datasets/errors'
+import { inspectCsv, labelKey } from '../lab/datasets/csv'
+import { type CsvSource } from '../lab/datasets/index'
 import {
   ComparisonNotFoundError,
   DatasetNotFoundError,
@@ -142,11 +138,10 @@ export class LabService {
 
   startRun(rawConfig: unknown, name?: string, rerunOf?: number): RunSummary {
     const config = parseExperimentConfig(rawConfig)
-    if ('dataset' in config) {
-      this.checkDatasetSpec(config.dataset, { binary: config.kind !== 'universality' })
-    }
+    const data = dataOfConfig(config)
+    if (data) this.checkDatasetSpec(data.spec, { binary: data.task === 'binary' })
     const run = this.store.createRun({
-      name: name?.trim() || defaultName(config),
+      name: name?.trim() || defaultRunName(config),
       config,
       appVersion: this.options.appVersion,
       rerunOf
@@ -422,7 +417,8 @@ export class LabService {
     const { config } = this.store.getRun(id)
     let dataset: CsvSource | null = null
     try {
-      dataset = 'dataset' in config ? this.datasetForRun(config.dataset) : null
+      const data = dataOfConfig(config)
+      dataset = data ? this.datasetForRun(data.spec) : null
     } catch (error) {
       this.store.finish(id, 'failed', error instanceof Error ? error.message : String(error))
       this.settle(id)
@@ -519,12 +515,6 @@ export class LabService {
   private emit(event: LabEvent): void {
     for (const listener of this.listeners) listener(event)
   }
-}
-
-function defaultName(config: ExperimentConfig): string {
-  const title = experimentKinds.find((k) => k.kind === config.kind)?.title ?? config.kind
-  const theta = 'backdoored' in config && !config.backdoored ? 'clean' : `θ=${config.theta}`
-  return `${title.replace(/ \(.*\)$/, '')}: ${describeData(config)}, m=${config.m}, ${theta}, seed ${config.seed}`
 }
 
 function toApiError(error: unknown): LabApiError {

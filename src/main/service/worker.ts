@@ -6,9 +6,8 @@
  */
 import os from 'node:os'
 import { initBackend } from '../lab/backend'
-import { runExperiment } from '../lab/experiments'
-import { experimentData } from '../lab/experiments/data'
-import { runModelHere } from '../lab/experiments/finetune'
+import { runExperiment } from '../../kinds/main'
+import { runModelHere } from '../../kinds/finetune/run'
 import { processModelRunner, type FromModelProcess, type ToModelProcess } from './model-process'
 import type { FromWorker, ToWorker } from './protocol'
 
@@ -49,7 +48,6 @@ async function handle(message: ToWorker | ToModelProcess): Promise<void> {
     })
     if (message.type === 'start') {
       const secondProcess = os.cpus().length > 1 && process.env.BACKDOOR_LAB_ONE_PROCESS !== '1'
-      const data = experimentData(message.config, message.dataset ?? null)
       await runExperiment(
         message.config,
         {
@@ -57,7 +55,10 @@ async function handle(message: ToWorker | ToModelProcess): Promise<void> {
           metric: (record) => void send({ type: 'metric', record }),
           series: (record) => void send({ type: 'series', record })
         },
-        { data, runElsewhere: secondProcess ? processModelRunner(__filename) : undefined }
+        {
+          csv: message.dataset ?? null,
+          runElsewhere: secondProcess ? processModelRunner(__filename) : undefined
+        }
       )
     }
     await send({ type: 'done' })

@@ -5,7 +5,7 @@
  * should look like, for checking queries against plain JavaScript.
  */
 import Database from 'better-sqlite3'
-import { parseExperimentConfig, type ExperimentConfig } from '../../shared/config'
+import { parseExperimentConfig, type ExperimentConfig } from '../../kinds/registry'
 import type { RunStatus } from '../../shared/results'
 import { RunStore } from './store'
 

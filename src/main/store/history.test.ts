@@ -3,7 +3,7 @@ import os from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { effectivenessConfigSchema } from '../../shared/config'
+import { effectivenessConfigSchema } from '../../kinds/effectiveness/config'
 import {
   configSearchEntries,
   runSortColumns,

@@ -9,14 +9,14 @@ import { hostname } from 'node:os'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Comparison, DatasetSummary, LabelCandidate } from '../../shared/api'
-import { describeData, type ExperimentConfig, type ExperimentKind } from '../../shared/config'
+import { describeData, type ExperimentConfig, type ExperimentKind } from '../../kinds/registry'
 import {
   configSearchEntries,
-  keyEstimate,
   type RunFilter,
   type RunQueryResult,
   type RunSort
 } from '../../shared/history'
+import { keyEstimate } from '../../kinds/registry'
 import type {
   Environment,
   MetricRecord,

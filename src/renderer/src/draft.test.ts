@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { effectivenessDefaults, finetuneConfigSchema, finetuneDefaults } from '@shared/config'
+import { effectivenessDefaults } from '@kinds/effectiveness/config'
+import { finetuneConfigSchema, finetuneDefaults } from '@kinds/finetune/config'
 import {
   draftFromConfig,
   finetuneConfigFromDraft,

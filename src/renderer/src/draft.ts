@@ -6,17 +6,15 @@
  * `finetuneDraft` the fine-tuning extras. Switching kind keeps what both kinds share.
  */
 import { reactive, ref } from 'vue'
+import { effectivenessDefaults, type EffectivenessConfig } from '@kinds/effectiveness/config'
 import {
-  effectivenessDefaults,
   finetuneDefaults,
   optimizers,
   trainableParameters,
-  universalityDefaults,
-  type EffectivenessConfig,
-  type ExperimentKind,
-  type FinetuneConfig,
-  type UniversalityConfig
-} from '@shared/config'
+  type FinetuneConfig
+} from '@kinds/finetune/config'
+import { type ExperimentKind } from '@kinds/registry'
+import { universalityDefaults, type UniversalityConfig } from '@kinds/universality/config'
 
 type Typed = number | string
 

@@ -3,7 +3,7 @@
  * session, so opening a run and coming back finds the table as it was.
  */
 import { reactive, ref } from 'vue'
-import type { ExperimentKind } from '@shared/config'
+import type { ExperimentKind } from '@kinds/registry'
 import type { RunFilter, RunSort } from '@shared/history'
 import type { RunStatus, RunSummary } from '@shared/results'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { universalityConfigSchema, universalityDefaults } from '@shared/config'
+import { universalityConfigSchema, universalityDefaults } from '@kinds/universality/config'
 import {
   checkedDigits,
   universalityConfigFromDraft,

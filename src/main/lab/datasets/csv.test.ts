@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { MAX_DATASET_BYTES } from '../../../shared/api'
-import { csvDataset, DatasetError, inspectCsv, labelCandidates, loadIris, parseCsv } from '.'
+import { csvDataset, inspectCsv, labelCandidates, parseCsv } from './csv'
+import { DatasetError } from './errors'
+import { loadIris } from './iris'
 import { IRIS_FEATURE_NAMES, irisClasses, irisMeasurements } from './iris'
 
 /** The Iris data as a user would export it from a spreadsheet. */

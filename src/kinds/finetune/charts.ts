@@ -1,0 +1,321 @@
+/**
+ * The charts of a fine-tuning run (SCIENCE.md section 6): the clean and the backdoored network,
+ * fine-tuned the same way, side by side on every chart; x is the epoch, or λ for the
+ * before/after curves.
+ */
+import {
+  asrChartSpec,
+  baseOptions,
+  formatTick,
+  modelStyle,
+  okabeIto,
+  paperBackground,
+  paperStyle,
+  perModelDatasets,
+  REFERENCE_MARK,
+  referenceLine,
+  xRange,
+  type LineChartSpec
+} from '../../shared/charts'
+import type { ChartDefinition, ComparableSpec } from '../../shared/chartEntry'
+import { findSeries, type RunDetail, type SeriesRecord } from '../../shared/results'
+
+export const finetuneStyle = {
+  before: { suffix: 'before fine-tuning', dash: [...paperStyle.theoryDash], bandAlpha: 0.1 },
+  after: { suffix: 'after fine-tuning', dash: [] as number[], bandAlpha: paperStyle.bandAlpha },
+  theta: { colour: okabeIto.black },
+  tracked: { colour: okabeIto.reddishPurple }
+} as const
+
+type FinetuneRun = Pick<RunDetail, 'series' | 'metrics' | 'config'>
+const finetuneModels = [
+  ['clean', modelStyle.clean],
+  ['backdoored', modelStyle.backdoored]
+] as const
+
+/** The epochs the run was configured for, so live charts keep their x axis while points arrive. */
+export function configuredEpochs(run: Pick<RunDetail, 'config'>): number | null {
+  return run.config.kind === 'finetune' ? run.config.train.epochs : null
+}
+
+/** The λ at which the run tracks ASR every epoch: as measured, else as configured. */
+export function trackedLambda(run: Pick<RunDetail, 'metrics' | 'config'>): number | null {
+  const measured = run.metrics.find((m) => m.model === 'run' && m.name === 'trackLambda')
+  if (measured?.value != null) return measured.value
+  return run.config.kind === 'finetune' ? run.config.trackLambda : null
+}
+
+/** Up to this many epochs the axis spans them all from the start, so live points fill it in. */
+export const FIXED_EPOCH_AXIS = 50
+
+/**
+ * The epoch axis: from 0 (or the first point) to the configured epochs. Long runs start with
+ * the first FIXED_EPOCH_AXIS epochs and double the span as points arrive, so early epochs stay
+ * readable; the axis never ends before the last point.
+ */
+export function epochRange(
+  run: FinetuneRun,
+  series: (SeriesRecord | undefined)[]
+): [number, number] | null {
+  const range = xRange(series)
+  if (!range) return null
+  const from = Math.min(0, range[0])
+  const last = range[1]
+  const epochs = configuredEpochs(run) ?? last
+  const span =
+    epochs <= FIXED_EPOCH_AXIS ? epochs : Math.min(epochs, Math.max(FIXED_EPOCH_AXIS, 2 * last))
+  const to = Math.max(last, span)
+  return [from, to > from ? to : from + 1]
+}
+
+/** Whole epochs on the x axis, however many there are. */
+export function epochOptions(
+  yTitle: string,
+  y: { min?: number; max?: number; suggestedMin?: number; suggestedMax?: number },
+  x: [number, number] | null
+): NonNullable<LineChartSpec['options']> {
+  const options = baseOptions('Epoch', yTitle, y, x)
+  const scales = options.scales as Record<string, { ticks?: Record<string, unknown> }>
+  scales.x.ticks = { ...scales.x.ticks, precision: 0 }
+  return options
+}
+
+export function epochChart(
+  run: FinetuneRun,
+  name: string,
+  yTitle: string,
+  y: { min?: number; max?: number; suggestedMin?: number; suggestedMax?: number }
+): { spec: LineChartSpec; series: (SeriesRecord | undefined)[] } {
+  const series = finetuneModels.map(([model]) => findSeries(run, model, name))
+  const datasets = perModelDatasets(
+    finetuneModels.map(([, style], i) => ({
+      series: series[i],
+      label: style.label,
+      colour: style.colour
+    }))
+  )
+  return {
+    spec: {
+      type: 'line',
+      data: { datasets },
+      options: epochOptions(yTitle, y, epochRange(run, series)),
+      plugins: [paperBackground]
+    },
+    series
+  }
+}
+
+/** Loss of each network on its training set after every epoch. */
+export function epochLossChartSpec(run: FinetuneRun): LineChartSpec {
+  return epochChart(run, 'epoch.loss', 'Logistic loss', { suggestedMin: 0 }).spec
+}
+
+/** Clean accuracy on held-out data after every epoch, with 95% Wilson bands. */
+export function epochAccuracyChartSpec(run: FinetuneRun): LineChartSpec {
+  return epochChart(run, 'epoch.cleanAccuracy', 'Clean accuracy', {
+    suggestedMin: 0.5,
+    max: 1
+  }).spec
+}
+
+/**
+ * ASR at the tracked λ of both networks after every epoch, and the backdoor advantage (their
+ * difference), each with its 95% band: does the advantage survive as training goes on?
+ */
+export function epochAsrChartSpec(run: FinetuneRun): LineChartSpec {
+  const clean = findSeries(run, 'clean', 'epoch.attackSuccessRate')
+  const backdoored = findSeries(run, 'backdoored', 'epoch.attackSuccessRate')
+  const advantage = findSeries(run, 'run', 'epoch.advantage')
+  const datasets = perModelDatasets([
+    { series: clean, label: modelStyle.clean.label, colour: modelStyle.clean.colour },
+    {
+      series: backdoored,
+      label: modelStyle.backdoored.label,
+      colour: modelStyle.backdoored.colour
+    },
+    { series: advantage, label: modelStyle.advantage.label, colour: modelStyle.advantage.colour }
+  ])
+  const lambda = trackedLambda(run)
+  const at = lambda == null ? '' : ` at λ = ${formatTick(lambda)}`
+  return {
+    type: 'line',
+    data: { datasets },
+    options: epochOptions(
+      `ASR${at} · advantage`,
+      { suggestedMin: 0, suggestedMax: 1 },
+      epochRange(run, [clean, backdoored, advantage])
+    ),
+    plugins: [paperBackground]
+  }
+}
+
+/**
+ * Spike energy sᵀCs − 1 of both networks after every epoch, with θ (what was planted) as a
+ * dashed line: about θ while the backdoor's structure is intact, about 0 for the clean network.
+ */
+export function epochSpikeChartSpec(run: FinetuneRun): LineChartSpec {
+  const { spec, series } = epochChart(run, 'epoch.spikeEnergy', 'Spike energy sᵀCs − 1', {
+    suggestedMin: 0
+  })
+  const x = epochRange(run, series)
+  const theta = 'theta' in run.config ? run.config.theta : null
+  if (x && theta != null) {
+    spec.data.datasets.push(
+      referenceLine(
+        thetaLabel(theta),
+        [
+          { x: x[0], y: theta },
+          { x: x[1], y: theta }
+        ],
+        finetuneStyle.theta.colour,
+        paperStyle.theoryDash
+      )
+    )
+  }
+  return spec
+}
+
+export function thetaLabel(theta: number): string {
+  return `θ = ${formatTick(theta)} (planted)`
+}
+
+/** Relative weight drift ‖G − G₀‖_F / ‖G₀‖_F of both networks after every epoch. */
+export function epochDriftChartSpec(run: FinetuneRun): LineChartSpec {
+  return epochChart(run, 'epoch.weightDrift', 'Weight drift ‖G − G₀‖ / ‖G₀‖', {
+    suggestedMin: 0
+  }).spec
+}
+
+export function beforeAfterLabel(label: string, when: 'before' | 'after'): string {
+  return `${label}, ${finetuneStyle[when].suffix}`
+}
+
+export function trackedLambdaLabel(lambda: number): string {
+  return `Tracked λ = ${formatTick(lambda)}`
+}
+
+/**
+ * A fine-tuning run's ASR(λ) before fine-tuning drawn as an effectiveness run's ASR chart: the
+ * planted network as the effectiveness experiment measures it, so runs of the two kinds can be
+ * compared on one chart. Labels say "before fine-tuning"; no theory curves (fine-tuning runs
+ * have none).
+ */
+export function asrBeforeFinetuningChartSpec(run: FinetuneRun): LineChartSpec {
+  const series = run.series
+    .filter((s) => s.name === 'attackSuccessRate.before')
+    .map((s) => ({ ...s, name: 'attackSuccessRate' }))
+  const spec = asrChartSpec({ series })
+  const relabel = (label: string) =>
+    finetuneModels.reduce(
+      (text, [, style]) =>
+        text.startsWith(style.label)
+          ? beforeAfterLabel(style.label, 'before') + text.slice(style.label.length)
+          : text,
+      label
+    )
+  return {
+    ...spec,
+    data: {
+      datasets: spec.data.datasets.map((d) => ({ ...d, label: relabel(d.label ?? '') }))
+    }
+  }
+}
+
+/**
+ * ASR(λ) of both networks before (dashed, open markers) and after (solid) fine-tuning, each with
+ * its 95% band; a dotted line at ASR = 0.5 where λ50 is read, and the tracked λ marked.
+ */
+export function asrBeforeAfterChartSpec(run: FinetuneRun): LineChartSpec {
+  const entries = (['before', 'after'] as const).flatMap((when) =>
+    finetuneModels.map(([model, style]) => ({
+      series: findSeries(run, model, `attackSuccessRate.${when}`),
+      label: beforeAfterLabel(style.label, when),
+      colour: style.colour,
+      dash: [...finetuneStyle[when].dash],
+      bandAlpha: finetuneStyle[when].bandAlpha
+    }))
+  )
+  const datasets = perModelDatasets(entries)
+  const x = xRange(entries.map((e) => e.series))
+  if (x) {
+    datasets.push(
+      referenceLine(
+        REFERENCE_MARK,
+        [
+          { x: x[0], y: 0.5 },
+          { x: x[1], y: 0.5 }
+        ],
+        modelStyle.reference.colour,
+        paperStyle.referenceDash
+      )
+    )
+    const lambda = trackedLambda(run)
+    if (lambda != null && lambda >= x[0] && lambda <= x[1]) {
+      datasets.push(
+        referenceLine(
+          trackedLambdaLabel(lambda),
+          [
+            { x: lambda, y: 0 },
+            { x: lambda, y: 1 }
+          ],
+          finetuneStyle.tracked.colour,
+          paperStyle.referenceDash
+        )
+      )
+    }
+  }
+  return {
+    type: 'line',
+    data: { datasets },
+    options: baseOptions('Trigger scale λ', 'Attack success rate', { min: 0, max: 1 }, x),
+    plugins: [paperBackground]
+  }
+}
+
+export const finetuneCharts: ChartDefinition[] = [
+  {
+    name: 'epoch-asr',
+    title: 'Attack success rate and backdoor advantage at the tracked λ over fine-tuning epochs',
+    spec: epochAsrChartSpec,
+    marks: 'shaded: 95% intervals'
+  },
+  {
+    name: 'epoch-loss',
+    title: 'Training loss over fine-tuning epochs',
+    spec: epochLossChartSpec,
+    marks: ''
+  },
+  {
+    name: 'epoch-accuracy',
+    title: 'Clean accuracy over fine-tuning epochs',
+    spec: epochAccuracyChartSpec,
+    marks: 'shaded: 95% Wilson intervals'
+  },
+  {
+    name: 'epoch-spike',
+    title: 'Spike energy sᵀCs − 1 over fine-tuning epochs',
+    spec: epochSpikeChartSpec,
+    marks: 'dashed: the planted θ'
+  },
+  {
+    name: 'epoch-drift',
+    title: 'Relative weight drift ‖G − G₀‖ / ‖G₀‖ over fine-tuning epochs',
+    spec: epochDriftChartSpec,
+    marks: ''
+  },
+  {
+    name: 'asr-before-after',
+    title: 'Attack success rate over trigger scale λ before and after fine-tuning',
+    spec: asrBeforeAfterChartSpec,
+    marks:
+      'dashed: before fine-tuning; solid: after; shaded: 95% Wilson intervals; dotted: ASR = 0.5 and the tracked λ'
+  }
+]
+
+/** Charts of other kinds a fine-tuning run can be drawn on, by chart name. */
+export const finetuneComparableCharts: Record<string, ComparableSpec> = {
+  asr: {
+    spec: asrBeforeFinetuningChartSpec,
+    note: 'fine-tuning runs: ASR(λ) before fine-tuning, the network as planted'
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * The building blocks of every kind's config schema: numeric fields with their range, the λ grid,
+ * and the errors a refused config gives, one per field. No Node, no DOM.
+ */
+import { z } from 'zod'
+
+export const MAX_SEED = 2 ** 32 - 1
+
+/** zod's message for a missing or non-numeric value. */
+const numberError = (field: string) => (issue: { input?: unknown }) =>
+  issue.input === undefined || issue.input === null
+    ? `${field} is required`
+    : `${field} must be a number`
+
+export const int = (field: string, min: number, max: number) =>
+  z
+    .number({ error: numberError(field) })
+    .int({ error: `${field} must be a whole number` })
+    .min(min, { error: `${field} must be at least ${min}` })
+    .max(max, { error: `${field} must be at most ${max}` })
+
+export const real = (field: string, min: number, max: number) =>
+  z
+    .number({ error: numberError(field) })
+    .refine(Number.isFinite, { error: `${field} must be a finite number` })
+    .refine((v) => v >= min, { error: `${field} must be at least ${min}` })
+    .refine((v) => v <= max, { error: `${field} must be at most ${max}` })
+
+export const seedField = () => int('seed', 0, MAX_SEED)
+
+/** A lambda grid: `steps` evenly spaced values from `from` to `to`, both included. */
+export const lambdaGridSchema = z
+  .object({
+    from: real('lambdas.from', 0, 1e6),
+    to: real('lambdas.to', 0, 1e6),
+    steps: int('lambdas.steps', 2, 401)
+  })
+  .refine((g) => g.to > g.from, {
+    error: 'lambdas.to must be greater than lambdas.from',
+    path: ['to']
+  })
+export type LambdaGrid = z.infer<typeof lambdaGridSchema>
+
+export function lambdaValues(grid: LambdaGrid): number[] {
+  const step = (grid.to - grid.from) / (grid.steps - 1)
+  return Array.from({ length: grid.steps }, (_, i) =>
+    i === grid.steps - 1 ? grid.to : grid.from + i * step
+  )
+}
+
+/** The secret's k coordinates must fit in the input (SCIENCE.md section 2). */
+export const kNotAboveD = {
+  error: (issue: { input: unknown }) => {
+    const c = issue.input as { k: number; d: number }
+    return `k must be at most d (got k=${c.k}, d=${c.d})`
+  },
+  path: ['k']
+}
+
+/** The most floats one score matrix (samples x hidden width) may hold. */
+export const MAX_SCORE_CELLS = 64_000_000
+
+/** Memory guard: the score matrix of one model is n x m floats, built once per lambda. */
+export const memoryGuard = {
+  error: `m times the larger of n and nTest must be at most ${MAX_SCORE_CELLS.toLocaleString('en-US')} (memory per score matrix)`,
+  path: ['m']
+}
+
+export interface FieldError {
+  /** Dotted path of the field, e.g. `lambdas.to`; empty for the whole config. */
+  field: string
+  message: string
+}
+
+/** Turns zod issues into one message per field: "field: rule". */
+export function fieldErrors(error: z.ZodError): FieldError[] {
+  return error.issues.map((issue) => ({
+    field: issue.path.map(String).join('.'),
+    message: issue.message
+  }))
+}
+
+export class ConfigError extends Error {
+  constructor(readonly errors: FieldError[]) {
+    super(
+      'Invalid configuration: ' +
+        errors
+          .map((e) => (e.message.startsWith(e.field) ? e.message : `${e.field}: ${e.message}`))
+          .join('; ')
+    )
+    this.name = 'ConfigError'
+  }
+}
