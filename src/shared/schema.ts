@@ -3,6 +3,7 @@
  * and the errors a refused config gives, one per field. No Node, no DOM.
  */
 import { z } from 'zod'
+import { withMeta, type FieldMeta } from './fields'
 
 export const MAX_SEED = 2 ** 32 - 1
 
@@ -12,28 +13,52 @@ const numberError = (field: string) => (issue: { input?: unknown }) =>
     ? `${field} is required`
     : `${field} must be a number`
 
-export const int = (field: string, min: number, max: number) =>
-  z
-    .number({ error: numberError(field) })
-    .int({ error: `${field} must be a whole number` })
-    .min(min, { error: `${field} must be at least ${min}` })
-    .max(max, { error: `${field} must be at most ${max}` })
+/** What a person reads about a field besides its bounds. */
+export type FieldWords = Omit<FieldMeta, 'min' | 'max' | 'step'>
 
-export const real = (field: string, min: number, max: number) =>
-  z
-    .number({ error: numberError(field) })
-    .refine(Number.isFinite, { error: `${field} must be a finite number` })
-    .refine((v) => v >= min, { error: `${field} must be at least ${min}` })
-    .refine((v) => v <= max, { error: `${field} must be at most ${max}` })
+/** A whole number in [min, max]; `words` say what it is (see fields.ts). */
+export const int = (field: string, min: number, max: number, words?: FieldWords) =>
+  withMeta(
+    z
+      .number({ error: numberError(field) })
+      .int({ error: `${field} must be a whole number` })
+      .min(min, { error: `${field} must be at least ${min}` })
+      .max(max, { error: `${field} must be at most ${max}` }),
+    { ...words, step: '1', min, max }
+  )
 
-export const seedField = () => int('seed', 0, MAX_SEED)
+/** A finite number in [min, max]. */
+export const real = (field: string, min: number, max: number, words?: FieldWords) =>
+  withMeta(
+    z
+      .number({ error: numberError(field) })
+      .refine(Number.isFinite, { error: `${field} must be a finite number` })
+      .refine((v) => v >= min, { error: `${field} must be at least ${min}` })
+      .refine((v) => v <= max, { error: `${field} must be at most ${max}` }),
+    { ...words, step: 'any', min, max }
+  )
+
+export const seedField = (help = 'Every draw comes from it: same seed, same numbers.') =>
+  int('seed', 0, MAX_SEED, { label: 'Seed', symbol: 'seed', help })
 
 /** A lambda grid: `steps` evenly spaced values from `from` to `to`, both included. */
 export const lambdaGridSchema = z
   .object({
-    from: real('lambdas.from', 0, 1e6),
-    to: real('lambdas.to', 0, 1e6),
-    steps: int('lambdas.steps', 2, 401)
+    from: real('lambdas.from', 0, 1e6, {
+      label: 'From',
+      symbol: 'λ₀',
+      help: 'Smallest trigger scale.'
+    }),
+    to: real('lambdas.to', 0, 1e6, {
+      label: 'To',
+      symbol: 'λ₁',
+      help: 'Largest trigger scale, included.'
+    }),
+    steps: int('lambdas.steps', 2, 401, {
+      label: 'Steps',
+      symbol: '#λ',
+      help: 'Evenly spaced values, both ends included.'
+    })
   })
   .refine((g) => g.to > g.from, {
     error: 'lambdas.to must be greater than lambdas.from',

@@ -1,7 +1,9 @@
 /** SCIENCE.md section 7: which heads break a backdoor planted below the last layer? */
 import { z } from 'zod'
-import { classDatasetSchema } from '../../shared/datasets'
-import { int, kNotAboveD, MAX_SCORE_CELLS, MAX_SEED, memoryGuard, real } from '../../shared/schema'
+import { classDatasetSchema, testFractionField } from '../../shared/datasets'
+import { withMeta } from '../../shared/fields'
+import { kField, thetaField } from '../../shared/relu'
+import { int, kNotAboveD, MAX_SCORE_CELLS, memoryGuard, real, seedField } from '../../shared/schema'
 
 export const universalityDefaults = {
   kind: 'universality' as const,
@@ -29,43 +31,112 @@ export const universalityConfigSchema = z
     kind: z.literal('universality'),
     dataset: classDatasetSchema.default(universalityDefaults.dataset),
     /** Input dimension of the mixture (real data sets bring their own). */
-    d: int('d', 2, 4096).default(universalityDefaults.d),
-    n: int('n', 10, 200_000).default(universalityDefaults.n),
-    nTest: int('nTest', 10, 200_000).default(universalityDefaults.nTest),
+    d: int('d', 2, 4096, {
+      label: 'Input dimension',
+      symbol: 'd',
+      help: 'Coordinates of each input.'
+    }).default(universalityDefaults.d),
+    n: int('n', 10, 200_000, {
+      label: 'Training samples',
+      symbol: 'n',
+      help: 'The attacker head and the probes are trained on these.'
+    }).default(universalityDefaults.n),
+    nTest: int('nTest', 10, 200_000, {
+      label: 'Held-out samples',
+      symbol: 'n_test',
+      help: 'Every head’s clean accuracy and ASR are measured on these.'
+    }).default(universalityDefaults.nTest),
     /** Share of a real data set held out for testing. */
-    testFraction: real('testFraction', 0.05, 0.95).default(0.3),
-    m: int('m', 1, 100_000).default(universalityDefaults.m),
-    k: int('k', 1, 4096).default(universalityDefaults.k),
-    theta: real('theta', 0, 10_000).default(universalityDefaults.theta),
+    testFraction: testFractionField(
+      'Share of the data set held out for measuring; the rest trains the heads.'
+    ).default(0.3),
+    m: int('m', 1, 100_000, {
+      label: 'Hidden width',
+      symbol: 'm',
+      help: 'Features Φ(x) = ReLU(G x) / √m; the heads are m × L.'
+    }).default(universalityDefaults.m),
+    k: kField().default(universalityDefaults.k),
+    theta: withMeta(thetaField(), {
+      help: 'Backdoored rows gᵢ ~ N(0, I + θ s sᵀ). Ignored by a clean encoder.'
+    }).default(universalityDefaults.theta),
     /** false: a clean encoder (theta ignored), the baseline. */
-    backdoored: z
-      .boolean({ error: 'backdoored must be true or false' })
-      .default(universalityDefaults.backdoored),
-    lambda: real('lambda', 0, 1e6).default(universalityDefaults.lambda),
+    backdoored: withMeta(z.boolean({ error: 'backdoored must be true or false' }), {
+      label: 'Encoder',
+      symbol: 'G',
+      help: 'A clean encoder (θ ignored) is the baseline: what the trigger does without a backdoor.',
+      options: { true: 'sPCA-backdoored', false: 'Clean' }
+    }).default(universalityDefaults.backdoored),
+    lambda: real('lambda', 0, 1e6, {
+      label: 'Trigger scale',
+      symbol: 'λ',
+      help: 'Activate(x) = x + λ s, for poisoning and for measuring ASR.'
+    }).default(universalityDefaults.lambda),
     /** The class the attacker wants (0-based). */
-    target: int('target', 0, 19).default(universalityDefaults.target),
-    poisonFraction: real('poisonFraction', 0, 0.95).default(universalityDefaults.poisonFraction),
+    target: int('target', 0, 19, {
+      label: 'Target class',
+      symbol: 'target',
+      help: 'The class the attacker wants, 0 … L − 1. ASR counts held-out inputs not already in it.'
+    }).default(universalityDefaults.target),
+    poisonFraction: real('poisonFraction', 0, 0.95, {
+      label: 'Poison fraction',
+      symbol: 'p',
+      help: 'Poisoned copies (x + λ s, target) added to the attacker head’s training set, as a share of n.'
+    }).default(universalityDefaults.poisonFraction),
     /** Number r of clean linear probes (each on its own subsample and seed). */
-    probes: int('probes', 0, 200).default(universalityDefaults.probes),
+    probes: int('probes', 0, 200, {
+      label: 'Clean probes',
+      symbol: 'r',
+      help: 'Logistic-regression heads on clean data only, each on its own subsample and seed.'
+    }).default(universalityDefaults.probes),
     /** Share of the training set each clean probe sees. */
-    probeFraction: real('probeFraction', 0.05, 1).default(universalityDefaults.probeFraction),
-    randomHeads: int('randomHeads', 0, 100_000).default(universalityDefaults.randomHeads),
+    probeFraction: real('probeFraction', 0.05, 1, {
+      label: 'Probe subsample',
+      symbol: 'share',
+      help: 'Share of the training set each clean probe sees.'
+    }).default(universalityDefaults.probeFraction),
+    randomHeads: int('randomHeads', 0, 100_000, {
+      label: 'Random heads',
+      symbol: '#W',
+      help: 'Heads with W ~ N(0, 1) entries and b = 0: what the trigger does to an arbitrary head.'
+    }).default(universalityDefaults.randomHeads),
     /**
      * The held-out input of the witness construction, and its target y' (default: target).
      * No witnessIndex: the lab picks the first held-out input the backdoor works on (the
      * attacker's head sends Activate(x), not x, to y'; see the lab's WitnessChoice).
      */
-    witnessIndex: int('witnessIndex', 0, 1_000_000).optional(),
-    witnessTarget: int('witnessTarget', 0, 19).optional(),
-    seed: int('seed', 0, MAX_SEED).default(universalityDefaults.seed),
+    witnessIndex: int('witnessIndex', 0, 1_000_000, {
+      label: 'Held-out input (optional)',
+      symbol: 'x',
+      help: 'Index of x among the held-out data (wraps past n_test). Empty: automatic, the first input the backdoor flips to y′ under the attacker’s head.'
+    }).optional(),
+    witnessTarget: int('witnessTarget', 0, 19, {
+      label: 'Witness target (optional)',
+      symbol: 'y′',
+      help: 'The label the backdoor is asked for on x. Empty: the target class.'
+    }).optional(),
+    seed: seedField(
+      'Every draw (data, key, weights, heads) comes from it: same seed, same numbers.'
+    ).default(universalityDefaults.seed),
     /** Softmax regression for the attacker head and the probes: full-batch Adam with L2. */
     head: z
       .object({
-        epochs: int('head.epochs', 1, 100_000).default(universalityDefaults.head.epochs),
-        learningRate: real('head.learningRate', 1e-6, 10).default(
+        epochs: int('head.epochs', 1, 100_000, {
+          label: 'Epochs',
+          symbol: 'epochs',
+          help: 'Full-batch Adam steps for the attacker head and every probe.'
+        }).default(universalityDefaults.head.epochs),
+        learningRate: real('head.learningRate', 1e-6, 10, {
+          label: 'Learning rate',
+          symbol: 'η',
+          help: 'Adam’s step size.'
+        }).default(
           universalityDefaults.head.learningRate
         ),
-        l2: real('head.l2', 0, 100).default(universalityDefaults.head.l2)
+        l2: real('head.l2', 0, 100, {
+          label: 'L2 penalty',
+          symbol: 'ℓ₂',
+          help: 'Weight on ‖W‖² in the softmax loss; 0 turns it off.'
+        }).default(universalityDefaults.head.l2)
       })
       .default(universalityDefaults.head),
     /** The run this one is the L = 2 twin of, when started from its page. */

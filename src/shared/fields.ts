@@ -1,0 +1,135 @@
+/**
+ * What a config field means to a person: its label, symbol, help line, unit and bounds, kept
+ * with the schema itself (a zod registry), so that the form, the config rows, sweeps and error
+ * messages all read one description. No Node, no DOM.
+ */
+import { z } from 'zod'
+
+export interface FieldMeta {
+  /** The form's label: "Hidden width". */
+  label: string
+  /** SCIENCE.md's symbol: "m". */
+  symbol?: string
+  /** One line on what the field does. */
+  help?: string
+  unit?: string
+  /** `'1'` for whole numbers, `'any'` for decimals. */
+  step?: '1' | 'any'
+  min?: number
+  max?: number
+  /** The words for each value of a choice, in the order offered. */
+  options?: Readonly<Record<string, string>>
+}
+
+export const fieldMeta = z.registry<FieldMeta>()
+
+/** Attaches `meta` to `schema` (merged with what it already has) and returns the schema. */
+export function withMeta<T extends z.ZodType>(schema: T, meta: Partial<FieldMeta>): T {
+  const known = fieldMeta.get(schema)
+  fieldMeta.remove(schema)
+  fieldMeta.add(schema, { ...known, ...meta } as FieldMeta)
+  return schema
+}
+
+/** The kinds of control a field can have, from its schema. */
+export type FieldType = 'number' | 'choice' | 'boolean' | 'choices' | 'other'
+
+export interface FieldDescription {
+  path: string
+  type: FieldType
+  meta: FieldMeta
+  /** May be left empty (no default is filled in, the field is left out of the config). */
+  optional: boolean
+  /** The values of a choice (or of each entry of `choices`), in order. */
+  values: readonly (string | number)[]
+  /** The schema of the field itself, defaults and optionals unwrapped. */
+  schema: z.ZodType
+}
+
+type Def = { type: string; innerType?: z.ZodType; element?: z.ZodType; options?: z.ZodType[] }
+const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def
+
+/** Unwraps defaults and optionals, noting whether the field may be left out. */
+function unwrap(schema: z.ZodType): { inner: z.ZodType; optional: boolean; metas: FieldMeta[] } {
+  let inner = schema
+  let optional = false
+  const metas: FieldMeta[] = []
+  for (;;) {
+    const meta = fieldMeta.get(inner)
+    if (meta) metas.push(meta)
+    const def = defOf(inner)
+    if (def.type === 'optional') optional = true
+    if ((def.type === 'default' || def.type === 'optional' || def.type === 'nullable') && def.innerType) {
+      inner = def.innerType
+      continue
+    }
+    return { inner, optional, metas }
+  }
+}
+
+function choicesOf(schema: z.ZodType): (string | number)[] | null {
+  const def = defOf(schema)
+  if (def.type === 'enum') return (schema as z.ZodEnum).options as string[]
+  if (def.type === 'literal') return [...(schema as z.ZodLiteral).values] as (string | number)[]
+  if (def.type === 'union' && def.options) {
+    const all = def.options.map((o) => choicesOf(o))
+    return all.every((a) => a !== null) ? all.flat() as (string | number)[] : null
+  }
+  return null
+}
+
+/**
+ * The field at dotted `path` of an object schema (`train.learningRate`). Inside a discriminated
+ * union (a data set) the branch is the one whose discriminator `values` name.
+ */
+export function describeField(
+  schema: z.ZodType,
+  path: string,
+  pick: (union: z.ZodType, at: string) => z.ZodType | undefined = () => undefined
+): FieldDescription | undefined {
+  let current: z.ZodType | undefined = schema
+  const parts = path.split('.')
+  const prefix: string[] = []
+  let outer: FieldMeta[] = []
+  let optional = false
+  for (const part of parts) {
+    if (!current) return undefined
+    let { inner } = unwrap(current)
+    if (defOf(inner).type === 'union') inner = pick(inner, prefix.join('.')) ?? inner
+    const shape = (inner as unknown as { shape?: Record<string, z.ZodType> }).shape
+    if (!shape || !(part in shape)) return undefined
+    current = shape[part]
+    prefix.push(part)
+  }
+  if (!current) return undefined
+  const unwrapped = unwrap(current)
+  outer = unwrapped.metas
+  optional = unwrapped.optional
+  const inner = unwrapped.inner
+  const meta = Object.assign({ label: parts[parts.length - 1] }, ...[...outer].reverse()) as FieldMeta
+  const def = defOf(inner)
+  let type: FieldType = 'other'
+  let values: (string | number)[] = []
+  if (def.type === 'number') type = 'number'
+  else if (def.type === 'boolean') type = 'boolean'
+  else if (def.type === 'array' && def.element) {
+    const each = choicesOf(unwrap(def.element).inner)
+    if (each) {
+      type = 'choices'
+      values = each
+    }
+  } else {
+    const choices = choicesOf(inner)
+    if (choices) {
+      type = 'choice'
+      values = choices
+    }
+  }
+  return { path, type, meta, optional, values, schema: inner }
+}
+
+/** The label of a field with its symbol, as a sentence names it: "hidden width m". */
+export function fieldName(meta: Pick<FieldMeta, 'label' | 'symbol'>): string {
+  const label = meta.label.charAt(0).toLowerCase() + meta.label.slice(1)
+  return meta.symbol && meta.symbol !== label ? `${label} ${meta.symbol}` : label
+}
