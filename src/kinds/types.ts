@@ -9,6 +9,7 @@ import type { z } from 'zod'
 import type { ChartDefinition, ComparableSpec } from '../shared/chartEntry'
 import type { ConfigRow, ConfigRowsContext } from '../shared/configRows'
 import type { ClassDatasetSpec, DatasetSpec } from '../shared/datasets'
+import type { FormLayout } from '../shared/form'
 import type { KeyMetric, RunDetail } from '../shared/results'
 
 /** A run whose config is known to be of one kind. */
@@ -42,6 +43,8 @@ export interface KindDefinition<
   schema: S
   /** A complete config with every default (the form starts from it). */
   defaults: C
+  /** The New experiment form: the config's fields in sections. */
+  form: FormLayout
   /** What a run's progress counts, in the singular: "step", "epoch". */
   progressUnit: string
   /** The charts its runs have, in the order the run page shows them. */

@@ -59,7 +59,10 @@ function unwrap(schema: z.ZodType): { inner: z.ZodType; optional: boolean; metas
     if (meta) metas.push(meta)
     const def = defOf(inner)
     if (def.type === 'optional') optional = true
-    if ((def.type === 'default' || def.type === 'optional' || def.type === 'nullable') && def.innerType) {
+    if (
+      (def.type === 'default' || def.type === 'optional' || def.type === 'nullable') &&
+      def.innerType
+    ) {
       inner = def.innerType
       continue
     }
@@ -73,7 +76,7 @@ function choicesOf(schema: z.ZodType): (string | number)[] | null {
   if (def.type === 'literal') return [...(schema as z.ZodLiteral).values] as (string | number)[]
   if (def.type === 'union' && def.options) {
     const all = def.options.map((o) => choicesOf(o))
-    return all.every((a) => a !== null) ? all.flat() as (string | number)[] : null
+    return all.every((a) => a !== null) ? (all.flat() as (string | number)[]) : null
   }
   return null
 }
@@ -106,7 +109,10 @@ export function describeField(
   outer = unwrapped.metas
   optional = unwrapped.optional
   const inner = unwrapped.inner
-  const meta = Object.assign({ label: parts[parts.length - 1] }, ...[...outer].reverse()) as FieldMeta
+  const meta = Object.assign(
+    { label: parts[parts.length - 1] },
+    ...[...outer].reverse()
+  ) as FieldMeta
   const def = defOf(inner)
   let type: FieldType = 'other'
   let values: (string | number)[] = []

@@ -50,15 +50,12 @@ export const nTestField = () =>
 
 /** Norm: y = +1 iff ‖x‖² exceeds the χ²_d median; teacher: a clean network labels the data. */
 export const syntheticLabels = (field: string) =>
-  withMeta(
-    z.enum(['norm', 'teacher'], { error: `${field} must be 'norm' or 'teacher'` }),
-    {
-      label: 'Labels',
-      symbol: 'y',
-      help: 'Norm: y = +1 iff ‖x‖² exceeds the χ²_d median. Teacher: a clean random ReLU network of width m labels the data.',
-      options: { norm: 'Norm task', teacher: 'Random ReLU teacher' }
-    }
-  )
+  withMeta(z.enum(['norm', 'teacher'], { error: `${field} must be 'norm' or 'teacher'` }), {
+    label: 'Labels',
+    symbol: 'y',
+    help: 'Norm: y = +1 iff ‖x‖² exceeds the χ²_d median. Teacher: a clean random ReLU network of width m labels the data.',
+    options: { norm: 'Norm task', teacher: 'Random ReLU teacher' }
+  })
 
 export const reluShape = {
   d: dField().default(reluDefaults.d),
@@ -76,18 +73,15 @@ export const reluShape = {
     help: 'Used only to fit the threshold τ.'
   }).default(reluDefaults.n),
   nTest: nTestField().default(reluDefaults.nTest),
-  seed: seedField('Every draw (data, key, weights) comes from it: same seed, same numbers.').default(
-    reluDefaults.seed
-  ),
-  target: withMeta(
-    z.union([z.literal(1), z.literal(-1)], { error: 'target must be 1 or -1' }),
-    {
-      label: 'Target label',
-      symbol: 'target',
-      help: 'The label the attacker wants. ASR counts held-out inputs not already in it.',
-      options: { '1': '+1', '-1': '−1' }
-    }
-  ).default(reluDefaults.target),
+  seed: seedField(
+    'Every draw (data, key, weights) comes from it: same seed, same numbers.'
+  ).default(reluDefaults.seed),
+  target: withMeta(z.union([z.literal(1), z.literal(-1)], { error: 'target must be 1 or -1' }), {
+    label: 'Target label',
+    symbol: 'target',
+    help: 'The label the attacker wants. ASR counts held-out inputs not already in it.',
+    options: { '1': '+1', '-1': '−1' }
+  }).default(reluDefaults.target),
   tauRule: withMeta(
     z.enum(['trainingError', 'median'], {
       error: "tauRule must be 'trainingError' or 'median'"

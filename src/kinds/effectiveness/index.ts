@@ -3,6 +3,7 @@
  * ReLU network against its clean twin, ASR over a λ grid, with the large-width theory.
  */
 import type { KindDefinition } from '../types'
+import { effectivenessForm } from './form'
 import { effectivenessCharts } from './charts'
 import { effectivenessConfigSchema } from './config'
 import {
@@ -21,6 +22,7 @@ export const effectiveness: KindDefinition<'effectiveness', typeof effectiveness
     'GKVZ22 sparse-PCA backdoor in a random ReLU network: attack success rate over a trigger-scale grid, against a clean twin and the large-width theory.',
   schema: effectivenessConfigSchema,
   defaults: effectivenessConfigSchema.parse({ kind: 'effectiveness' }),
+  form: effectivenessForm,
   progressUnit: 'step',
   charts: effectivenessCharts,
   keyEstimate: effectivenessKeyEstimate,

@@ -3,6 +3,7 @@
  * fine-tuned the same way, measured every epoch.
  */
 import type { KindDefinition } from '../types'
+import { finetuneForm } from './form'
 import { finetuneCharts, finetuneComparableCharts } from './charts'
 import { finetuneConfigSchema } from './config'
 import {
@@ -29,6 +30,7 @@ export const finetune: KindDefinition<'finetune', typeof finetuneConfigSchema> =
     'Fine-tune the backdoored network and its clean twin the same way and watch, epoch by epoch, whether the backdoor advantage survives as the weights move.',
   schema: finetuneConfigSchema,
   defaults: finetuneConfigSchema.parse({ kind: 'finetune' }),
+  form: finetuneForm,
   progressUnit: 'epoch',
   charts: finetuneCharts,
   comparableCharts: finetuneComparableCharts,

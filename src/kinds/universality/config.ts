@@ -129,9 +129,7 @@ export const universalityConfigSchema = z
           label: 'Learning rate',
           symbol: 'η',
           help: 'Adam’s step size.'
-        }).default(
-          universalityDefaults.head.learningRate
-        ),
+        }).default(universalityDefaults.head.learningRate),
         l2: real('head.l2', 0, 100, {
           label: 'L2 penalty',
           symbol: 'ℓ₂',

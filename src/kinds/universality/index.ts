@@ -3,6 +3,7 @@
  * layer, and the heads a defender may put on it.
  */
 import type { KindDefinition } from '../types'
+import { universalityForm } from './form'
 import { universalityCharts } from './charts'
 import { universalityConfigSchema } from './config'
 import {
@@ -21,6 +22,7 @@ export const universality: KindDefinition<'universality', typeof universalityCon
     'Plant the backdoor below the last layer and let the defender pick the head: the attacker’s own, clean probes, random heads, the trigger-nullifying head and the proof’s witness. Which heads break it?',
   schema: universalityConfigSchema,
   defaults: universalityConfigSchema.parse({ kind: 'universality' }),
+  form: universalityForm,
   progressUnit: 'step',
   charts: universalityCharts,
   keyEstimate: universalityKeyEstimate,
