@@ -106,3 +106,22 @@ describe('chart registry', () => {
     )
   })
 })
+
+describe('chart cards', () => {
+  it('word every chart of every kind for a run with nothing measured yet', () => {
+    for (const config of [
+      effectivenessConfigSchema.parse({ kind: 'effectiveness' }),
+      finetuneConfigSchema.parse({ kind: 'finetune' }),
+      universalityConfigSchema.parse({ kind: 'universality' })
+    ]) {
+      const run = { ...runOf(config), status: 'running' as const, series: [] }
+      for (const entry of availableCharts(run)) {
+        expect(entry.card.heading(run).length, entry.name).toBeGreaterThan(3)
+        expect(entry.card.caption(run)).toMatch(/\.$/)
+        expect(entry.card.label(run).length).toBeGreaterThan(10)
+        // Nothing measured: no card but those that show how far the run got.
+        expect(entry.card.shown?.(run) ?? true, entry.name).toBe(false)
+      }
+    }
+  })
+})

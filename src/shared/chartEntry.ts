@@ -25,6 +25,22 @@ export interface ChartDefinition {
   marks: string
   /** Why several runs cannot share this chart, when they cannot (Compare says so instead). */
   notOverlaid?: string
+  /** The chart's card on the run page. */
+  card: ChartCardWords
+}
+
+/** What the run page's card of a chart says around it, from the run's numbers. */
+export interface ChartCardWords {
+  /** The card's heading. */
+  heading: (run: RunDetail) => string
+  /** What the marks mean, under the chart. */
+  caption: (run: RunDetail) => string
+  /** The chart in one sentence, for screen readers. */
+  label: (run: RunDetail) => string
+  /** Whether the run has anything to draw yet (default: yes). */
+  shown?: (run: RunDetail) => boolean
+  /** A smaller card (a chart beside a larger one). */
+  small?: boolean
 }
 
 /** How a run of another kind is drawn on a chart that is not its own (see KindDefinition). */

@@ -11,7 +11,8 @@ import {
   type LineDataset
 } from '../../shared/charts'
 import type { ChartDefinition } from '../../shared/chartEntry'
-import { findSeries, type RunDetail } from '../../shared/results'
+import { sig } from '../../shared/format'
+import { findMetric, findSeries, type RunDetail } from '../../shared/results'
 
 /** Backdoor advantage ASR_backdoored − ASR_clean over λ, with its 95% band. */
 export function advantageChartSpec(run: Pick<RunDetail, 'series'>): LineChartSpec {
@@ -37,13 +38,37 @@ export const effectivenessCharts: ChartDefinition[] = [
     name: 'asr',
     title: 'Attack success rate over trigger scale λ',
     spec: asrChartSpec,
-    marks: 'shaded: 95% Wilson intervals; dashed: large-width theory; dotted: ASR = 0.5'
+    marks: 'shaded: 95% Wilson intervals; dashed: large-width theory; dotted: ASR = 0.5',
+    card: {
+      heading: () => 'Attack success rate over trigger scale',
+      caption: () =>
+        'Dots: measured ASR of the clean and backdoored networks on held-out inputs not already in the target class, shaded 95% Wilson intervals. Dashed: the large-width theory of each on the same inputs. Dotted: ASR = 0.5, where λ50 is read.',
+      label: (run) => {
+        const l50 = (model: string) => {
+          const v = findMetric(run, model, 'lambda50')?.value
+          return v == null ? '—' : sig(v)
+        }
+        return `Attack success rate against trigger scale λ. λ50: clean ${l50('clean')}, backdoored ${l50('backdoored')}; theory ${l50('theory.clean')} and ${l50('theory.backdoored')}.`
+      },
+      shown: (run) =>
+        ['clean', 'backdoored', 'theory.clean', 'theory.backdoored'].some((m) =>
+          findSeries(run, m, 'attackSuccessRate')
+        )
+    }
   },
   {
     name: 'advantage',
     title: 'Backdoor advantage (ASR backdoored − ASR clean) over trigger scale λ',
     spec: advantageChartSpec,
     marks:
-      'shaded: 95% Newcombe intervals of the difference (conservative for networks that share their draws)'
+      'shaded: 95% Newcombe intervals of the difference (conservative for networks that share their draws)',
+    card: {
+      heading: () => 'Backdoor advantage',
+      caption: () =>
+        'ASR backdoored − ASR clean at the same λ, with its 95% Newcombe interval. The interval treats the two rates as independent; the networks share their Gaussian draws, so it is conservative.',
+      label: () => 'Backdoor advantage: ASR of the backdoored minus the clean network, over λ',
+      shown: (run) => !!findSeries(run, 'run', 'advantage'),
+      small: true
+    }
   }
 ]

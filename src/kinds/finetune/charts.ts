@@ -18,7 +18,9 @@ import {
   type LineChartSpec
 } from '../../shared/charts'
 import type { ChartDefinition, ComparableSpec } from '../../shared/chartEntry'
+import { withInterval } from '../../shared/format'
 import { findSeries, type RunDetail, type SeriesRecord } from '../../shared/results'
+import { finetuneFacts } from './summary'
 
 export const finetuneStyle = {
   before: { suffix: 'before fine-tuning', dash: [...paperStyle.theoryDash], bandAlpha: 0.1 },
@@ -272,43 +274,110 @@ export function asrBeforeAfterChartSpec(run: FinetuneRun): LineChartSpec {
   }
 }
 
+const hasAny = (run: RunDetail, name: string) =>
+  ['clean', 'backdoored'].some((model) => !!findSeries(run, model, name))
+
+/** Whether the run has measured anything per epoch (epoch 0 is before fine-tuning). */
+export function hasEpochs(run: RunDetail): boolean {
+  return (
+    hasAny(run, 'epoch.attackSuccessRate') ||
+    !!findSeries(run, 'run', 'epoch.advantage') ||
+    hasAny(run, 'epoch.loss') ||
+    hasAny(run, 'epoch.cleanAccuracy')
+  )
+}
+
+const lambdaText = (run: RunDetail) => {
+  const lambda = trackedLambda(run)
+  return lambda == null ? '—' : formatTick(lambda)
+}
+
 export const finetuneCharts: ChartDefinition[] = [
   {
     name: 'epoch-asr',
     title: 'Attack success rate and backdoor advantage at the tracked λ over fine-tuning epochs',
     spec: epochAsrChartSpec,
-    marks: 'shaded: 95% intervals'
+    marks: 'shaded: 95% intervals',
+    card: {
+      heading: (run) => `ASR and advantage at λ = ${lambdaText(run)}, per epoch`,
+      caption: () =>
+        "Attack success rate of the clean and the backdoored network after each epoch of the same fine-tuning, on held-out inputs not already in the target class, and the backdoor advantage (their difference). Shaded: 95% intervals (for the difference, Newcombe's, conservative since both networks share their draws). Epoch 0 is before fine-tuning.",
+      label: (run) => {
+        const f = finetuneFacts(run)
+        const before = f.advantage.before ? withInterval(f.advantage.before) : 'not measured'
+        const after = f.advantage.after ? withInterval(f.advantage.after) : 'not measured yet'
+        return `Attack success rate at λ = ${lambdaText(run)} of the clean and backdoored networks, and their advantage, per epoch. Advantage before ${before}, after ${after}.`
+      },
+      shown: hasEpochs
+    }
   },
   {
     name: 'epoch-loss',
     title: 'Training loss over fine-tuning epochs',
     spec: epochLossChartSpec,
-    marks: ''
+    marks: '',
+    card: {
+      heading: () => 'Training loss',
+      caption: () => 'Logistic loss on a·(f(x) − τ) over the training set.',
+      label: () => 'Logistic loss of both networks per epoch',
+      shown: hasEpochs
+    }
   },
   {
     name: 'epoch-accuracy',
     title: 'Clean accuracy over fine-tuning epochs',
     spec: epochAccuracyChartSpec,
-    marks: 'shaded: 95% Wilson intervals'
+    marks: 'shaded: 95% Wilson intervals',
+    card: {
+      heading: () => 'Clean accuracy',
+      caption: () => 'Held-out accuracy with 95% Wilson bands.',
+      label: () => 'Clean accuracy of both networks on held-out data per epoch',
+      shown: hasEpochs
+    }
   },
   {
     name: 'epoch-spike',
     title: 'Spike energy sᵀCs − 1 over fine-tuning epochs',
     spec: epochSpikeChartSpec,
-    marks: 'dashed: the planted θ'
+    marks: 'dashed: the planted θ',
+    card: {
+      heading: () => 'Spike energy',
+      caption: () =>
+        'sᵀCs − 1 of the first-layer rows: about θ (dashed) while the planted direction is intact, about 0 for the clean network.',
+      label: (run) =>
+        `Spike energy of both networks per epoch, against θ = ${formatTick(run.config.theta)}`,
+      shown: hasEpochs
+    }
   },
   {
     name: 'epoch-drift',
     title: 'Relative weight drift ‖G − G₀‖ / ‖G₀‖ over fine-tuning epochs',
     spec: epochDriftChartSpec,
-    marks: ''
+    marks: '',
+    card: {
+      heading: () => 'Weight drift',
+      caption: () => '‖G − G₀‖_F / ‖G₀‖_F: how far the first layer has moved from the start.',
+      label: () => 'Relative weight drift of both networks per epoch',
+      shown: hasEpochs
+    }
   },
   {
     name: 'asr-before-after',
     title: 'Attack success rate over trigger scale λ before and after fine-tuning',
     spec: asrBeforeAfterChartSpec,
     marks:
-      'dashed: before fine-tuning; solid: after; shaded: 95% Wilson intervals; dotted: ASR = 0.5 and the tracked λ'
+      'dashed: before fine-tuning; solid: after; shaded: 95% Wilson intervals; dotted: ASR = 0.5 and the tracked λ',
+    card: {
+      heading: () => 'ASR over λ, before and after fine-tuning',
+      caption: (run) => {
+        const stopped =
+          !hasAny(run, 'attackSuccessRate.after') && !['queued', 'running'].includes(run.status)
+        return `Dashed, open markers: before fine-tuning; solid: after. Shaded: 95% Wilson intervals. Dotted: ASR = 0.5, where λ50 is read, and the λ tracked every epoch.${stopped ? ' The run stopped before it measured the curves after fine-tuning.' : ''}`
+      },
+      label: () => 'Attack success rate against λ of both networks before and after fine-tuning',
+      shown: (run) =>
+        hasAny(run, 'attackSuccessRate.before') || hasAny(run, 'attackSuccessRate.after')
+    }
   }
 ]
 

@@ -20,6 +20,7 @@ import {
   type LineDataset
 } from '../../shared/charts'
 import type { ChartDefinition } from '../../shared/chartEntry'
+import { histogramCard, perTargetCard, scatterCard, UNIVERSAL_ASR } from './cards'
 import { findSeries, type RunDetail } from '../../shared/results'
 
 type UniversalityRun = Pick<RunDetail, 'series' | 'metrics' | 'config'>
@@ -47,8 +48,7 @@ export type HeadFamily = keyof typeof headFamilyStyle
 /** Width over height of the scatter figure, legend included (paperStyle.aspectRatio: 1.6). */
 export const SCATTER_ASPECT_RATIO = 1.15
 
-/** The ASR above which a head counts as fooled, for the shaded "universal backdoor" band. */
-export const UNIVERSAL_ASR = 0.9
+export { UNIVERSAL_ASR }
 export const universalRegionLabel = `Universal backdoor: ASR ≥ ${UNIVERSAL_ASR} for every head`
 
 /** The label of the dataset drawing a family's 95% intervals (kept out of the legend). */
@@ -407,12 +407,14 @@ export const universalityCharts: ChartDefinition[] = [
     name: 'scatter',
     title: 'Clean accuracy against attack success rate of every head',
     spec: universalityScatterChartSpec,
+    card: scatterCard,
     marks: `one marker per head, one colour and shape per head family; whiskers: 95% Wilson intervals; shaded: ASR ≥ ${UNIVERSAL_ASR}, where a universal backdoor would put every head; dotted: chance accuracy 1/L`
   },
   {
     name: 'histogram',
     title: 'Attack success rate over random heads',
     spec: universalityHistogramChartSpec,
+    card: histogramCard,
     marks:
       "bars: random heads per ASR bin; dashed: the attacker's head and the trigger-nullifying head"
   },
@@ -420,6 +422,7 @@ export const universalityCharts: ChartDefinition[] = [
     name: 'per-target',
     title: 'Attack success rate for each target class',
     spec: universalityPerTargetChartSpec,
+    card: perTargetCard,
     marks:
       "bars: the attacker's head and the trigger-nullifying head side by side; whiskers: 95% Wilson intervals",
     notOverlaid:

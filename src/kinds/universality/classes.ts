@@ -3,9 +3,8 @@
  * L = 2 twin of a run, and a run of the same config with another witness input. Pure functions of
  * a run's config; the lab computes everything they start.
  */
-import type { UniversalityConfig } from '@kinds/universality/config'
-
-const irisNames = ['setosa', 'versicolor', 'virginica']
+import { IRIS_CLASS_NAMES } from '../../shared/datasets'
+import type { UniversalityConfig } from './config'
 
 /** Number of classes L the config asks for; null for a CSV file (its label values decide). */
 export function configuredClasses(config: Pick<UniversalityConfig, 'dataset'>): number | null {
@@ -25,7 +24,7 @@ export function configuredClasses(config: Pick<UniversalityConfig, 'dataset'>): 
 export function className(config: Pick<UniversalityConfig, 'dataset'>, c: number): string | null {
   switch (config.dataset.kind) {
     case 'iris':
-      return irisNames[c] ?? null
+      return IRIS_CLASS_NAMES[c] ?? null
     case 'mnist': {
       const digit = config.dataset.digits[c]
       return digit == null ? null : `digit ${digit}`
