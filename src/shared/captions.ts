@@ -4,10 +4,11 @@
  * (KindDefinition.describeConfig); this module puts the pieces together. Pure; no Node, no DOM.
  */
 import type { ChartEntry } from './chartEntry'
+import { significant } from './format'
 
 /** A number as a caption prints it: up to 4 significant digits, no trailing zeros. */
 export function captionNumber(value: number): string {
-  return String(Number(value.toPrecision(4)))
+  return significant(value, 4)
 }
 
 export function captionPercent(fraction: number): string {

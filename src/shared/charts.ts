@@ -9,6 +9,7 @@
  */
 import type { ChartConfiguration, ChartDataset, LegendItem, Plugin } from 'chart.js'
 import type { RunDetail, SeriesRecord } from './results'
+import { significant } from './format'
 import { findSeries } from './results'
 
 /** Okabe & Ito (2008): distinguishable with every common colour-vision deficiency. */
@@ -388,5 +389,5 @@ export function formatRate(value: number): string {
 
 /** A number as a tick or a legend shows it: up to 3 significant digits, no trailing zeros. */
 export function formatTick(value: number): string {
-  return String(Number(value.toPrecision(3)))
+  return significant(value, 3)
 }

@@ -5,13 +5,34 @@
 import type { Estimate, RunDetail, SeriesPoint } from './results'
 import { findMetric } from './results'
 
-/** A number with up to `digits` significant digits, trailing zeros trimmed. */
+const significantFormats = new Map<number, Intl.NumberFormat>()
+
+/**
+ * Up to `digits` significant digits, trailing zeros trimmed, no grouping: "0.123", "12300". The
+ * plain form ticks and captions print.
+ */
+export function significant(value: number, digits = 3): string {
+  let format = significantFormats.get(digits)
+  if (!format) {
+    format = new Intl.NumberFormat('en-US', {
+      maximumSignificantDigits: digits,
+      useGrouping: false
+    })
+    significantFormats.set(digits, format)
+  }
+  return value === 0 ? '0' : format.format(value)
+}
+
+/**
+ * A number for people: up to `digits` significant digits, whole numbers past them grouped
+ * ("12,346"), tiny and huge ones in exponent form ("1.2e-5").
+ */
 export function sig(value: number, digits = 3): string {
   if (value === 0) return '0'
   const abs = Math.abs(value)
   if (abs >= 1e6 || abs < 1e-4) return value.toExponential(digits - 1)
   if (abs >= 10 ** digits) return Math.round(value).toLocaleString('en-US')
-  return String(Number(value.toPrecision(digits)))
+  return significant(value, digits)
 }
 
 /** Two decimals for rates, advantages and energies of ordinary size ("0.41", "1.20"). */
@@ -25,7 +46,7 @@ export function sharePercent(value: number): string {
   if (p === 0) return '0%'
   if (Math.abs(p) >= 10) return `${p.toFixed(0)}%`
   if (Math.abs(p) >= 1) return `${p.toFixed(1)}%`
-  return `${Number(p.toPrecision(1))}%`
+  return `${significant(p, 1)}%`
 }
 
 /** "0.41 [0.37, 0.45]", or "0.41" when the interval is not known. */

@@ -189,3 +189,8 @@ export function findSeries(
 ): SeriesRecord | undefined {
   return run.series.find((s) => s.model === model && s.name === name)
 }
+
+/** NaN and infinities are not numbers a record can hold (nor JSON): they become null, no value. */
+export function finiteOrNull(v: number | null | undefined): number | null {
+  return v == null || !Number.isFinite(v) ? null : v
+}

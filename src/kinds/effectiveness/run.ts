@@ -28,6 +28,7 @@ import {
 } from '../../main/lab/stats'
 import type { Reporter } from '../../main/lab/reporter'
 import { relabelWithTeacher } from '../../main/lab/teacher'
+import { finiteOrNull } from '../../shared/results'
 import type { KindRunner } from '../runner'
 
 export const MODELS = ['clean', 'backdoored', 'theory.clean', 'theory.backdoored'] as const
@@ -121,7 +122,7 @@ export async function runEffectiveness(
       name: 'attackSuccessRate',
       points: rates.map((r, i) => ({
         x: lambdas[i],
-        value: nanToNull(r.value),
+        value: finiteOrNull(r.value),
         lower: r.lower,
         upper: r.upper
       }))
@@ -135,9 +136,9 @@ export async function runEffectiveness(
     name: 'advantage',
     points: advantage.map((a, i) => ({
       x: lambdas[i],
-      value: nanToNull(a.value),
-      lower: nanToNull(a.lower),
-      upper: nanToNull(a.upper)
+      value: finiteOrNull(a.value),
+      lower: finiteOrNull(a.lower),
+      upper: finiteOrNull(a.upper)
     }))
   })
   report.metric({ model: 'run', name: 'lambda50Ratio', value: ratio(l50.clean, l50.backdoored) })
@@ -181,10 +182,6 @@ export async function runEffectiveness(
 
 function ratio(a: number | null | undefined, b: number | null | undefined): number | null {
   return a == null || b == null || b === 0 ? null : a / b
-}
-
-function nanToNull(v: number): number | null {
-  return Number.isNaN(v) ? null : v
 }
 
 export const effectivenessRunner: KindRunner<EffectivenessConfig> = {

@@ -20,7 +20,7 @@ import {
 import type { ChartDefinition, ComparableSpec } from '../../shared/chartEntry'
 import { withInterval } from '../../shared/format'
 import { findSeries, type RunDetail, type SeriesRecord } from '../../shared/results'
-import { finetuneFacts } from './summary'
+import { finetuneFacts, totalEpochs, trackLambdaOf } from './summary'
 
 export const finetuneStyle = {
   before: { suffix: 'before fine-tuning', dash: [...paperStyle.theoryDash], bandAlpha: 0.1 },
@@ -34,18 +34,6 @@ const finetuneModels = [
   ['clean', modelStyle.clean],
   ['backdoored', modelStyle.backdoored]
 ] as const
-
-/** The epochs the run was configured for, so live charts keep their x axis while points arrive. */
-export function configuredEpochs(run: Pick<RunDetail, 'config'>): number | null {
-  return run.config.kind === 'finetune' ? run.config.train.epochs : null
-}
-
-/** The λ at which the run tracks ASR every epoch: as measured, else as configured. */
-export function trackedLambda(run: Pick<RunDetail, 'metrics' | 'config'>): number | null {
-  const measured = run.metrics.find((m) => m.model === 'run' && m.name === 'trackLambda')
-  if (measured?.value != null) return measured.value
-  return run.config.kind === 'finetune' ? run.config.trackLambda : null
-}
 
 /** Up to this many epochs the axis spans them all from the start, so live points fill it in. */
 export const FIXED_EPOCH_AXIS = 50
@@ -63,7 +51,7 @@ export function epochRange(
   if (!range) return null
   const from = Math.min(0, range[0])
   const last = range[1]
-  const epochs = configuredEpochs(run) ?? last
+  const epochs = totalEpochs(run)
   const span =
     epochs <= FIXED_EPOCH_AXIS ? epochs : Math.min(epochs, Math.max(FIXED_EPOCH_AXIS, 2 * last))
   const to = Math.max(last, span)
@@ -137,7 +125,7 @@ export function epochAsrChartSpec(run: FinetuneRun): LineChartSpec {
     },
     { series: advantage, label: modelStyle.advantage.label, colour: modelStyle.advantage.colour }
   ])
-  const lambda = trackedLambda(run)
+  const lambda = trackLambdaOf(run)
   const at = lambda == null ? '' : ` at λ = ${formatTick(lambda)}`
   return {
     type: 'line',
@@ -251,7 +239,7 @@ export function asrBeforeAfterChartSpec(run: FinetuneRun): LineChartSpec {
         paperStyle.referenceDash
       )
     )
-    const lambda = trackedLambda(run)
+    const lambda = trackLambdaOf(run)
     if (lambda != null && lambda >= x[0] && lambda <= x[1]) {
       datasets.push(
         referenceLine(
@@ -288,7 +276,7 @@ export function hasEpochs(run: RunDetail): boolean {
 }
 
 const lambdaText = (run: RunDetail) => {
-  const lambda = trackedLambda(run)
+  const lambda = trackLambdaOf(run)
   return lambda == null ? '—' : formatTick(lambda)
 }
 

@@ -35,6 +35,7 @@ import {
   type Interval
 } from '../../main/lab/stats'
 import { relabelWithTeacher } from '../../main/lab/teacher'
+import { finiteOrNull } from '../../shared/results'
 import type { Reporter } from '../../main/lab/reporter'
 import { loadRealDataset } from '../../main/lab/datasets/index'
 import { splitTrainTest } from '../../main/lab/datasets/split'
@@ -199,7 +200,9 @@ export function epochCombiner(report: Reporter, totalEpochs: number) {
             model: m,
             name,
             points: [
-              typeof value === 'number' ? { x, value: finite(value) } : { x, ...estimate(value) }
+              typeof value === 'number'
+                ? { x, value: finiteOrNull(value) }
+                : { x, ...estimate(value) }
             ]
           })
         point('epoch.loss', r.loss)
@@ -243,7 +246,7 @@ function reportMeasurement(
         model,
         name: `${name}.${when}`,
         ...(value === null || typeof value === 'number'
-          ? { value: finite(value) }
+          ? { value: finiteOrNull(value) }
           : estimate(value))
       })
     metric('cleanAccuracy', wilsonInterval(r.correct, r.total))
@@ -315,16 +318,16 @@ function meanRowNorm({ x, n, d }: Dataset): number {
   return total / n
 }
 
-function finite(v: number | null): number | null {
-  return v === null || Number.isNaN(v) ? null : v
-}
-
 function estimate(i: Interval): {
   value: number | null
   lower: number | null
   upper: number | null
 } {
-  return { value: finite(i.value), lower: finite(i.lower), upper: finite(i.upper) }
+  return {
+    value: finiteOrNull(i.value),
+    lower: finiteOrNull(i.lower),
+    upper: finiteOrNull(i.upper)
+  }
 }
 
 export const finetuneRunner: KindRunner<FinetuneConfig> = {

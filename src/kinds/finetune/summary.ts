@@ -20,6 +20,7 @@ import {
   pointEstimate,
   sharePercent,
   sig,
+  significant,
   stoppedWord,
   withInterval
 } from '../../shared/format'
@@ -194,7 +195,7 @@ export function finetuneSentence(run: FinetuneRun): string {
 export function finetuneKeyEstimate(run: FinetuneRun): KeyMetric | null {
   const { before, after } = beforeAfter(run, 'run', 'advantage')
   const lambda = trackLambdaOf(run)
-  const at = lambda == null ? '' : ` at λ=${String(Number(lambda.toPrecision(3)))}`
+  const at = lambda == null ? '' : ` at λ=${significant(lambda, 3)}`
   const from = (label: string, e: Estimate | undefined): KeyMetric | null =>
     known(e)
       ? {

@@ -71,6 +71,7 @@ import type { Reporter } from '../../main/lab/reporter'
 import { loadRealClassDataset } from '../../main/lab/datasets/index'
 import { splitTrainTest } from '../../main/lab/datasets/split'
 import type { KindRunner } from '../runner'
+import { finiteOrNull } from '../../shared/results'
 
 export type { ClassData } from '../../main/lab/mixture'
 
@@ -580,7 +581,7 @@ export function histogram(values: number[]): { x: number; value: number }[] {
 }
 
 function nanSafe(r: Interval): { value: number | null; lower: number; upper: number } {
-  return { value: Number.isNaN(r.value) ? null : r.value, lower: r.lower, upper: r.upper }
+  return { value: finiteOrNull(r.value), lower: r.lower, upper: r.upper }
 }
 
 function meanOrNull(values: number[]): number | null {

@@ -9,14 +9,18 @@ import { hostname } from 'node:os'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Comparison, DatasetSummary, LabelCandidate } from '../../shared/api'
-import { describeData, type ExperimentConfig, type ExperimentKind } from '../../kinds/registry'
+import {
+  describeData,
+  keyEstimate,
+  type ExperimentConfig,
+  type ExperimentKind
+} from '../../kinds/registry'
 import {
   configSearchEntries,
   type RunFilter,
   type RunQueryResult,
   type RunSort
 } from '../../shared/history'
-import { keyEstimate } from '../../kinds/registry'
 import type {
   Environment,
   MetricRecord,
@@ -27,6 +31,7 @@ import type {
   SeriesPoint,
   SeriesRecord
 } from '../../shared/results'
+import { finiteOrNull } from '../../shared/results'
 import { migrations } from './migrations'
 
 interface RunRow {
@@ -331,9 +336,9 @@ export class RunStore {
         id,
         record.model,
         record.name,
-        finite(record.value),
-        finite(record.lower),
-        finite(record.upper)
+        finiteOrNull(record.value),
+        finiteOrNull(record.lower),
+        finiteOrNull(record.upper)
       )
   }
 
@@ -354,7 +359,14 @@ export class RunStore {
         'INSERT INTO series_points (series_id, idx, x, value, lower, upper) VALUES (?, ?, ?, ?, ?, ?)'
       )
       record.points.forEach((p, i) =>
-        insert.run(sid, next + i, p.x, finite(p.value), finite(p.lower), finite(p.upper))
+        insert.run(
+          sid,
+          next + i,
+          p.x,
+          finiteOrNull(p.value),
+          finiteOrNull(p.lower),
+          finiteOrNull(p.upper)
+        )
       )
     })()
   }
@@ -564,12 +576,26 @@ export class RunStore {
         )
         for (const tag of run.tags) insertTag.run(id, tag)
         for (const m of run.metrics) {
-          insertMetric.run(id, m.model, m.name, finite(m.value), finite(m.lower), finite(m.upper))
+          insertMetric.run(
+            id,
+            m.model,
+            m.name,
+            finiteOrNull(m.value),
+            finiteOrNull(m.lower),
+            finiteOrNull(m.upper)
+          )
         }
         for (const s of run.series) {
           const sid = Number(insertSeries.run(id, s.model, s.name).lastInsertRowid)
           s.points.forEach((p, i) =>
-            insertPoint.run(sid, i, p.x, finite(p.value), finite(p.lower), finite(p.upper))
+            insertPoint.run(
+              sid,
+              i,
+              p.x,
+              finiteOrNull(p.value),
+              finiteOrNull(p.lower),
+              finiteOrNull(p.upper)
+            )
           )
         }
         this.refreshKey(id)
@@ -835,11 +861,6 @@ function toSummary(row: RunRow, tags: string[]): RunSummary {
     dataset: row.dataset ?? undefined,
     rerunOf: row.rerun_of
   }
-}
-
-/** NaN and infinities are not JSON; store them as NULL (no value). */
-function finite(v: number | null | undefined): number | null {
-  return v == null || !Number.isFinite(v) ? null : v
 }
 
 function dropNullBounds<T extends { lower?: number | null; upper?: number | null }>(record: T): T {
