@@ -10,7 +10,7 @@ import type { ChartDefinition, ComparableSpec } from '../shared/chartEntry'
 import type { ConfigRow, ConfigRowsContext } from '../shared/configRows'
 import type { ClassDatasetSpec, DatasetSpec } from '../shared/datasets'
 import type { FormLayout } from '../shared/form'
-import type { KeyMetric, RunDetail } from '../shared/results'
+import type { KeyMetric, Outputs, RunDetail } from '../shared/results'
 
 /** A run whose config is known to be of one kind. */
 export type RunOf<C> = Omit<RunDetail, 'config'> & { config: C }
@@ -47,6 +47,8 @@ export interface KindDefinition<
   form: FormLayout
   /** What a run's progress counts, in the singular: "step", "epoch". */
   progressUnit: string
+  /** The metrics and series its runs produce, by model. */
+  outputs: Outputs
   /** The charts its runs have, in the order the run page shows them. */
   charts: readonly ChartDefinition[]
   /** Charts of other kinds its runs can be drawn on (Compare), by chart name. */

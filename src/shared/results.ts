@@ -194,3 +194,28 @@ export function findSeries(
 export function finiteOrNull(v: number | null | undefined): number | null {
   return v == null || !Number.isFinite(v) ? null : v
 }
+
+/**
+ * The metrics and series a kind's runs produce, by model (its `outputs.ts`): the names its
+ * summaries, charts and sweeps may ask for. A misspelt name fails typecheck.
+ */
+export interface Outputs {
+  metrics: Readonly<Record<string, readonly string[]>>
+  series: Readonly<Record<string, readonly string[]>>
+}
+
+/** Finders typed by a kind's outputs: `metric(run, 'run', 'lambda50Ratio')`. */
+export function outputFinders<O extends Outputs>() {
+  return {
+    metric: <M extends keyof O['metrics'] & string>(
+      run: Pick<RunDetail, 'metrics'>,
+      model: M,
+      name: O['metrics'][M][number]
+    ) => findMetric(run, model, name),
+    series: <M extends keyof O['series'] & string>(
+      run: Pick<RunDetail, 'series'>,
+      model: M,
+      name: O['series'][M][number]
+    ) => findSeries(run, model, name)
+  }
+}

@@ -1,4 +1,5 @@
 /** The charts of an effectiveness run: ASR(λ) with the theory overlay, and the advantage. */
+import { metricOf, seriesOf } from './outputs'
 import {
   asrChartSpec,
   band,
@@ -12,11 +13,11 @@ import {
 } from '../../shared/charts'
 import type { ChartDefinition } from '../../shared/chartEntry'
 import { sig } from '../../shared/format'
-import { findMetric, findSeries, type RunDetail } from '../../shared/results'
+import { type RunDetail } from '../../shared/results'
 
 /** Backdoor advantage ASR_backdoored − ASR_clean over λ, with its 95% band. */
 export function advantageChartSpec(run: Pick<RunDetail, 'series'>): LineChartSpec {
-  const advantage = findSeries(run, 'run', 'advantage')
+  const advantage = seriesOf(run, 'run', 'advantage')
   const style = modelStyle.advantage
   const datasets: LineDataset[] = advantage
     ? [
@@ -44,15 +45,15 @@ export const effectivenessCharts: ChartDefinition[] = [
       caption: () =>
         'Dots: measured ASR of the clean and backdoored networks on held-out inputs not already in the target class, shaded 95% Wilson intervals. Dashed: the large-width theory of each on the same inputs. Dotted: ASR = 0.5, where λ50 is read.',
       label: (run) => {
-        const l50 = (model: string) => {
-          const v = findMetric(run, model, 'lambda50')?.value
+        const l50 = (model: 'clean' | 'backdoored' | 'theory.clean' | 'theory.backdoored') => {
+          const v = metricOf(run, model, 'lambda50')?.value
           return v == null ? '—' : sig(v)
         }
         return `Attack success rate against trigger scale λ. λ50: clean ${l50('clean')}, backdoored ${l50('backdoored')}; theory ${l50('theory.clean')} and ${l50('theory.backdoored')}.`
       },
       shown: (run) =>
-        ['clean', 'backdoored', 'theory.clean', 'theory.backdoored'].some((m) =>
-          findSeries(run, m, 'attackSuccessRate')
+        (['clean', 'backdoored', 'theory.clean', 'theory.backdoored'] as const).some((m) =>
+          seriesOf(run, m, 'attackSuccessRate')
         )
     }
   },
@@ -67,7 +68,7 @@ export const effectivenessCharts: ChartDefinition[] = [
       caption: () =>
         'ASR backdoored − ASR clean at the same λ, with its 95% Newcombe interval. The interval treats the two rates as independent; the networks share their Gaussian draws, so it is conservative.',
       label: () => 'Backdoor advantage: ASR of the backdoored minus the clean network, over λ',
-      shown: (run) => !!findSeries(run, 'run', 'advantage'),
+      shown: (run) => !!seriesOf(run, 'run', 'advantage'),
       small: true
     }
   }

@@ -4,6 +4,7 @@
  */
 import type { KindDefinition } from '../types'
 import { effectivenessForm } from './form'
+import { effectivenessOutputs } from './outputs'
 import { effectivenessCharts } from './charts'
 import { effectivenessConfigSchema } from './config'
 import {
@@ -24,6 +25,7 @@ export const effectiveness: KindDefinition<'effectiveness', typeof effectiveness
   defaults: effectivenessConfigSchema.parse({ kind: 'effectiveness' }),
   form: effectivenessForm,
   progressUnit: 'step',
+  outputs: effectivenessOutputs,
   charts: effectivenessCharts,
   keyEstimate: effectivenessKeyEstimate,
   describeData: describeEffectivenessData,

@@ -1,8 +1,9 @@
 /** An effectiveness run in words: its key number, its caption phrase and its config rows. */
+import { metricOf } from './outputs'
 import { networkPart, sizesPart } from '../../shared/captions'
 import { count, lambdaGrid, tauRuleText, type ConfigRow } from '../../shared/configRows'
 import { sig } from '../../shared/format'
-import { findMetric, type KeyMetric } from '../../shared/results'
+import { type KeyMetric } from '../../shared/results'
 import type { RunOf } from '../types'
 import type { EffectivenessConfig } from './config'
 
@@ -13,7 +14,7 @@ const known = (v: number | null | undefined): v is number =>
 export function effectivenessKeyEstimate(
   run: Pick<RunOf<EffectivenessConfig>, 'metrics'>
 ): KeyMetric | null {
-  const m = findMetric(run, 'run', 'lambda50Ratio')
+  const m = metricOf(run, 'run', 'lambda50Ratio')
   if (!m || !known(m.value)) return null
   return {
     label: 'λ50 ratio',

@@ -3,6 +3,8 @@
  * fine-tuned the same way, side by side on every chart; x is the epoch, or λ for the
  * before/after curves.
  */
+import { seriesOf } from './outputs'
+import { findSeries } from '../../shared/results'
 import {
   asrChartSpec,
   baseOptions,
@@ -19,7 +21,7 @@ import {
 } from '../../shared/charts'
 import type { ChartDefinition, ComparableSpec } from '../../shared/chartEntry'
 import { withInterval } from '../../shared/format'
-import { findSeries, type RunDetail, type SeriesRecord } from '../../shared/results'
+import { type RunDetail, type SeriesRecord } from '../../shared/results'
 import { finetuneFacts, totalEpochs, trackLambdaOf } from './summary'
 
 export const finetuneStyle = {
@@ -113,9 +115,9 @@ export function epochAccuracyChartSpec(run: FinetuneRun): LineChartSpec {
  * difference), each with its 95% band: does the advantage survive as training goes on?
  */
 export function epochAsrChartSpec(run: FinetuneRun): LineChartSpec {
-  const clean = findSeries(run, 'clean', 'epoch.attackSuccessRate')
-  const backdoored = findSeries(run, 'backdoored', 'epoch.attackSuccessRate')
-  const advantage = findSeries(run, 'run', 'epoch.advantage')
+  const clean = seriesOf(run, 'clean', 'epoch.attackSuccessRate')
+  const backdoored = seriesOf(run, 'backdoored', 'epoch.attackSuccessRate')
+  const advantage = seriesOf(run, 'run', 'epoch.advantage')
   const datasets = perModelDatasets([
     { series: clean, label: modelStyle.clean.label, colour: modelStyle.clean.colour },
     {
@@ -218,7 +220,7 @@ export function asrBeforeFinetuningChartSpec(run: FinetuneRun): LineChartSpec {
 export function asrBeforeAfterChartSpec(run: FinetuneRun): LineChartSpec {
   const entries = (['before', 'after'] as const).flatMap((when) =>
     finetuneModels.map(([model, style]) => ({
-      series: findSeries(run, model, `attackSuccessRate.${when}`),
+      series: seriesOf(run, model, `attackSuccessRate.${when}`),
       label: beforeAfterLabel(style.label, when),
       colour: style.colour,
       dash: [...finetuneStyle[when].dash],
@@ -269,7 +271,7 @@ const hasAny = (run: RunDetail, name: string) =>
 export function hasEpochs(run: RunDetail): boolean {
   return (
     hasAny(run, 'epoch.attackSuccessRate') ||
-    !!findSeries(run, 'run', 'epoch.advantage') ||
+    !!seriesOf(run, 'run', 'epoch.advantage') ||
     hasAny(run, 'epoch.loss') ||
     hasAny(run, 'epoch.cleanAccuracy')
   )

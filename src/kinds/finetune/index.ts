@@ -4,6 +4,7 @@
  */
 import type { KindDefinition } from '../types'
 import { finetuneForm } from './form'
+import { finetuneOutputs } from './outputs'
 import { finetuneCharts, finetuneComparableCharts } from './charts'
 import { finetuneConfigSchema } from './config'
 import {
@@ -32,6 +33,7 @@ export const finetune: KindDefinition<'finetune', typeof finetuneConfigSchema> =
   defaults: finetuneConfigSchema.parse({ kind: 'finetune' }),
   form: finetuneForm,
   progressUnit: 'epoch',
+  outputs: finetuneOutputs,
   charts: finetuneCharts,
   comparableCharts: finetuneComparableCharts,
   comparedMetric: (name, otherKinds) => {

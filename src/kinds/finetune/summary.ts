@@ -3,6 +3,8 @@
  * its stored metrics and series so that the run page, the runs list and any export say the same
  * thing: what happened to the backdoor, its key number, its caption phrase and its config rows.
  */
+import { metricOf } from './outputs'
+import { findMetric, findSeries } from '../../shared/results'
 import { captionNumber, captionPercent, networkPart, sizesPart } from '../../shared/captions'
 import {
   count,
@@ -25,8 +27,6 @@ import {
   withInterval
 } from '../../shared/format'
 import {
-  findMetric,
-  findSeries,
   type Estimate,
   type KeyMetric,
   type RunDetail,
@@ -76,7 +76,7 @@ export function totalEpochs(run: Pick<RunDetail, 'config'>): number {
  * the step of a live fine-tuning progress report.
  */
 export function epochsCompleted(run: FinetuneRun): number {
-  const metric = findMetric(run, 'run', 'epochsCompleted')
+  const metric = metricOf(run, 'run', 'epochsCompleted')
   if (known(metric)) return metric.value
   const last = Math.max(
     0,
@@ -89,7 +89,7 @@ export function epochsCompleted(run: FinetuneRun): number {
 }
 
 export function trackLambdaOf(run: Pick<RunDetail, 'config' | 'metrics'>): number | null {
-  const metric = findMetric(run, 'run', 'trackLambda')
+  const metric = metricOf(run, 'run', 'trackLambda')
   if (known(metric)) return metric.value
   return run.config.kind === 'finetune' ? run.config.trackLambda : null
 }
@@ -98,7 +98,7 @@ export function trackLambdaOf(run: Pick<RunDetail, 'config' | 'metrics'>): numbe
 export function finetuneFacts(run: FinetuneRun) {
   const advantage = beforeAfter(run, 'run', 'advantage')
   const spike = beforeAfter(run, 'backdoored', 'spikeEnergy')
-  const driftMetric = findMetric(run, 'backdoored', 'weightDrift.after')
+  const driftMetric = metricOf(run, 'backdoored', 'weightDrift.after')
   const drift = known(driftMetric)
     ? driftMetric
     : pointEstimate(lastEpoch(run, 'backdoored', 'epoch.weightDrift'))

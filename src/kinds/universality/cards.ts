@@ -1,6 +1,7 @@
 /** What the run page says around each universality chart, from the run's numbers. */
+import { findSeries } from '../../shared/results'
 import type { ChartCardWords } from '../../shared/chartEntry'
-import { findSeries, type RunDetail } from '../../shared/results'
+import { type RunDetail } from '../../shared/results'
 import { className } from './classes'
 import type { UniversalityConfig } from './config'
 import { universalityFacts } from './summary'

@@ -3,6 +3,7 @@
  * random heads' ASR, ASR per target class. Points are drawn as line datasets without lines and
  * bars as closed outlines filled to zero, so every chart stays a line chart on linear axes.
  */
+import { seriesOf } from './outputs'
 import type { ChartData, LegendItem } from 'chart.js'
 import {
   BAND_MARK,
@@ -21,7 +22,7 @@ import {
 } from '../../shared/charts'
 import type { ChartDefinition } from '../../shared/chartEntry'
 import { histogramCard, perTargetCard, scatterCard, UNIVERSAL_ASR } from './cards'
-import { findSeries, type RunDetail } from '../../shared/results'
+import { type RunDetail } from '../../shared/results'
 
 type UniversalityRun = Pick<RunDetail, 'series' | 'metrics' | 'config'>
 
@@ -65,7 +66,7 @@ function familyPoints(
   run: UniversalityRun,
   family: HeadFamily
 ): { x: number; y: number; lower: number | null; upper: number | null }[] {
-  const fromSeries = findSeries(run, family, 'scatter')
+  const fromSeries = seriesOf(run, family, 'scatter')
   if (fromSeries) {
     return fromSeries.points
       .filter((p): p is typeof p & { value: number } => p.value != null)
@@ -261,7 +262,7 @@ function barTops(points: ChartPoint[], label: string, colour: string): LineDatas
  * mark the attacker's head and the trigger-nullifying head for comparison.
  */
 export function universalityHistogramChartSpec(run: UniversalityRun): LineChartSpec {
-  const histogram = findSeries(run, 'random', 'asrHistogram')
+  const histogram = seriesOf(run, 'random', 'asrHistogram')
   const points = (histogram?.points ?? []).filter(
     (p): p is typeof p & { value: number } => p.value != null
   )
@@ -358,7 +359,7 @@ export function universalityPerTargetChartSpec(run: UniversalityRun): LineChartS
   const datasets: LineDataset[] = []
   let classes = 0
   for (const [family, offset] of families) {
-    const series = findSeries(run, family, 'asrPerTarget')
+    const series = seriesOf(run, family, 'asrPerTarget')
     if (!series) continue
     const style = headFamilyStyle[family]
     classes = Math.max(classes, ...series.points.map((p) => p.x + 1))

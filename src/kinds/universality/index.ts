@@ -4,6 +4,7 @@
  */
 import type { KindDefinition } from '../types'
 import { universalityForm } from './form'
+import { universalityOutputs } from './outputs'
 import { universalityCharts } from './charts'
 import { universalityConfigSchema } from './config'
 import {
@@ -24,6 +25,7 @@ export const universality: KindDefinition<'universality', typeof universalityCon
   defaults: universalityConfigSchema.parse({ kind: 'universality' }),
   form: universalityForm,
   progressUnit: 'step',
+  outputs: universalityOutputs,
   charts: universalityCharts,
   keyEstimate: universalityKeyEstimate,
   describeData: describeUniversalityData,

@@ -3,6 +3,7 @@
  * can pick, each with its clean accuracy and ASR for the target, the gap between the most and the
  * least fooled head, the run's key number, caption phrase and config rows.
  */
+import { metricOf } from './outputs'
 import { captionNumber, captionPercent, networkPart, sizesPart } from '../../shared/captions'
 import {
   count,
@@ -20,7 +21,7 @@ import {
   stoppedWord,
   withInterval
 } from '../../shared/format'
-import { findMetric, type KeyMetric, type RunDetail } from '../../shared/results'
+import { type KeyMetric, type RunDetail } from '../../shared/results'
 import type { RunOf } from '../types'
 import type { UniversalityConfig } from './config'
 
@@ -218,7 +219,7 @@ export function universalitySentence(run: UniversalityRun): string {
 
 /** The runs table's number: the universality gap, with its interval. */
 export function universalityKeyEstimate(run: Pick<RunDetail, 'metrics'>): KeyMetric | null {
-  const m = findMetric(run, 'run', 'universalityGap')
+  const m = metricOf(run, 'run', 'universalityGap')
   if (!known(m)) return null
   const isNumber = (v: number | null | undefined): v is number =>
     typeof v === 'number' && Number.isFinite(v)

@@ -2,8 +2,9 @@
  * What an L >= 3 universality run and its L = 2 twin show together, sentence by sentence (the
  * proof of Theorem 3.1, SCIENCE.md section 7).
  */
+import { seriesOf } from './outputs'
 import { sharePercent } from '../../shared/format'
-import { findSeries, type RunDetail, type SeriesPoint } from '../../shared/results'
+import { type RunDetail, type SeriesPoint } from '../../shared/results'
 import { universalityFacts } from './summary'
 
 /** A reversal rate at least this high counts as close to the ranking-reversing backdoor. */
@@ -86,7 +87,7 @@ export function twinSentences(
 
 /** The attacker head's prediction on the witness input x, from its reported scores. */
 function attackerClassOnX(run: Pick<RunDetail, 'series'>): number | undefined {
-  const points = findSeries(run, 'witness', 'scores.attacker.clean')?.points ?? []
+  const points = seriesOf(run, 'witness', 'scores.attacker.clean')?.points ?? []
   let best: SeriesPoint | undefined
   for (const p of points) if (p.value != null && (!best || p.value > best.value!)) best = p
   return best?.x
