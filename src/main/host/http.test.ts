@@ -123,7 +123,7 @@ describe('headless host: only the lab page acts on the lab', () => {
   it('refuses a call from another origin or site, even with the token, and changes nothing', async () => {
     const other = `http://127.0.0.1:${host.port + 1}`
     const body = JSON.stringify({ name: 'x.csv', content: 'a,label\n1,x\n2,y\n' })
-    for (const headers of [
+    for (const headers of <Record<string, string>[]>[
       { origin: other },
       { 'sec-fetch-site': 'same-site' },
       { 'sec-fetch-site': 'cross-site' },

@@ -38,10 +38,11 @@ import {
   ComparisonNotFoundError,
   DatasetNotFoundError,
   RunNotFoundError,
+  storageProblem,
   type RunStore
 } from '../store/store'
 import { captionFor, exportChartFile, exportRunsBundle, importRunsBundle } from '../export/api'
-import type { SpawnWorker, WorkerHandle } from './protocol'
+import type { FromWorker, SpawnWorker, WorkerHandle } from './protocol'
 
 export interface ServiceOptions {
   store: RunStore
@@ -58,9 +59,15 @@ interface ActiveRun {
   startedAt: number
   cancelled: boolean
   lastProgressWrite: number
+  /** Why the store could not keep what the run reported (then the run is stopped). */
+  storeFailure?: string
 }
 
 const PROGRESS_WRITE_INTERVAL_MS = 250
+/** How often a final status the store could not write (a full disk) is tried again. */
+const UNSAVED_RETRY_MS = 1000
+
+type FinalStatus = 'done' | 'failed' | 'cancelled'
 
 export class LabService {
   private readonly queue: number[] = []
@@ -69,6 +76,9 @@ export class LabService {
   private readonly finishWaiters = new Map<number, ((run: RunSummary) => void)[]>()
   private environment: Environment | null = null
   private environmentProbe: Promise<Environment | null> | null = null
+  /** Final statuses the store could not write yet, tried again until it can. */
+  private readonly unsaved = new Map<number, { status: FinalStatus; error: string | null }>()
+  private unsavedRetry: NodeJS.Timeout | null = null
   readonly parallelRuns: number
 
   constructor(private readonly options: ServiceOptions) {
@@ -106,7 +116,7 @@ export class LabService {
       ) => Promise<ApiResults[M]> | ApiResults[M]
       return await handler(parsed.data)
     } catch (error) {
-      throw toApiError(error)
+      throw toApiError(error, this.store.path)
     }
   }
 
@@ -212,18 +222,21 @@ export class LabService {
     return run
   }
 
+  /** Stops a queued or running run; answers with its state after the cancel. */
   cancelRun(id: number): RunSummary {
     const run = this.store.summary(id)
     const queued = this.queue.indexOf(id)
     if (queued >= 0) {
       this.queue.splice(queued, 1)
-      this.store.finish(id, 'cancelled')
+      this.finishRun(id, 'cancelled')
       return this.settle(id)
     }
     const active = this.active.get(id)
-    if (active) {
+    if (active && !active.cancelled) {
       active.cancelled = true
       active.worker.kill()
+      this.finishRun(id, 'cancelled')
+      return this.settle(id)
     }
     return run
   }
@@ -382,14 +395,24 @@ export class LabService {
     })
   }
 
-  /** Stops every child; runs that were computing are marked interrupted. */
+  /**
+   * Stops every child; runs that were computing are marked interrupted. Never throws: what the
+   * store cannot write now (a full disk), the next open marks interrupted.
+   */
   shutdown(): void {
     this.queue.length = 0
     for (const [id, active] of this.active) {
       this.active.delete(id)
       active.worker.kill()
     }
-    this.store.interruptOwn()
+    this.writeUnsaved()
+    if (this.unsavedRetry) clearInterval(this.unsavedRetry)
+    this.unsavedRetry = null
+    try {
+      this.store.interruptOwn()
+    } catch {
+      // Left running in the file: the next open finds their process gone and interrupts them.
+    }
   }
 
   /** Which backend a worker starts on here: asked once of a short-lived worker. */
@@ -419,12 +442,13 @@ export class LabService {
   }
 
   private launch(id: number): void {
-    const { config } = this.store.getRun(id)
     let dataset: CsvSource | null = null
+    let config: ExperimentConfig
     try {
+      config = this.store.getRun(id).config
       dataset = 'dataset' in config ? this.datasetForRun(config.dataset) : null
     } catch (error) {
-      this.store.finish(id, 'failed', error instanceof Error ? error.message : String(error))
+      this.finishRun(id, 'failed', this.runFailure(error))
       this.settle(id)
       return
     }
@@ -440,48 +464,97 @@ export class LabService {
     let done = false
 
     worker.onMessage((message) => {
-      if (this.active.get(id) !== active) return
-      switch (message.type) {
-        case 'environment':
-          this.environment ??= message.environment
-          this.store.markRunning(id, message.environment)
-          active.startedAt = Date.now()
-          this.emit({ type: 'run', run: this.store.summary(id) })
-          break
-        case 'progress':
-          this.onProgress(id, active, message)
-          break
-        case 'metric':
-          this.store.putMetric(id, message.record)
-          this.emit({ type: 'data', runId: id })
-          break
-        case 'series':
-          this.store.appendSeries(id, message.record)
-          this.emit({ type: 'data', runId: id })
-          break
-        case 'done':
-          done = true
-          break
-        case 'error':
-          failure = message.message
-          break
+      if (this.active.get(id) !== active || active.cancelled || active.storeFailure) return
+      try {
+        this.persist(id, active, message)
+      } catch (error) {
+        // The store could not keep it (a full disk): this run stops, the lab goes on.
+        active.storeFailure = this.runFailure(error)
+        active.worker.kill()
       }
+      if (message.type === 'done') done = true
+      else if (message.type === 'error') failure = message.message
     })
     worker.onExit((code, detail) => {
       if (this.active.get(id) !== active) return
       this.active.delete(id)
-      if (active.cancelled) this.store.finish(id, 'cancelled')
-      else if (done) this.store.finish(id, 'done')
-      else
-        this.store.finish(
-          id,
-          'failed',
-          failure ?? `The run's process exited with code ${code}${detail ? `: ${detail}` : ''}`
-        )
-      this.settle(id)
+      if (!active.cancelled) {
+        if (active.storeFailure) this.finishRun(id, 'failed', active.storeFailure)
+        else if (done) this.finishRun(id, 'done')
+        else
+          this.finishRun(
+            id,
+            'failed',
+            failure ?? `The run's process exited with code ${code}${detail ? `: ${detail}` : ''}`
+          )
+        this.settle(id)
+      }
       this.pump()
     })
     worker.send({ type: 'start', config, dataset })
+  }
+
+  /** Writes what a run's process reported; throws when the store cannot (a full disk). */
+  private persist(id: number, active: ActiveRun, message: FromWorker): void {
+    switch (message.type) {
+      case 'environment':
+        this.environment ??= message.environment
+        this.store.markRunning(id, message.environment)
+        active.startedAt = Date.now()
+        this.emit({ type: 'run', run: this.store.summary(id) })
+        break
+      case 'progress':
+        this.onProgress(id, active, message)
+        break
+      case 'metric':
+        this.store.putMetric(id, message.record)
+        this.emit({ type: 'data', runId: id })
+        break
+      case 'series':
+        this.store.appendSeries(id, message.record)
+        this.emit({ type: 'data', runId: id })
+        break
+    }
+  }
+
+  /** Why a run stopped, from an error the lab (not the run's process) met. */
+  private runFailure(error: unknown): string {
+    const storage = storageProblem(error, this.store.path)
+    if (storage?.full) {
+      return `Stopped: the disk holding the database is full (${this.store.path}), so this run's results could not be written. Free some space and run it again.`
+    }
+    if (storage) return `Stopped: ${storage.message}.`
+    return error instanceof Error ? error.message : String(error)
+  }
+
+  /**
+   * Writes a run's final status. When the store cannot (a full disk), the status is kept here,
+   * told to subscribers, and written as soon as the store takes it again.
+   */
+  private finishRun(id: number, status: FinalStatus, error: string | null = null): void {
+    this.unsaved.set(id, { status, error })
+    this.writeUnsaved()
+    if (this.unsaved.size > 0 && !this.unsavedRetry) {
+      this.unsavedRetry = setInterval(() => {
+        this.writeUnsaved()
+        if (this.unsaved.size === 0 && this.unsavedRetry) {
+          clearInterval(this.unsavedRetry)
+          this.unsavedRetry = null
+        }
+      }, UNSAVED_RETRY_MS)
+      this.unsavedRetry.unref()
+    }
+  }
+
+  private writeUnsaved(): void {
+    for (const [id, { status, error }] of this.unsaved) {
+      try {
+        this.store.finish(id, status, error)
+      } catch {
+        return
+      }
+      this.unsaved.delete(id)
+    }
   }
 
   private onProgress(
@@ -509,7 +582,11 @@ export class LabService {
   }
 
   private settle(id: number): RunSummary {
-    const run = this.store.summary(id)
+    const stored = this.store.summary(id)
+    const unsaved = this.unsaved.get(id)
+    const run: RunSummary = unsaved
+      ? { ...stored, ...unsaved, progress: null, finishedAt: new Date().toISOString() }
+      : stored
     this.emit({ type: 'run', run })
     for (const resolve of this.finishWaiters.get(id) ?? []) resolve(run)
     this.finishWaiters.delete(id)
@@ -527,8 +604,17 @@ function defaultName(config: ExperimentConfig): string {
   return `${title.replace(/ \(.*\)$/, '')}: ${describeData(config)}, m=${config.m}, ${theta}, seed ${config.seed}`
 }
 
-function toApiError(error: unknown): LabApiError {
+function toApiError(error: unknown, databasePath: string): LabApiError {
   if (error instanceof LabApiError) return error
+  const storage = storageProblem(error, databasePath)
+  if (storage) {
+    const advice = storage.full ? ' Free some space and try again.' : ''
+    return new LabApiError(
+      `${storage.message}: nothing was saved.${advice}`,
+      [],
+      storage.full ? 507 : 500
+    )
+  }
   if (error instanceof ConfigError) return new LabApiError(error.message, error.errors, 400)
   if (error instanceof RunNotFoundError) return new LabApiError(error.message, [], 404)
   if (error instanceof DatasetNotFoundError) return new LabApiError(error.message, [], 404)

@@ -308,17 +308,20 @@ export class RunStore {
       .run(progress ? JSON.stringify(progress) : null, id)
   }
 
+  /** Marks a run finished and stores its key metric, both or neither. */
   finish(
     id: number,
     status: Extract<RunStatus, 'done' | 'failed' | 'cancelled'>,
     error: string | null = null
   ): void {
-    this.db
-      .prepare(
-        `UPDATE runs SET status = ?, finished_at = ?, error = ?, progress = NULL WHERE id = ?`
-      )
-      .run(status, new Date().toISOString(), error, id)
-    this.refreshKey(id)
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `UPDATE runs SET status = ?, finished_at = ?, error = ?, progress = NULL WHERE id = ?`
+        )
+        .run(status, new Date().toISOString(), error, id)
+      this.refreshKey(id)
+    })()
   }
 
   putMetric(id: number, record: MetricRecord): void {
@@ -847,4 +850,37 @@ function dropNullBounds<T extends { lower?: number | null; upper?: number | null
   if (out.lower == null) delete out.lower
   if (out.upper == null) delete out.upper
   return out
+}
+
+/** A database operation that failed because of where the file lives, not because of the data. */
+export interface StorageProblem {
+  /** The disk is full (SQLITE_FULL): free space, then it works again. */
+  full: boolean
+  /** What is wrong, naming the file: "The disk holding the database is full (/path/lab.db)". */
+  message: string
+}
+
+/**
+ * Reads a better-sqlite3 error as a storage problem (a full disk, a read-only or damaged file,
+ * an I/O error), or null for any other error.
+ */
+export function storageProblem(error: unknown, path: string): StorageProblem | null {
+  const code = (error as { code?: unknown } | null)?.code
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return null
+  if (code === 'SQLITE_FULL') {
+    return { full: true, message: `The disk holding the database is full (${path})` }
+  }
+  if (code.startsWith('SQLITE_READONLY')) {
+    return { full: false, message: `The database cannot be written: it is read-only (${path})` }
+  }
+  if (code.startsWith('SQLITE_IOERR') || code === 'SQLITE_CANTOPEN') {
+    return {
+      full: false,
+      message: `The database could not be read or written (${path}): ${(error as Error).message}`
+    }
+  }
+  if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') {
+    return { full: false, message: `The database file is damaged (${path})` }
+  }
+  return null
 }
