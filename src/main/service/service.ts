@@ -38,9 +38,9 @@ import {
   ComparisonNotFoundError,
   DatasetNotFoundError,
   RunNotFoundError,
-  storageProblem,
   type RunStore
 } from '../store/store'
+import { storageProblem } from '../store/open'
 import { captionFor, exportChartFile, exportRunsBundle, importRunsBundle } from '../export/api'
 import type { FromWorker, SpawnWorker, WorkerHandle } from './protocol'
 
@@ -145,7 +145,18 @@ export class LabService {
     rerunRun: (p) => this.rerunRun(p.id),
     // Runs deleted meanwhile are left out: the compare view says which.
     getRuns: (p) => this.store.getRuns(p.ids).map((run) => this.withReproduction(run)),
-    saveComparison: (p) => this.store.saveComparison(p.name, p.runIds),
+    saveComparison: (p) => {
+      const missing = p.runIds.filter((id) => !this.store.runExists(id))
+      if (missing.length > 0) {
+        const message = `no run has id ${missing.join(', ')}`
+        throw new LabApiError(
+          `Invalid request to saveComparison: runIds: ${message}`,
+          [{ field: 'runIds', message }],
+          400
+        )
+      }
+      return this.store.saveComparison(p.name, p.runIds)
+    },
     listComparisons: () => this.store.listComparisons(),
     deleteComparison: (p) => ({ deleted: this.store.deleteComparison(p.id) })
   }

@@ -4,9 +4,7 @@
  * runs left `running` (or `queued`) by a process that is gone become `interrupted` at open.
  */
 import { randomUUID } from 'node:crypto'
-import { mkdirSync } from 'node:fs'
 import { hostname } from 'node:os'
-import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Comparison, DatasetSummary, LabelCandidate } from '../../shared/api'
 import { describeData, type ExperimentConfig, type ExperimentKind } from '../../shared/config'
@@ -28,6 +26,7 @@ import type {
   SeriesRecord
 } from '../../shared/results'
 import { migrations } from './migrations'
+import { openDatabase } from './open'
 
 interface RunRow {
   id: number
@@ -148,12 +147,9 @@ export class RunStore {
     openInstances.add(this.instance)
   }
 
+  /** Opens (or creates) the database; throws DatabaseOpenError naming the path and the reason. */
   static open(path: string, options: OpenOptions = {}): RunStore {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
-    const db = new Database(
-      path,
-      options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}
-    )
+    const db = openDatabase(path, options)
     db.pragma('journal_mode = WAL')
     db.pragma('foreign_keys = ON')
     db.pragma('busy_timeout = 5000')
@@ -428,6 +424,10 @@ export class RunStore {
 
   deleteComparison(id: number): number {
     return this.db.prepare('DELETE FROM comparisons WHERE id = ?').run(id).changes
+  }
+
+  runExists(id: number): boolean {
+    return this.db.prepare('SELECT 1 FROM runs WHERE id = ?').get(id) !== undefined
   }
 
   summary(id: number): RunSummary {
@@ -850,37 +850,4 @@ function dropNullBounds<T extends { lower?: number | null; upper?: number | null
   if (out.lower == null) delete out.lower
   if (out.upper == null) delete out.upper
   return out
-}
-
-/** A database operation that failed because of where the file lives, not because of the data. */
-export interface StorageProblem {
-  /** The disk is full (SQLITE_FULL): free space, then it works again. */
-  full: boolean
-  /** What is wrong, naming the file: "The disk holding the database is full (/path/lab.db)". */
-  message: string
-}
-
-/**
- * Reads a better-sqlite3 error as a storage problem (a full disk, a read-only or damaged file,
- * an I/O error), or null for any other error.
- */
-export function storageProblem(error: unknown, path: string): StorageProblem | null {
-  const code = (error as { code?: unknown } | null)?.code
-  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return null
-  if (code === 'SQLITE_FULL') {
-    return { full: true, message: `The disk holding the database is full (${path})` }
-  }
-  if (code.startsWith('SQLITE_READONLY')) {
-    return { full: false, message: `The database cannot be written: it is read-only (${path})` }
-  }
-  if (code.startsWith('SQLITE_IOERR') || code === 'SQLITE_CANTOPEN') {
-    return {
-      full: false,
-      message: `The database could not be read or written (${path}): ${(error as Error).message}`
-    }
-  }
-  if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') {
-    return { full: false, message: `The database file is damaged (${path})` }
-  }
-  return null
 }
