@@ -97,7 +97,11 @@ export class LabService {
   /** Validates `params` against the method's schema and calls it; errors are LabApiErrors. */
   async dispatch<M extends ApiMethod>(method: M, params: unknown): Promise<ApiResults[M]> {
     if (!Object.hasOwn(apiSchemas, method))
-      throw new LabApiError(`Unknown method '${String(method)}'`, [], 404)
+      throw new LabApiError(
+        `Unknown method '${String(method)}'`,
+        [{ field: 'method', message: `the lab has no method '${String(method)}'` }],
+        404
+      )
     const parsed = apiSchemas[method].safeParse(params ?? {})
     if (!parsed.success) {
       const fields = parsed.error.issues.map((i) => ({
@@ -163,14 +167,19 @@ export class LabService {
 
   startRun(rawConfig: unknown, name?: string, rerunOf?: number): RunSummary {
     const config = parseExperimentConfig(rawConfig)
+    let dataSha256: string | null = null
     if ('dataset' in config) {
       this.checkDatasetSpec(config.dataset, { binary: config.kind !== 'universality' })
+      // The exact content the run will read: checked again when it starts.
+      if (config.dataset.kind === 'csv')
+        dataSha256 = this.store.datasetSummary(config.dataset.datasetId).sha256
     }
     const run = this.store.createRun({
       name: name?.trim() || defaultName(config),
       config,
       appVersion: this.options.appVersion,
-      rerunOf
+      rerunOf,
+      dataSha256
     })
     this.queue.push(run.id)
     this.emit({ type: 'run', run })
@@ -194,7 +203,33 @@ export class LabService {
    */
   rerunRun(id: number): RunSummary {
     const original = this.store.getRun(id)
-    return this.startRun(original.config, `${original.name} (re-run of #${id})`, id)
+    return this.startRun(this.sameData(original), `${original.name} (re-run of #${id})`, id)
+  }
+
+  /**
+   * The config of a run, pointed at this lab's copy of the exact CSV file it read (found by its
+   * SHA-256, whatever its id). Refuses (409) when this lab has no file with that content: the
+   * same data set id may name another file here (a run imported from another lab).
+   */
+  private sameData(run: RunDetail): ExperimentConfig {
+    const config = run.config
+    const sha = this.store.runDataSha(run.id)
+    if (!('dataset' in config) || config.dataset.kind !== 'csv' || !sha) return config
+    const local = this.store.datasetBySha(sha)
+    if (local) return { ...config, dataset: { ...config.dataset, datasetId: local.id } } as never
+    const file = run.environment?.dataFile?.name
+    let named: DatasetSummary | null = null
+    try {
+      named = this.store.datasetSummary(config.dataset.datasetId)
+    } catch (error) {
+      if (!(error instanceof DatasetNotFoundError)) throw error
+    }
+    const message =
+      `Run ${run.id} cannot be re-run exactly: it read ${file ? JSON.stringify(file) : 'a CSV file'} ` +
+      `(SHA-256 ${sha.slice(0, 12)}…), and no data set in this lab has that content` +
+      (named ? ` (data set ${named.id}, ${JSON.stringify(named.name)}, is another file)` : '') +
+      '. Import that file (or a bundle that carries it), then re-run.'
+    throw new LabApiError(message, [{ field: 'dataset.datasetId', message }], 409)
   }
 
   private reproduction(run: RunDetail, of: number): Reproduction {
@@ -315,7 +350,10 @@ export class LabService {
    * drawn from the seed; Iris and MNIST load from their packages). Throws LabApiError 404 when
    * the data set was deleted.
    */
-  datasetForRun(spec: DatasetSpec | ClassDatasetSpec): CsvSource | null {
+  datasetForRun(
+    spec: DatasetSpec | ClassDatasetSpec,
+    expectedSha?: string | null
+  ): CsvSource | null {
     if (spec.kind !== 'csv') return null
     let dataset: DatasetSummary & { content: string }
     try {
@@ -324,6 +362,21 @@ export class LabService {
       if (!(error instanceof DatasetNotFoundError)) throw error
       const message = `The imported data set ${spec.datasetId} this run reads was deleted`
       throw new LabApiError(message, [{ field: 'dataset.datasetId', message }], 404)
+    }
+    // The run reads exactly the content it was started on, and that content is intact.
+    const actual = createHash('sha256').update(dataset.content, 'utf8').digest('hex')
+    const fail = (message: string): never => {
+      throw new LabApiError(message, [{ field: 'dataset.datasetId', message }], 409)
+    }
+    if (actual !== dataset.sha256) {
+      fail(
+        `The text of data set ${dataset.id} (${JSON.stringify(dataset.name)}) no longer matches its SHA-256 (${dataset.sha256.slice(0, 12)}…): the database was changed outside the lab; import the file again`
+      )
+    }
+    if (expectedSha && expectedSha !== dataset.sha256) {
+      fail(
+        `Data set ${dataset.id} (${JSON.stringify(dataset.name)}) is not the file this run was started on (SHA-256 ${expectedSha.slice(0, 12)}…, not ${dataset.sha256.slice(0, 12)}…)`
+      )
     }
     return {
       datasetId: dataset.id,
@@ -457,7 +510,8 @@ export class LabService {
     let config: ExperimentConfig
     try {
       config = this.store.getRun(id).config
-      dataset = 'dataset' in config ? this.datasetForRun(config.dataset) : null
+      dataset =
+        'dataset' in config ? this.datasetForRun(config.dataset, this.store.runDataSha(id)) : null
     } catch (error) {
       this.finishRun(id, 'failed', this.runFailure(error))
       this.settle(id)
