@@ -115,7 +115,7 @@ describe('lab: bad input is refused the way every host refuses it', () => {
     const result = lab('import-bundle', '--in', big)
     expect(result.code).toBe(2)
     expect(result.stderr).toContain(
-      `lab: ${big} is 150.0 MB; the lab imports bundles of at most ${formatBytes(MAX_BUNDLE_BYTES)}`
+      `lab: --in ${big} is 150.0 MB; the lab imports bundles of at most ${formatBytes(MAX_BUNDLE_BYTES)}`
     )
     expect(result.stderr).not.toMatch(stackLine)
   })

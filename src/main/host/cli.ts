@@ -91,6 +91,8 @@ function progressLine(
 const program = new Command('lab')
   .description('Backdoor Lab from the terminal: run experiments and read saved runs')
   .showHelpAfterError()
+  // A bad option or argument is bad input like any other: exit code 2 (help and --version 0).
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
 
 program
   .command('run')
@@ -341,13 +343,17 @@ program
     }
     if (size > MAX_BUNDLE_BYTES) {
       throw new UsageError(
-        `${opts.in} is ${formatBytes(size)}; the lab imports bundles of at most ${formatBytes(MAX_BUNDLE_BYTES)}`
+        `--in ${opts.in} is ${formatBytes(size)}; the lab imports bundles of at most ${formatBytes(MAX_BUNDLE_BYTES)}`
       )
     }
     const json = readText(opts.in, '--in')
     const lab = openCliLab(opts.db)
     try {
-      const { imported } = await lab.service.dispatch('importBundle', { json })
+      const { imported } = await lab.service.dispatch('importBundle', { json }).catch((error) => {
+        if (error instanceof LabApiError && error.status === 400)
+          throw new UsageError(`--in ${opts.in}: ${error.message}`)
+        throw error
+      })
       if (opts.json) printJson(imported)
       else for (const r of imported) say(`imported run ${r.id} (${r.status}): ${r.name}`)
     } finally {

@@ -75,10 +75,10 @@ describe('headless host: request sizes', () => {
     const body = new Uint8Array(50 * 1024 * 1024).fill(0x20)
     const response = await post('importDataset', body)
     expect(response.status).toBe(413)
-    expect(await response.json()).toEqual({
-      error:
-        'The request is 50.0 MB; the lab accepts at most 40.1 MB for importDataset (a CSV file of at most 20.0 MB).'
-    })
+    const error =
+      'The request is 50.0 MB; the lab accepts at most 40.1 MB for importDataset (a CSV file of at most 20.0 MB).'
+    // The API's error shape, naming the part of the request that is wrong.
+    expect(await response.json()).toEqual({ error, fields: [{ field: 'body', message: error }] })
     expect(lab.store.listDatasets()).toEqual([])
   })
 

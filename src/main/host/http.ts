@@ -20,7 +20,13 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { bodyLimit } from 'hono/body-limit'
 import { secureHeaders } from 'hono/secure-headers'
 import { streamSSE } from 'hono/streaming'
-import { formatBytes, LabApiError, MAX_DATASET_BYTES, type ApiMethod } from '../../shared/api'
+import {
+  formatBytes,
+  LabApiError,
+  MAX_BUNDLE_BYTES,
+  MAX_DATASET_BYTES,
+  type ApiMethod
+} from '../../shared/api'
 import type { LabService } from '../service/service'
 
 const LOOPBACK = '127.0.0.1'
@@ -33,6 +39,8 @@ export const API_BODY_LIMIT = 2 * 1024 * 1024
  * double a text (every newline and quote takes two characters), plus room for the name.
  */
 export const IMPORT_BODY_LIMIT = 2 * MAX_DATASET_BYTES + 64 * 1024
+/** Largest body of importBundle: a bundle at its size limit, as a JSON string (see above). */
+export const BUNDLE_BODY_LIMIT = 2 * MAX_BUNDLE_BYTES + 64 * 1024
 
 /**
  * Refuses an oversized body with a 413 JSON error: at once from its Content-Length, or, for a
@@ -45,12 +53,8 @@ function limitBody(maxSize: number, what: string): MiddlewareHandler {
       const declared = Number(c.req.header('content-length'))
       const size =
         Number.isFinite(declared) && declared > 0 ? `is ${formatBytes(declared)}` : 'is larger'
-      return c.json(
-        {
-          error: `The request ${size}; the lab accepts at most ${formatBytes(maxSize)} for ${what}.`
-        },
-        413
-      )
+      const error = `The request ${size}; the lab accepts at most ${formatBytes(maxSize)} for ${what}.`
+      return c.json({ error, fields: [{ field: 'body', message: error }] }, 413)
     }
   })
 }
@@ -85,19 +89,26 @@ const securityHeaders = secureHeaders({
   strictTransportSecurity: false
 })
 
-/** Why a state-changing request does not come from the lab's own page, or null when it does. */
+/**
+ * Why a request does not come from the lab's own page (and which header says so), or null when
+ * it does. Browsers send both headers; a client outside a browser (the tests, curl) sends
+ * neither and still needs the token.
+ */
 export function foreignRequest(headers: {
   host?: string
   origin?: string
   secFetchSite?: string
-}): string | null {
+}): { header: string; reason: string } | null {
   const site = headers.secFetchSite
   if (site !== undefined && site !== 'same-origin' && site !== 'none') {
-    return `the request comes from another site (Sec-Fetch-Site: ${site})`
+    return {
+      header: 'Sec-Fetch-Site',
+      reason: `the request comes from another site (Sec-Fetch-Site: ${site})`
+    }
   }
   const origin = headers.origin
   if (origin !== undefined && origin !== `http://${headers.host ?? ''}`) {
-    return `the request comes from another origin (Origin: ${origin})`
+    return { header: 'Origin', reason: `the request comes from another origin (Origin: ${origin})` }
   }
   return null
 }
@@ -108,8 +119,9 @@ export function createHttpApp(
 ): Hono {
   const { token } = options
   const app = new Hono()
-  const refuse = (c: Context, status: 401 | 403 | 405 | 415, error: string) =>
-    c.json({ error }, status)
+  /** A refusal in the API's error shape, naming the part of the request that is wrong. */
+  const refuse = (c: Context, status: 400 | 401 | 403 | 405 | 415, field: string, error: string) =>
+    c.json({ error, fields: [{ field, message: error }] }, status)
   const needsToken =
     'Backdoor Lab needs its access token: open the address the host printed (it ends in ?token=...).'
 
@@ -118,7 +130,7 @@ export function createHttpApp(
     // Only loopback names: a page on another origin cannot rebind a domain name to this port.
     const host = (c.req.header('host') ?? '').replace(/:\d+$/, '')
     if (!LOOPBACK_NAMES.includes(host)) {
-      return c.text(`Backdoor Lab answers on 127.0.0.1 only (got Host: ${host})`, 403)
+      return refuse(c, 403, 'Host', `Backdoor Lab answers on 127.0.0.1 only (got Host: ${host})`)
     }
     return next()
   })
@@ -128,9 +140,10 @@ export function createHttpApp(
 
   app.on(['GET', 'HEAD'], '/api/events', async (c, next) => {
     const foreign = foreignRequest(requestOrigin(c))
-    if (foreign) return refuse(c, 403, `Backdoor Lab refuses this request: ${foreign}.`)
+    if (foreign)
+      return refuse(c, 403, foreign.header, `Backdoor Lab refuses this request: ${foreign.reason}.`)
     if (same(c.req.header('x-lab-token'), token) || same(c.req.query('token'), token)) return next()
-    return refuse(c, 401, needsToken)
+    return refuse(c, 401, 'token', needsToken)
   })
 
   app.all('/api/:method', async (c, next) => {
@@ -139,18 +152,21 @@ export function createHttpApp(
       return refuse(
         c,
         405,
+        'method',
         `The lab's API takes POST requests with a JSON body (got ${c.req.method} /api/${c.req.param('method')}).`
       )
     }
     if (c.req.method !== 'POST') return next()
     const foreign = foreignRequest(requestOrigin(c))
-    if (foreign) return refuse(c, 403, `Backdoor Lab refuses this request: ${foreign}.`)
-    if (!same(c.req.header('x-lab-token'), token)) return refuse(c, 401, needsToken)
+    if (foreign)
+      return refuse(c, 403, foreign.header, `Backdoor Lab refuses this request: ${foreign.reason}.`)
+    if (!same(c.req.header('x-lab-token'), token)) return refuse(c, 401, 'x-lab-token', needsToken)
     const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase()
     if (type !== 'application/json') {
       return refuse(
         c,
         415,
+        'Content-Type',
         `The lab's API takes a JSON body, sent as Content-Type: application/json (got ${type || 'none'}).`
       )
     }
@@ -161,18 +177,29 @@ export function createHttpApp(
     IMPORT_BODY_LIMIT,
     `importDataset (a CSV file of at most ${formatBytes(MAX_DATASET_BYTES)})`
   )
-  const apiLimit = limitBody(API_BODY_LIMIT, 'an API call')
-  app.post('/api/:method', (c, next) =>
-    (c.req.param('method') === 'importDataset' ? importLimit : apiLimit)(c, next)
+  const bundleLimit = limitBody(
+    BUNDLE_BODY_LIMIT,
+    `importBundle (a bundle of at most ${formatBytes(MAX_BUNDLE_BYTES)})`
   )
+  const apiLimit = limitBody(API_BODY_LIMIT, 'an API call')
+  const limits: Record<string, MiddlewareHandler> = {
+    importDataset: importLimit,
+    importBundle: bundleLimit
+  }
+  app.post('/api/:method', (c, next) => (limits[c.req.param('method')] ?? apiLimit)(c, next))
 
   app.post('/api/:method', async (c) => {
     let body: unknown
     try {
       const text = await c.req.text()
       body = text ? JSON.parse(text) : undefined
-    } catch {
-      return c.json({ error: 'The request body is not valid JSON' }, 400)
+    } catch (error) {
+      return refuse(
+        c,
+        400,
+        'body',
+        `The request body is not valid JSON (${(error as Error).message})`
+      )
     }
     try {
       return c.json(await service.dispatch(c.req.param('method') as ApiMethod, body))
