@@ -297,7 +297,7 @@ program
         })
         const path = writeOut(opts.out ?? file.fileName, Buffer.from(file.base64, 'base64'))
         const ms = Math.round(performance.now() - started)
-        console.log(`wrote ${path} (${file.mimeType}, ${ms} ms)`)
+        say(`wrote ${path} (${file.mimeType}, ${ms} ms)`)
       } finally {
         lab.close()
       }
@@ -317,9 +317,7 @@ program
     try {
       const bundle = await lab.service.dispatch('exportBundle', { ids: opts.run })
       const path = writeOut(opts.out ?? bundle.fileName, bundle.json)
-      console.log(
-        `wrote ${path} (${opts.run.length === 1 ? 'run' : 'runs'} ${opts.run.join(', ')})`
-      )
+      say(`wrote ${path} (${opts.run.length === 1 ? 'run' : 'runs'} ${opts.run.join(', ')})`)
     } finally {
       lab.close()
     }

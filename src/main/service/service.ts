@@ -216,7 +216,7 @@ export class LabService {
     const sha = this.store.runDataSha(run.id)
     if (!('dataset' in config) || config.dataset.kind !== 'csv' || !sha) return config
     const local = this.store.datasetBySha(sha)
-    if (local) return { ...config, dataset: { ...config.dataset, datasetId: local.id } } as never
+    if (local) return { ...config, dataset: { ...config.dataset, datasetId: local.id } }
     const file = run.environment?.dataFile?.name
     let named: DatasetSummary | null = null
     try {
