@@ -18,10 +18,16 @@ function firstMetric(bundle: Bundle, run: number, test: (name: string) => boolea
   return metric
 }
 
+/**
+ * A bundle whose envelope is right and whose runs nest 50,000 arrays deep: the checksum's
+ * recursive canonical JSON overflowed the stack on it (HTTP 500) before any schema check.
+ */
+export const deepBundle = `{"format":"backdoor-lab-bundle","version":2,"runs":${'['.repeat(50_000)}${']'.repeat(50_000)},"datasets":[],"checksum":"0"}`
+
 export const bundleBadInputs: Omit<BundleBadInput, 'channel'>[] = [
   {
     title: 'a bundle of 50,000 nested arrays',
-    text: () => '['.repeat(50_000) + ']'.repeat(50_000),
+    text: () => deepBundle,
     field: 'json',
     rule: 'it nests more than 64 levels deep'
   },

@@ -1,4 +1,5 @@
 /** Bad HTTP requests to the headless host: each refused before the service sees it. */
+import { deepBundle } from './bundles'
 import type { HttpBadInput } from './types'
 
 const deleteBody = JSON.stringify({ ids: [1] })
@@ -97,6 +98,19 @@ export const httpBadInputs: Omit<HttpBadInput, 'channel'>[] = [
     status: 400,
     field: 'body',
     rule: 'The request body is not valid JSON'
+  },
+  {
+    title: 'a bundle of 50,000 nested arrays, over HTTP (it used to answer 500)',
+    request: {
+      method: 'POST',
+      path: '/api/importBundle',
+      token: true,
+      json: true,
+      body: JSON.stringify({ json: deepBundle })
+    },
+    status: 400,
+    field: 'json',
+    rule: 'it nests more than 64 levels deep'
   },
   {
     title: 'a GET of an API method',
