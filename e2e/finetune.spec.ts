@@ -111,7 +111,7 @@ test('a CSV with text in a numeric cell is refused with its row and column, and 
     const token = storage.getItem('backdoor-lab.token')
     const response = await fetch('/api/listDatasets', {
       method: 'POST',
-      headers: { 'x-lab-token': token },
+      headers: { 'x-lab-token': token, 'content-type': 'application/json' },
       body: '{}'
     })
     return (await response.json()) as unknown[]

@@ -82,6 +82,19 @@ export function dataOfConfig(config: ExperimentConfig): DataOfConfig | null {
   return kindOf(config.kind).data?.(config) ?? null
 }
 
+/** The id of the imported CSV file a config reads, if it reads one. */
+export function csvDatasetId(config: ExperimentConfig): number | null {
+  const spec = dataOfConfig(config)?.spec
+  return spec?.kind === 'csv' ? spec.datasetId : null
+}
+
+/** The same config reading imported data set `id` (a kind's data set is its `dataset` field). */
+export function withCsvDataset<C extends ExperimentConfig>(config: C, id: number): C {
+  const spec = dataOfConfig(config)?.spec
+  if (spec?.kind !== 'csv') return config
+  return { ...config, dataset: { ...spec, datasetId: id } }
+}
+
 /** The Configuration card's rows of a run. */
 export function configRows(
   run: Pick<RunDetail, 'config' | 'metrics'>,

@@ -14,23 +14,60 @@ const runId = z
   .int({ error: 'id must be a whole number' })
   .positive({ error: 'id must be positive' })
 
-const tag = z
-  .string()
+/** C0 and C1 control characters (escape codes, NUL, bell, ...): never part of a name. */
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/
+/** The same, but tabs and line breaks, which multi-line text may hold. */
+const CONTROL_CHARACTERS_BUT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/
+
+/** One line of text for people (a name, a tag): no control characters, at most `max`. */
+export const singleLineText = (field: string, max: number) =>
+  z
+    .string({ error: `${field} must be text` })
+    .trim()
+    .max(max, { error: `${field} must be at most ${max} characters` })
+    .refine((v) => !CONTROL_CHARACTERS.test(v), {
+      error: `${field} must not contain control characters (tabs, line breaks, escape codes)`
+    })
+
+/** Notes: any text with tabs and line breaks, no other control characters. */
+export const notesText = z
+  .string({ error: 'notes must be text' })
+  .max(100_000, { error: 'notes must be at most 100,000 characters' })
+  .refine((v) => !CONTROL_CHARACTERS_BUT_LINES.test(v), {
+    error: 'notes must not contain control characters other than tabs and line breaks'
+  })
+
+/** A tag: one non-empty line of at most 64 characters. */
+export const tagText = z
+  .string({ error: 'tags must be text' })
   .trim()
   .min(1, { error: 'tags must not be empty' })
   .max(64, { error: 'a tag must be at most 64 characters' })
+  .refine((v) => !CONTROL_CHARACTERS.test(v), {
+    error: 'tags must not contain control characters (tabs, line breaks, escape codes)'
+  })
+const tag = tagText
+
+/** Whether YYYY-MM-DD names a day of the calendar (2024-02-30 does not). */
+function realDay(text: string): boolean {
+  const [y, m, d] = text.slice(0, 10).split('-').map(Number)
+  const day = new Date(Date.UTC(y, m - 1, d))
+  return day.getUTCFullYear() === y && day.getUTCMonth() === m - 1 && day.getUTCDate() === d
+}
 
 const isoInstant = (field: string) =>
   z
-    .string()
+    .string({ error: `${field} must be an ISO date (YYYY-MM-DD) or date-time` })
     .refine(
       (v) =>
         /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) &&
         !Number.isNaN(Date.parse(v)),
-      {
-        error: `${field} must be an ISO date (YYYY-MM-DD) or date-time`
-      }
+      { error: `${field} must be an ISO date (YYYY-MM-DD) or date-time`, abort: true }
     )
+    .refine(realDay, {
+      error: (issue) =>
+        `${field} must be a real day: ${String(issue.input).slice(0, 10)} does not exist`
+    })
 
 const comparedRuns = z
   .array(runId)
@@ -55,6 +92,12 @@ export interface Comparison {
 
 /** The largest CSV file the lab imports, in bytes of UTF-8 text (20 MB). */
 export const MAX_DATASET_BYTES = 20 * 1024 * 1024
+
+/**
+ * The largest run bundle the lab imports, in bytes (50 MB): room for a CSV file at the size
+ * limit, escaped as JSON, beside its runs.
+ */
+export const MAX_BUNDLE_BYTES = 50 * 1024 * 1024
 
 /** A size for people: "812 kB", "20.0 MB" (1 MB = 1024 x 1024 bytes, as the file picker counts). */
 export function formatBytes(bytes: number): string {
@@ -89,27 +132,26 @@ export function utf8Length(text: string): number {
   return bytes
 }
 
+const requiredName = z
+  .string({ error: 'name is required' })
+  .pipe(singleLineText('name', 200))
+  .pipe(z.string().min(1, { error: 'name must not be empty' }))
+
 export const apiSchemas = {
   startRun: z.object({
     // The config is validated by parseExperimentConfig so that errors name each field.
-    config: z.unknown(),
-    name: z.string().trim().max(200, { error: 'name must be at most 200 characters' }).optional()
+    config: z.unknown().refine((v) => v !== undefined, { error: 'config is required' }),
+    name: singleLineText('name', 200).optional()
   }),
   cancelRun: z.object({ id: runId }),
   listRuns: z.object({}).optional(),
   getRun: z.object({ id: runId }),
   updateRun: z.object({
     id: runId,
-    name: z
-      .string()
-      .trim()
-      .min(1, { error: 'name must not be empty' })
-      .max(200, { error: 'name must be at most 200 characters' })
+    name: singleLineText('name', 200)
+      .pipe(z.string().min(1, { error: 'name must not be empty' }))
       .optional(),
-    notes: z
-      .string()
-      .max(100_000, { error: 'notes must be at most 100,000 characters' })
-      .optional(),
+    notes: notesText.optional(),
     tags: z.array(tag).max(50, { error: 'at most 50 tags' }).optional()
   }),
   deleteRuns: z.object({ ids: z.array(runId).min(1, { error: 'ids must name at least one run' }) }),
@@ -140,11 +182,7 @@ export const apiSchemas = {
   importBundle: z.object({ json: z.string({ error: 'json must be the text of a bundle' }) }),
   appInfo: z.object({}).optional(),
   importDataset: z.object({
-    name: z
-      .string({ error: 'name is required' })
-      .trim()
-      .min(1, { error: 'name must not be empty' })
-      .max(200, { error: 'name must be at most 200 characters' }),
+    name: requiredName,
     // Characters first (cheap, and a UTF-8 file has at least as many bytes as characters),
     // then the exact UTF-8 size.
     content: z
@@ -196,11 +234,7 @@ export const apiSchemas = {
       .max(50, { error: 'ids may name at most 50 runs' })
   }),
   saveComparison: z.object({
-    name: z
-      .string({ error: 'name is required' })
-      .trim()
-      .min(1, { error: 'name must not be empty' })
-      .max(200, { error: 'name must be at most 200 characters' }),
+    name: requiredName,
     runIds: comparedRuns
   }),
   listComparisons: z.object({}).optional(),

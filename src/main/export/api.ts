@@ -2,7 +2,14 @@
  * The export methods of the LabApi, as the service calls them: each reads what it needs from the
  * store and turns export errors into LabApiErrors (400 naming the parameter).
  */
-import { LabApiError, type ApiInput, type ApiResults } from '../../shared/api'
+import {
+  formatBytes,
+  LabApiError,
+  MAX_BUNDLE_BYTES,
+  utf8Length,
+  type ApiInput,
+  type ApiResults
+} from '../../shared/api'
 import type { RunSummary } from '../../shared/results'
 import type { RunStore } from '../store/store'
 import { BundleError, bundleFileName, bundleJson, createBundle, parseBundle } from './bundle'
@@ -25,6 +32,11 @@ export function captionFor(store: RunStore, runIds: number[], chart: string): st
   return compareCaption(runs, chart)
 }
 
+/**
+ * Finished runs and the CSV files they read, as one bundle; refused (409, naming the run) when
+ * a run is unfinished, when this lab no longer has a file a run read, or when the bundle would
+ * be larger than a lab imports.
+ */
 export function exportRunsBundle(
   store: RunStore,
   ids: number[],
@@ -32,7 +44,25 @@ export function exportRunsBundle(
 ): ApiResults['exportBundle'] {
   const runs = store.runsForBundle(ids)
   try {
-    return { fileName: bundleFileName(runs), json: bundleJson(createBundle(runs, appVersion)) }
+    const bundle = createBundle(runs, appVersion, {
+      data: (run) => {
+        const sha256 = store.runDataSha(run.id)
+        if (!sha256) return null
+        const dataset = store.datasetBySha(sha256)
+        return {
+          sha256,
+          dataset: dataset && { sha256, name: dataset.name, content: dataset.content }
+        }
+      }
+    })
+    const json = bundleJson(bundle)
+    const bytes = utf8Length(json)
+    if (bytes > MAX_BUNDLE_BYTES) {
+      throw new BundleError(
+        `the bundle would be ${formatBytes(bytes)}, more than the ${formatBytes(MAX_BUNDLE_BYTES)} a lab imports; export fewer runs at a time`
+      )
+    }
+    return { fileName: bundleFileName(runs), json }
   } catch (error) {
     if (!(error instanceof BundleError)) throw error
     throw new LabApiError(error.message, [{ field: 'ids', message: error.message }], 409)
@@ -41,13 +71,13 @@ export function exportRunsBundle(
 
 /** Checks the whole bundle first, then stores every run in one transaction: all or nothing. */
 export function importRunsBundle(store: RunStore, json: string): RunSummary[] {
-  let runs: ReturnType<typeof parseBundle>
+  let bundle: ReturnType<typeof parseBundle>
   try {
-    runs = parseBundle(json)
+    bundle = parseBundle(json)
   } catch (error) {
     if (!(error instanceof BundleError)) throw error
     const message = `Cannot import the bundle: ${error.message}`
     throw new LabApiError(message, [{ field: 'json', message: error.message }], 400)
   }
-  return store.importRuns(runs)
+  return store.importRuns(bundle.runs, bundle.datasets)
 }

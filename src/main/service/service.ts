@@ -17,7 +17,14 @@ import {
   type LabEvent
 } from '../../shared/api'
 import { ConfigError } from '../../shared/schema'
-import { dataOfConfig, defaultRunName, parseExperimentConfig } from '../../kinds/registry'
+import {
+  csvDatasetId,
+  dataOfConfig,
+  defaultRunName,
+  parseExperimentConfig,
+  withCsvDataset,
+  type ExperimentConfig
+} from '../../kinds/registry'
 import { type ClassDatasetSpec, type DatasetSpec } from '../../shared/datasets'
 import { compareNumbers } from '../../shared/history'
 import type {
@@ -36,8 +43,9 @@ import {
   RunNotFoundError,
   type RunStore
 } from '../store/store'
+import { storageProblem } from '../store/open'
 import { captionFor, exportChartFile, exportRunsBundle, importRunsBundle } from '../export/api'
-import type { SpawnWorker, WorkerHandle } from './protocol'
+import type { FromWorker, SpawnWorker, WorkerHandle } from './protocol'
 
 export interface ServiceOptions {
   store: RunStore
@@ -54,9 +62,15 @@ interface ActiveRun {
   startedAt: number
   cancelled: boolean
   lastProgressWrite: number
+  /** Why the store could not keep what the run reported (then the run is stopped). */
+  storeFailure?: string
 }
 
 const PROGRESS_WRITE_INTERVAL_MS = 250
+/** How often a final status the store could not write (a full disk) is tried again. */
+const UNSAVED_RETRY_MS = 1000
+
+type FinalStatus = 'done' | 'failed' | 'cancelled'
 
 export class LabService {
   private readonly queue: number[] = []
@@ -65,6 +79,9 @@ export class LabService {
   private readonly finishWaiters = new Map<number, ((run: RunSummary) => void)[]>()
   private environment: Environment | null = null
   private environmentProbe: Promise<Environment | null> | null = null
+  /** Final statuses the store could not write yet, tried again until it can. */
+  private readonly unsaved = new Map<number, { status: FinalStatus; error: string | null }>()
+  private unsavedRetry: NodeJS.Timeout | null = null
   readonly parallelRuns: number
 
   constructor(private readonly options: ServiceOptions) {
@@ -83,7 +100,11 @@ export class LabService {
   /** Validates `params` against the method's schema and calls it; errors are LabApiErrors. */
   async dispatch<M extends ApiMethod>(method: M, params: unknown): Promise<ApiResults[M]> {
     if (!Object.hasOwn(apiSchemas, method))
-      throw new LabApiError(`Unknown method '${String(method)}'`, [], 404)
+      throw new LabApiError(
+        `Unknown method '${String(method)}'`,
+        [{ field: 'method', message: `the lab has no method '${String(method)}'` }],
+        404
+      )
     const parsed = apiSchemas[method].safeParse(params ?? {})
     if (!parsed.success) {
       const fields = parsed.error.issues.map((i) => ({
@@ -102,7 +123,7 @@ export class LabService {
       ) => Promise<ApiResults[M]> | ApiResults[M]
       return await handler(parsed.data)
     } catch (error) {
-      throw toApiError(error)
+      throw toApiError(error, this.store.path)
     }
   }
 
@@ -131,20 +152,38 @@ export class LabService {
     rerunRun: (p) => this.rerunRun(p.id),
     // Runs deleted meanwhile are left out: the compare view says which.
     getRuns: (p) => this.store.getRuns(p.ids).map((run) => this.withReproduction(run)),
-    saveComparison: (p) => this.store.saveComparison(p.name, p.runIds),
+    saveComparison: (p) => {
+      const missing = p.runIds.filter((id) => !this.store.runExists(id))
+      if (missing.length > 0) {
+        const message = `no run has id ${missing.join(', ')}`
+        throw new LabApiError(
+          `Invalid request to saveComparison: runIds: ${message}`,
+          [{ field: 'runIds', message }],
+          400
+        )
+      }
+      return this.store.saveComparison(p.name, p.runIds)
+    },
     listComparisons: () => this.store.listComparisons(),
     deleteComparison: (p) => ({ deleted: this.store.deleteComparison(p.id) })
   }
 
   startRun(rawConfig: unknown, name?: string, rerunOf?: number): RunSummary {
     const config = parseExperimentConfig(rawConfig)
+    let dataSha256: string | null = null
     const data = dataOfConfig(config)
-    if (data) this.checkDatasetSpec(data.spec, { binary: data.task === 'binary' })
+    if (data) {
+      this.checkDatasetSpec(data.spec, { binary: data.task === 'binary' })
+      // The exact content the run will read: checked again when it starts.
+      if (data.spec.kind === 'csv')
+        dataSha256 = this.store.datasetSummary(data.spec.datasetId).sha256
+    }
     const run = this.store.createRun({
       name: name?.trim() || defaultRunName(config),
       config,
       appVersion: this.options.appVersion,
-      rerunOf
+      rerunOf,
+      dataSha256
     })
     this.queue.push(run.id)
     this.emit({ type: 'run', run })
@@ -168,7 +207,34 @@ export class LabService {
    */
   rerunRun(id: number): RunSummary {
     const original = this.store.getRun(id)
-    return this.startRun(original.config, `${original.name} (re-run of #${id})`, id)
+    return this.startRun(this.sameData(original), `${original.name} (re-run of #${id})`, id)
+  }
+
+  /**
+   * The config of a run, pointed at this lab's copy of the exact CSV file it read (found by its
+   * SHA-256, whatever its id). Refuses (409) when this lab has no file with that content: the
+   * same data set id may name another file here (a run imported from another lab).
+   */
+  private sameData(run: RunDetail): ExperimentConfig {
+    const config = run.config
+    const sha = this.store.runDataSha(run.id)
+    const datasetId = csvDatasetId(config)
+    if (datasetId == null || !sha) return config
+    const local = this.store.datasetBySha(sha)
+    if (local) return withCsvDataset(config, local.id)
+    const file = run.environment?.dataFile?.name
+    let named: DatasetSummary | null = null
+    try {
+      named = this.store.datasetSummary(datasetId)
+    } catch (error) {
+      if (!(error instanceof DatasetNotFoundError)) throw error
+    }
+    const message =
+      `Run ${run.id} cannot be re-run exactly: it read ${file ? JSON.stringify(file) : 'a CSV file'} ` +
+      `(SHA-256 ${sha.slice(0, 12)}…), and no data set in this lab has that content` +
+      (named ? ` (data set ${named.id}, ${JSON.stringify(named.name)}, is another file)` : '') +
+      '. Import that file (or a bundle that carries it), then re-run.'
+    throw new LabApiError(message, [{ field: 'dataset.datasetId', message }], 409)
   }
 
   private reproduction(run: RunDetail, of: number): Reproduction {
@@ -207,18 +273,21 @@ export class LabService {
     return run
   }
 
+  /** Stops a queued or running run; answers with its state after the cancel. */
   cancelRun(id: number): RunSummary {
     const run = this.store.summary(id)
     const queued = this.queue.indexOf(id)
     if (queued >= 0) {
       this.queue.splice(queued, 1)
-      this.store.finish(id, 'cancelled')
+      this.finishRun(id, 'cancelled')
       return this.settle(id)
     }
     const active = this.active.get(id)
-    if (active) {
+    if (active && !active.cancelled) {
       active.cancelled = true
       active.worker.kill()
+      this.finishRun(id, 'cancelled')
+      return this.settle(id)
     }
     return run
   }
@@ -286,7 +355,10 @@ export class LabService {
    * drawn from the seed; Iris and MNIST load from their packages). Throws LabApiError 404 when
    * the data set was deleted.
    */
-  datasetForRun(spec: DatasetSpec | ClassDatasetSpec): CsvSource | null {
+  datasetForRun(
+    spec: DatasetSpec | ClassDatasetSpec,
+    expectedSha?: string | null
+  ): CsvSource | null {
     if (spec.kind !== 'csv') return null
     let dataset: DatasetSummary & { content: string }
     try {
@@ -295,6 +367,21 @@ export class LabService {
       if (!(error instanceof DatasetNotFoundError)) throw error
       const message = `The imported data set ${spec.datasetId} this run reads was deleted`
       throw new LabApiError(message, [{ field: 'dataset.datasetId', message }], 404)
+    }
+    // The run reads exactly the content it was started on, and that content is intact.
+    const actual = createHash('sha256').update(dataset.content, 'utf8').digest('hex')
+    const fail = (message: string): never => {
+      throw new LabApiError(message, [{ field: 'dataset.datasetId', message }], 409)
+    }
+    if (actual !== dataset.sha256) {
+      fail(
+        `The text of data set ${dataset.id} (${JSON.stringify(dataset.name)}) no longer matches its SHA-256 (${dataset.sha256.slice(0, 12)}…): the database was changed outside the lab; import the file again`
+      )
+    }
+    if (expectedSha && expectedSha !== dataset.sha256) {
+      fail(
+        `Data set ${dataset.id} (${JSON.stringify(dataset.name)}) is not the file this run was started on (SHA-256 ${expectedSha.slice(0, 12)}…, not ${dataset.sha256.slice(0, 12)}…)`
+      )
     }
     return {
       datasetId: dataset.id,
@@ -377,14 +464,24 @@ export class LabService {
     })
   }
 
-  /** Stops every child; runs that were computing are marked interrupted. */
+  /**
+   * Stops every child; runs that were computing are marked interrupted. Never throws: what the
+   * store cannot write now (a full disk), the next open marks interrupted.
+   */
   shutdown(): void {
     this.queue.length = 0
     for (const [id, active] of this.active) {
       this.active.delete(id)
       active.worker.kill()
     }
-    this.store.interruptOwn()
+    this.writeUnsaved()
+    if (this.unsavedRetry) clearInterval(this.unsavedRetry)
+    this.unsavedRetry = null
+    try {
+      this.store.interruptOwn()
+    } catch {
+      // Left running in the file: the next open finds their process gone and interrupts them.
+    }
   }
 
   /** Which backend a worker starts on here: asked once of a short-lived worker. */
@@ -414,13 +511,14 @@ export class LabService {
   }
 
   private launch(id: number): void {
-    const { config } = this.store.getRun(id)
     let dataset: CsvSource | null = null
+    let config: ExperimentConfig
     try {
+      config = this.store.getRun(id).config
       const data = dataOfConfig(config)
-      dataset = data ? this.datasetForRun(data.spec) : null
+      dataset = data ? this.datasetForRun(data.spec, this.store.runDataSha(id)) : null
     } catch (error) {
-      this.store.finish(id, 'failed', error instanceof Error ? error.message : String(error))
+      this.finishRun(id, 'failed', this.runFailure(error))
       this.settle(id)
       return
     }
@@ -436,48 +534,97 @@ export class LabService {
     let done = false
 
     worker.onMessage((message) => {
-      if (this.active.get(id) !== active) return
-      switch (message.type) {
-        case 'environment':
-          this.environment ??= message.environment
-          this.store.markRunning(id, message.environment)
-          active.startedAt = Date.now()
-          this.emit({ type: 'run', run: this.store.summary(id) })
-          break
-        case 'progress':
-          this.onProgress(id, active, message)
-          break
-        case 'metric':
-          this.store.putMetric(id, message.record)
-          this.emit({ type: 'data', runId: id })
-          break
-        case 'series':
-          this.store.appendSeries(id, message.record)
-          this.emit({ type: 'data', runId: id })
-          break
-        case 'done':
-          done = true
-          break
-        case 'error':
-          failure = message.message
-          break
+      if (this.active.get(id) !== active || active.cancelled || active.storeFailure) return
+      try {
+        this.persist(id, active, message)
+      } catch (error) {
+        // The store could not keep it (a full disk): this run stops, the lab goes on.
+        active.storeFailure = this.runFailure(error)
+        active.worker.kill()
       }
+      if (message.type === 'done') done = true
+      else if (message.type === 'error') failure = message.message
     })
     worker.onExit((code, detail) => {
       if (this.active.get(id) !== active) return
       this.active.delete(id)
-      if (active.cancelled) this.store.finish(id, 'cancelled')
-      else if (done) this.store.finish(id, 'done')
-      else
-        this.store.finish(
-          id,
-          'failed',
-          failure ?? `The run's process exited with code ${code}${detail ? `: ${detail}` : ''}`
-        )
-      this.settle(id)
+      if (!active.cancelled) {
+        if (active.storeFailure) this.finishRun(id, 'failed', active.storeFailure)
+        else if (done) this.finishRun(id, 'done')
+        else
+          this.finishRun(
+            id,
+            'failed',
+            failure ?? `The run's process exited with code ${code}${detail ? `: ${detail}` : ''}`
+          )
+        this.settle(id)
+      }
       this.pump()
     })
     worker.send({ type: 'start', config, dataset })
+  }
+
+  /** Writes what a run's process reported; throws when the store cannot (a full disk). */
+  private persist(id: number, active: ActiveRun, message: FromWorker): void {
+    switch (message.type) {
+      case 'environment':
+        this.environment ??= message.environment
+        this.store.markRunning(id, message.environment)
+        active.startedAt = Date.now()
+        this.emit({ type: 'run', run: this.store.summary(id) })
+        break
+      case 'progress':
+        this.onProgress(id, active, message)
+        break
+      case 'metric':
+        this.store.putMetric(id, message.record)
+        this.emit({ type: 'data', runId: id })
+        break
+      case 'series':
+        this.store.appendSeries(id, message.record)
+        this.emit({ type: 'data', runId: id })
+        break
+    }
+  }
+
+  /** Why a run stopped, from an error the lab (not the run's process) met. */
+  private runFailure(error: unknown): string {
+    const storage = storageProblem(error, this.store.path)
+    if (storage?.full) {
+      return `Stopped: the disk holding the database is full (${this.store.path}), so this run's results could not be written. Free some space and run it again.`
+    }
+    if (storage) return `Stopped: ${storage.message}.`
+    return error instanceof Error ? error.message : String(error)
+  }
+
+  /**
+   * Writes a run's final status. When the store cannot (a full disk), the status is kept here,
+   * told to subscribers, and written as soon as the store takes it again.
+   */
+  private finishRun(id: number, status: FinalStatus, error: string | null = null): void {
+    this.unsaved.set(id, { status, error })
+    this.writeUnsaved()
+    if (this.unsaved.size > 0 && !this.unsavedRetry) {
+      this.unsavedRetry = setInterval(() => {
+        this.writeUnsaved()
+        if (this.unsaved.size === 0 && this.unsavedRetry) {
+          clearInterval(this.unsavedRetry)
+          this.unsavedRetry = null
+        }
+      }, UNSAVED_RETRY_MS)
+      this.unsavedRetry.unref()
+    }
+  }
+
+  private writeUnsaved(): void {
+    for (const [id, { status, error }] of this.unsaved) {
+      try {
+        this.store.finish(id, status, error)
+      } catch {
+        return
+      }
+      this.unsaved.delete(id)
+    }
   }
 
   private onProgress(
@@ -505,7 +652,11 @@ export class LabService {
   }
 
   private settle(id: number): RunSummary {
-    const run = this.store.summary(id)
+    const stored = this.store.summary(id)
+    const unsaved = this.unsaved.get(id)
+    const run: RunSummary = unsaved
+      ? { ...stored, ...unsaved, progress: null, finishedAt: new Date().toISOString() }
+      : stored
     this.emit({ type: 'run', run })
     for (const resolve of this.finishWaiters.get(id) ?? []) resolve(run)
     this.finishWaiters.delete(id)
@@ -517,8 +668,17 @@ export class LabService {
   }
 }
 
-function toApiError(error: unknown): LabApiError {
+function toApiError(error: unknown, databasePath: string): LabApiError {
   if (error instanceof LabApiError) return error
+  const storage = storageProblem(error, databasePath)
+  if (storage) {
+    const advice = storage.full ? ' Free some space and try again.' : ''
+    return new LabApiError(
+      `${storage.message}: nothing was saved.${advice}`,
+      [],
+      storage.full ? 507 : 500
+    )
+  }
   if (error instanceof ConfigError) return new LabApiError(error.message, error.errors, 400)
   if (error instanceof RunNotFoundError) return new LabApiError(error.message, [], 404)
   if (error instanceof DatasetNotFoundError) return new LabApiError(error.message, [], 404)

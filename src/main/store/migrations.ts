@@ -117,5 +117,21 @@ export const migrations: { version: number; sql: string }[] = [
       ALTER TABLE runs ADD COLUMN owner_pid INTEGER;
       ALTER TABLE runs ADD COLUMN owner_instance TEXT;
     `
+  },
+  {
+    // The SHA-256 of the imported CSV file a run reads, so that a re-run or a bundle finds that
+    // exact content (and never another file that got the same id in another lab). Filled from
+    // what finished runs recorded, else from the data set their config names.
+    version: 5,
+    sql: `
+      ALTER TABLE runs ADD COLUMN data_sha256 TEXT
+        CHECK (data_sha256 IS NULL OR (length(data_sha256) = 64 AND data_sha256 NOT GLOB '*[^0-9a-f]*'));
+      UPDATE runs SET data_sha256 = json_extract(environment, '$.dataFile.sha256')
+        WHERE json_valid(environment) AND json_extract(environment, '$.dataFile.sha256') IS NOT NULL;
+      UPDATE runs SET data_sha256 =
+          (SELECT sha256 FROM datasets WHERE datasets.id = json_extract(runs.config, '$.dataset.datasetId'))
+        WHERE data_sha256 IS NULL AND json_extract(config, '$.dataset.kind') = 'csv';
+      CREATE INDEX datasets_sha256 ON datasets(sha256);
+    `
   }
 ]

@@ -4,16 +4,16 @@
  * runs left `running` (or `queued`) by a process that is gone become `interrupted` at open.
  */
 import { randomUUID } from 'node:crypto'
-import { mkdirSync } from 'node:fs'
 import { hostname } from 'node:os'
-import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Comparison, DatasetSummary, LabelCandidate } from '../../shared/api'
 import {
+  type ExperimentConfig,
+  type ExperimentKind,
+  csvDatasetId,
   describeData,
   keyEstimate,
-  type ExperimentConfig,
-  type ExperimentKind
+  withCsvDataset
 } from '../../kinds/registry'
 import {
   configSearchEntries,
@@ -33,6 +33,7 @@ import type {
 } from '../../shared/results'
 import { finiteOrNull } from '../../shared/results'
 import { migrations } from './migrations'
+import { openDatabase } from './open'
 
 interface RunRow {
   id: number
@@ -80,7 +81,12 @@ export interface ImportedRun extends Pick<
   series: SeriesRecord[]
   /** The sourceId of the run this one re-ran, when it was a re-run. */
   rerunOf?: number | null
+  /** SHA-256 of the imported CSV file the run read (its config names the file by id). */
+  dataSha256?: string | null
 }
+
+/** A CSV file a bundle carries, checked like an import (see NewDataset). */
+export type ImportedDataset = NewDataset
 
 export interface NewRun {
   name: string
@@ -88,6 +94,8 @@ export interface NewRun {
   appVersion: string
   /** The run this one repeats exactly. */
   rerunOf?: number
+  /** SHA-256 of the imported CSV file the config names, as it is when the run is created. */
+  dataSha256?: string | null
 }
 
 export interface RunQuery {
@@ -153,12 +161,9 @@ export class RunStore {
     openInstances.add(this.instance)
   }
 
+  /** Opens (or creates) the database; throws DatabaseOpenError naming the path and the reason. */
   static open(path: string, options: OpenOptions = {}): RunStore {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
-    const db = new Database(
-      path,
-      options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}
-    )
+    const db = openDatabase(path, options)
     db.pragma('journal_mode = WAL')
     db.pragma('foreign_keys = ON')
     db.pragma('busy_timeout = 5000')
@@ -279,8 +284,8 @@ export class RunStore {
     const info = this.db
       .prepare(
         `INSERT INTO runs (name, kind, status, config, seed, app_version, created_at, dataset,
-           search_text, rerun_of, owner_host, owner_pid, owner_instance)
-         VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+           search_text, rerun_of, owner_host, owner_pid, owner_instance, data_sha256)
+         VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
       )
       .run(
         run.name,
@@ -294,7 +299,8 @@ export class RunStore {
         run.rerunOf ?? null,
         hostname(),
         process.pid,
-        this.instance
+        this.instance,
+        run.dataSha256 ?? null
       )
     return this.summary(Number(info.lastInsertRowid))
   }
@@ -313,17 +319,20 @@ export class RunStore {
       .run(progress ? JSON.stringify(progress) : null, id)
   }
 
+  /** Marks a run finished and stores its key metric, both or neither. */
   finish(
     id: number,
     status: Extract<RunStatus, 'done' | 'failed' | 'cancelled'>,
     error: string | null = null
   ): void {
-    this.db
-      .prepare(
-        `UPDATE runs SET status = ?, finished_at = ?, error = ?, progress = NULL WHERE id = ?`
-      )
-      .run(status, new Date().toISOString(), error, id)
-    this.refreshKey(id)
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `UPDATE runs SET status = ?, finished_at = ?, error = ?, progress = NULL WHERE id = ?`
+        )
+        .run(status, new Date().toISOString(), error, id)
+      this.refreshKey(id)
+    })()
   }
 
   putMetric(id: number, record: MetricRecord): void {
@@ -439,6 +448,32 @@ export class RunStore {
     return this.db.prepare('DELETE FROM comparisons WHERE id = ?').run(id).changes
   }
 
+  /**
+   * SHA-256 of the imported CSV file a run reads: as recorded at its creation, else as its
+   * process recorded it; null for a run on other data (or an old run whose file is unknown).
+   */
+  runDataSha(id: number): string | null {
+    const row = this.db
+      .prepare(
+        `SELECT COALESCE(data_sha256, json_extract(environment, '$.dataFile.sha256')) AS sha
+         FROM runs WHERE id = ? AND json_extract(config, '$.dataset.kind') = 'csv'`
+      )
+      .get(id) as { sha: string | null } | undefined
+    return row?.sha ?? null
+  }
+
+  /** The oldest imported data set with this content, with its text, or null. */
+  datasetBySha(sha256: string): (DatasetSummary & { content: string }) | null {
+    const row = this.db
+      .prepare('SELECT id FROM datasets WHERE sha256 = ? ORDER BY id LIMIT 1')
+      .get(sha256) as { id: number } | undefined
+    return row ? this.getDataset(row.id) : null
+  }
+
+  runExists(id: number): boolean {
+    return this.db.prepare('SELECT 1 FROM runs WHERE id = ?').get(id) !== undefined
+  }
+
   summary(id: number): RunSummary {
     const row = this.row(id)
     return toSummary(row, this.tagsOf(id))
@@ -504,16 +539,20 @@ export class RunStore {
   }
 
   /**
-   * Stores runs read from a bundle under new ids, keeping their data: all of them or, on any
-   * error, none (one transaction). References between runs (config.twinOf, rerunOf) follow the
-   * new ids; a reference to a run outside the bundle is dropped, since that id names another run
-   * here. A csv config points at this lab's copy of its file when one has the same SHA-256.
+   * Stores runs read from a bundle under new ids, keeping their data, and the CSV files they
+   * read: all of them or, on any error, none (one transaction). A file is found by its SHA-256:
+   * one this lab already has (imported or from another bundle) is used, not copied. References
+   * between runs (config.twinOf, rerunOf) follow the new ids; a reference to a run outside the
+   * bundle is dropped, since that id names another run here. A csv config points at this lab's
+   * copy of the file its run read; when this lab has no file with that content (an older bundle
+   * without its data sets), the run keeps the SHA-256, so that a re-run is refused rather than
+   * computed on another file.
    */
-  importRuns(runs: ImportedRun[]): RunSummary[] {
+  importRuns(runs: ImportedRun[], datasets: ImportedDataset[] = []): RunSummary[] {
     const insertRun = this.db.prepare(
       `INSERT INTO runs (name, kind, status, config, seed, backend, environment, app_version,
-         created_at, started_at, finished_at, error, notes, dataset, search_text)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+         created_at, started_at, finished_at, error, notes, dataset, search_text, data_sha256)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
     )
     const setReferences = this.db.prepare(
       'UPDATE runs SET config = ?, dataset = ?, search_text = ?, rerun_of = ? WHERE id = ?'
@@ -532,6 +571,9 @@ export class RunStore {
       'SELECT id FROM datasets WHERE sha256 = ? ORDER BY id LIMIT 1'
     )
     return this.db.transaction(() => {
+      for (const dataset of datasets) {
+        if (!datasetBySha.get(dataset.sha256)) this.createDataset(dataset)
+      }
       const newIds = new Map<number, number>()
       for (const run of runs) {
         const info = insertRun.run(
@@ -549,23 +591,22 @@ export class RunStore {
           run.error,
           run.notes,
           describeData(run.config),
-          searchText(run.config)
+          searchText(run.config),
+          importedDataSha(run)
         )
         newIds.set(run.sourceId, Number(info.lastInsertRowid))
       }
       for (const run of runs) {
         const id = newIds.get(run.sourceId)!
-        const config = { ...run.config } as ExperimentConfig & { twinOf?: number }
+        let config = { ...run.config } as ExperimentConfig & { twinOf?: number }
         if (config.twinOf !== undefined) {
           const twin = newIds.get(config.twinOf)
           if (twin === undefined) delete config.twinOf
           else config.twinOf = twin
         }
-        const sha = run.environment?.dataFile?.sha256
-        if ('dataset' in config && config.dataset.kind === 'csv' && sha) {
-          const local = datasetBySha.get(sha) as { id: number } | undefined
-          if (local) config.dataset = { ...config.dataset, datasetId: local.id }
-        }
+        const sha = importedDataSha(run)
+        const local = sha ? (datasetBySha.get(sha) as { id: number } | undefined) : undefined
+        if (local) config = withCsvDataset(config, local.id)
         const rerunOf = run.rerunOf == null ? null : (newIds.get(run.rerunOf) ?? null)
         setReferences.run(
           JSON.stringify(config),
@@ -755,6 +796,12 @@ function toComparison(row: ComparisonRow): Comparison {
     runIds: JSON.parse(row.run_ids) as number[],
     createdAt: row.created_at
   }
+}
+
+/** The SHA-256 of the CSV file an imported run read: as the bundle says, else as it recorded. */
+function importedDataSha(run: ImportedRun): string | null {
+  if (csvDatasetId(run.config) == null) return null
+  return run.dataSha256 ?? run.environment?.dataFile?.sha256 ?? null
 }
 
 /** Unit separator: no search text contains it, so a match never spans two entries. */
