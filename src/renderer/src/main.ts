@@ -1,6 +1,8 @@
 import { createApp } from 'vue'
 import App from './App.vue'
+import { followDesktopCommands } from './desktop'
 import { router } from './router'
 import './styles.css'
 
 createApp(App).use(router).mount('#app')
+followDesktopCommands(router)
