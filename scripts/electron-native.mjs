@@ -27,12 +27,19 @@ function cause(output) {
   return lines.at(-1) ?? 'no output'
 }
 
-/** Returns null on success, else the reason it failed, in one line. */
-export function buildElectronNative() {
-  if (electronNativeReady()) return null
-  const electronVersion = require('electron/package.json').version
+/**
+ * Fetches the addon and copies it to `target`. Returns null on success, else the reason it
+ * failed, in one line. The packager (scripts/after-pack.mjs) passes the platform, arch, Electron
+ * version and target of the package it builds; `npm start` takes the defaults (this machine).
+ */
+export function buildElectronNative(options = {}) {
+  const destination = options.target ?? target
+  if (!options.target && electronNativeReady()) return null
+  const electronVersion = options.electronVersion ?? require('electron/package.json').version
+  const platform = options.platform ?? process.platform
+  const arch = options.arch ?? process.arch
   const sqliteDir = dirname(require.resolve('better-sqlite3/package.json'))
-  const work = join(outDir, 'pkg')
+  const work = join(outDir, `pkg-${platform}-${arch}`)
   rmSync(work, { recursive: true, force: true })
   mkdirSync(work, { recursive: true })
   try {
@@ -43,15 +50,20 @@ export function buildElectronNative() {
     const bin = require.resolve('prebuild-install/bin.js')
     const result = spawnSync(
       process.execPath,
-      [bin, '--runtime', 'electron', '--target', electronVersion],
+      [
+        bin,
+        ...['--runtime', 'electron', '--target', electronVersion],
+        ...['--platform', platform, '--arch', arch]
+      ],
       { cwd: work, encoding: 'utf8', timeout: 300_000 }
     )
     const built = join(work, 'build', 'Release', 'better_sqlite3.node')
     if (result.status !== 0 || !existsSync(built)) {
       const why = result.error ? result.error.message : cause(`${result.stdout}\n${result.stderr}`)
-      return `better-sqlite3 for Electron ${electronVersion} could not be fetched (${why})`
+      return `better-sqlite3 for Electron ${electronVersion} (${platform}-${arch}) could not be fetched (${why})`
     }
-    cpSync(built, target)
+    mkdirSync(dirname(destination), { recursive: true })
+    cpSync(built, destination)
     return null
   } finally {
     rmSync(work, { recursive: true, force: true })
