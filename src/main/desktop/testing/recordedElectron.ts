@@ -203,6 +203,10 @@ let recorded: RecordedElectron | null = null
 
 /** A fresh recorded `electron` module; `base` is a scratch folder for userData and the like. */
 export function recordElectron(base: string): RecordedElectron {
+  // The main process reads these; a developer's shell may set them. (Each test file runs in a
+  // process of its own, so this changes nothing elsewhere.)
+  delete process.env.BACKDOOR_LAB_DB
+  delete process.env.ELECTRON_RENDERER_URL
   FakeWindow.all = []
   FakeWindow.focused = null
   const userData = join(base, 'userData')
