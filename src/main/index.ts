@@ -53,6 +53,9 @@ function openDatabase() {
   })
 }
 
+/** Brings the window to the front (creating it when needed); set once the app is ready. */
+let showWindow: (() => BrowserWindow) | null = null
+
 function start(): void {
   guardSession(session.defaultSession, page)
   let lab: ReturnType<typeof openDatabase>
@@ -73,7 +76,7 @@ function start(): void {
   bindIpc(lab.service, files, page)
 
   let window: BrowserWindow | null = null
-  const showWindow = (): BrowserWindow => {
+  const show = (): BrowserWindow => {
     if (!window || window.isDestroyed()) {
       window = createMainWindow({
         page,
@@ -88,7 +91,13 @@ function start(): void {
     window.focus()
     return window
   }
-  const ctx: DesktopContext = { service: lab.service, files, databasePath: dbPath, showWindow }
+  showWindow = show
+  const ctx: DesktopContext = {
+    service: lab.service,
+    files,
+    databasePath: dbPath,
+    showWindow: show
+  }
 
   const taskbar = new TaskbarProgress()
   lab.service.subscribe((event) => {
@@ -110,10 +119,8 @@ function start(): void {
       })
     )
   )
-  showWindow()
-  // A second launch hands over to this one: its window comes to the front.
-  app.on('second-instance', () => showWindow())
-  app.on('activate', () => showWindow())
+  show()
+  app.on('activate', () => show())
   app.on('before-quit', () => lab.close())
 }
 
@@ -121,6 +128,8 @@ if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
   if (process.platform === 'win32') app.setAppUserModelId(`org.${APP_NAME}.desktop`)
+  // A second launch hands over to this one: its window comes to the front.
+  app.on('second-instance', () => showWindow?.())
   void app.whenReady().then(start)
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit()
