@@ -3,7 +3,17 @@ import prettier from 'eslint-config-prettier'
 import vue from 'eslint-plugin-vue'
 
 export default defineConfigWithVueTs(
-  { ignores: ['out/**', 'build/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
+  {
+    ignores: [
+      'out/**',
+      'build/**',
+      'dist/**',
+      '.cache/**',
+      'node_modules/**',
+      'test-results/**',
+      'playwright-report/**'
+    ]
+  },
   vue.configs['flat/recommended'],
   vueTsConfigs.recommended,
   {
