@@ -31,10 +31,16 @@ export default defineConfig({
       }
     }
   },
+  // A sandboxed preload's `require` loads only `electron` (and `events`, `timers`, `url`): bundle
+  // everything else into the one file (src/preload/sandbox.test.ts checks the built result).
   preload: {
     resolve: { alias },
     build: {
-      rolldownOptions: { input: { index: resolve(__dirname, 'src/preload/index.ts') } }
+      externalizeDeps: false,
+      rolldownOptions: {
+        input: { index: resolve(__dirname, 'src/preload/index.ts') },
+        output: { format: 'cjs', codeSplitting: false }
+      }
     }
   },
   renderer: {

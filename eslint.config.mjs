@@ -37,7 +37,17 @@ const domGlobals = ['window', 'document', 'navigator', 'localStorage', 'fetch', 
 )
 
 export default defineConfigWithVueTs(
-  { ignores: ['out/**', 'build/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
+  {
+    ignores: [
+      'out/**',
+      'build/**',
+      'dist/**',
+      '.cache/**',
+      'node_modules/**',
+      'test-results/**',
+      'playwright-report/**'
+    ]
+  },
   vue.configs['flat/recommended'],
   vueTsConfigs.recommended,
   {
