@@ -83,3 +83,47 @@ describe('universality config: the witness input', () => {
     })
   })
 })
+
+describe('unknown fields', () => {
+  it('refuses a misspelt field by name and suggests the one meant', () => {
+    let error: unknown
+    try {
+      parseExperimentConfig({ kind: 'effectiveness', thetaa: 9 })
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(ConfigError)
+    expect((error as ConfigError).errors).toEqual([
+      { field: 'thetaa', message: 'thetaa: unknown field; did you mean theta?' }
+    ])
+  })
+
+  it('looks inside nested fields and data sets, and lists the fields when nothing is close', () => {
+    const fields = (input: unknown) => {
+      try {
+        parseExperimentConfig(input)
+        return []
+      } catch (e) {
+        return (e as ConfigError).errors
+      }
+    }
+    expect(fields({ kind: 'finetune', train: { learningrate: 0.1 } })).toEqual([
+      {
+        field: 'train.learningrate',
+        message: 'train.learningrate: unknown field; did you mean train.learningRate?'
+      }
+    ])
+    expect(fields({ kind: 'finetune', dataset: { kind: 'iris', positiveClas: 1 } })[0]).toEqual({
+      field: 'dataset.positiveClas',
+      message: 'dataset.positiveClas: unknown field; did you mean dataset.positiveClass?'
+    })
+    expect(fields({ kind: 'universality', zzz: 1 })[0].message).toMatch(
+      /^zzz: unknown field; the fields are: kind, dataset, d, /
+    )
+  })
+
+  it('reads a saved config that carries a field this version does not know, dropping it', () => {
+    const saved = { ...parseExperimentConfig({ kind: 'effectiveness' }), removedField: 3 }
+    expect(parseExperimentConfig(saved, { strict: false })).not.toHaveProperty('removedField')
+  })
+})

@@ -7,6 +7,7 @@
 import { z } from 'zod'
 import type { ConfigRow, ConfigRowsContext } from '../shared/configRows'
 import type { KeyMetric, RunDetail } from '../shared/results'
+import { unknownFields } from '../shared/fields'
 import { ConfigError, fieldErrors } from '../shared/schema'
 import { effectiveness } from './effectiveness/index'
 import { finetune } from './finetune/index'
@@ -42,10 +43,23 @@ export const experimentConfigSchema = z.discriminatedUnion(
   { error: `kind must be one of: ${kindNames.map((k) => `'${k}'`).join(', ')}` }
 )
 
-/** Validates an experiment config and fills in defaults; throws ConfigError naming each field. */
-export function parseExperimentConfig(input: unknown): ExperimentConfig {
+/**
+ * Validates an experiment config and fills in defaults; throws ConfigError naming each field.
+ * A new config is strict: a field the kind does not know is refused by name, with the closest
+ * known field suggested (a typo must not run silently with a default). `strict: false` reads a
+ * config this lab saved or a bundle carries: fields a newer version removed are dropped.
+ */
+export function parseExperimentConfig(
+  input: unknown,
+  options: { strict?: boolean } = {}
+): ExperimentConfig {
   const result = experimentConfigSchema.safeParse(input)
-  if (!result.success) throw new ConfigError(fieldErrors(result.error))
+  const errors = result.success ? [] : fieldErrors(result.error)
+  if (options.strict !== false) {
+    const kind = findKind((input as { kind?: string } | null)?.kind)
+    if (kind) errors.push(...unknownFields(kind.schema, input))
+  }
+  if (errors.length > 0 || !result.success) throw new ConfigError(errors)
   return result.data as ExperimentConfig
 }
 

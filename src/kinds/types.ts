@@ -8,8 +8,10 @@
 import type { z } from 'zod'
 import type { ChartDefinition, ComparableSpec } from '../shared/chartEntry'
 import type { ConfigRow, ConfigRowsContext } from '../shared/configRows'
-import type { ClassDatasetSpec, DatasetSpec } from '../shared/datasets'
+import type { ClassDatasetSpec, DataFacts, DatasetSpec } from '../shared/datasets'
 import type { FormLayout } from '../shared/form'
+import type { MemoryEstimate } from '../shared/limits'
+import type { FieldError } from '../shared/schema'
 import type { KeyMetric, Outputs, RunDetail } from '../shared/results'
 
 /** A run whose config is known to be of one kind. */
@@ -74,6 +76,10 @@ export interface KindDefinition<
   nameDetails: (config: C) => string
   /** The data set a config names, when it names one (the lab checks it before saving the run). */
   data?: (config: C) => DataOfConfig | null
+  /** What the config asks of its data that the schema cannot check alone (k ≤ d, target < L). */
+  dataErrors?: (config: C, facts: DataFacts) => FieldError[]
+  /** The bytes a run holds at its peak (its largest matrices), checked against the budget. */
+  memory: (config: C, facts: DataFacts | null) => MemoryEstimate
   /** The Configuration card of its run page. */
   configRows: (run: Pick<RunOf<C>, 'config' | 'metrics'>, context: ConfigRowsContext) => ConfigRow[]
 }

@@ -261,6 +261,8 @@ export interface AppInfo {
   hostNote?: string
   databasePath: string
   parallelRuns: number
+  /** The bytes one run may hold (its estimate is checked before the run is saved). */
+  memoryBudget: number
   /** The backend a run starts on here, probed once in a worker; null until the probe answers. */
   environment: Environment | null
 }

@@ -16,6 +16,69 @@ export const MNIST_SIDE = 28
 export const MNIST_PIXELS = MNIST_SIDE * MNIST_SIDE
 export const MNIST_DIGITS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] as const
 
+/** Images per digit in the package's MNIST (10,000 in all). */
+export const MNIST_COUNTS = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978] as const
+/** Iris's rows: 50 flowers of each species. */
+export const IRIS_ROWS = 150
+
+/**
+ * What a config's data are, as far as its checks need: the input dimension, the rows, the
+ * classes, each with the words that say where it comes from ("Iris has 4 features").
+ */
+export interface DataFacts {
+  d: number | null
+  dWhat: string
+  rows: number | null
+  classes: number | null
+  classesWhat: string
+}
+
+/** The facts of a shipped data set (Iris, MNIST); null for data the lab draws or a CSV file. */
+export function shippedFacts(spec: DatasetSpec | ClassDatasetSpec): DataFacts | null {
+  if (spec.kind === 'iris') {
+    const binary = 'positiveClass' in spec
+    return {
+      d: IRIS_FEATURES,
+      dWhat: 'Iris has 4 features',
+      rows: IRIS_ROWS,
+      classes: binary ? 2 : 3,
+      classesWhat: binary ? 'one species against the rest' : 'Iris has 3 species'
+    }
+  }
+  if (spec.kind === 'mnist') {
+    const digits = 'digits' in spec ? spec.digits : [spec.positiveDigit, spec.negativeDigit]
+    return {
+      d: MNIST_PIXELS,
+      dWhat: `MNIST images have ${MNIST_PIXELS} pixels`,
+      rows: digits.reduce((sum, digit) => sum + (MNIST_COUNTS[digit] ?? 0), 0),
+      classes: digits.length,
+      classesWhat: `${digits.length} digits are chosen`
+    }
+  }
+  return null
+}
+
+/** The facts of an imported CSV file, from what the lab learnt when it imported it. */
+export function csvFacts(
+  file: {
+    name: string
+    columns: string[]
+    rows: number
+    labelCandidates?: { column: string; values: unknown[] }[]
+  },
+  labelColumn: string
+): DataFacts {
+  const d = file.columns.length - 1
+  const values = file.labelCandidates?.find((c) => c.column === labelColumn)?.values
+  return {
+    d,
+    dWhat: `${file.name} has ${d} feature columns`,
+    rows: file.rows,
+    classes: values ? values.length : null,
+    classesWhat: `column ${labelColumn} has ${values?.length ?? 0} values`
+  }
+}
+
 /** The input dimension of a shipped data set; CSV files bring their own (null here). */
 export function shippedDimension(kind: string): number | null {
   if (kind === 'iris') return IRIS_FEATURES

@@ -139,3 +139,76 @@ export function fieldName(meta: Pick<FieldMeta, 'label' | 'symbol'>): string {
   const label = meta.label.charAt(0).toLowerCase() + meta.label.slice(1)
   return meta.symbol && meta.symbol !== label ? `${label} ${meta.symbol}` : label
 }
+
+/** The edit distance between two names (insertions, deletions, substitutions). */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, substitution)
+    }
+    previous = current
+  }
+  return previous[b.length]
+}
+
+/** The known name closest to `name`, when one is close enough to be a typo of it. */
+export function closestName(name: string, known: readonly string[]): string | undefined {
+  let best: string | undefined
+  let bestDistance = Infinity
+  for (const candidate of known) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase())
+    if (distance < bestDistance) {
+      best = candidate
+      bestDistance = distance
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3))
+    ? best
+    : undefined
+}
+
+/**
+ * Every field of `input` that `schema` does not know, each named by its dotted path with the
+ * closest known field suggested: "thetaa: unknown field; did you mean theta?". Inside a data-set
+ * union the branch is the one the input's `kind` names.
+ */
+export function unknownFields(
+  schema: z.ZodType,
+  input: unknown,
+  prefix = ''
+): { field: string; message: string }[] {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return []
+  let { inner } = unwrap(schema)
+  if (defOf(inner).type === 'union') {
+    const options = (inner as unknown as { options?: z.ZodType[] }).options ?? []
+    const kind = (input as { kind?: unknown }).kind
+    const branch = options.find(
+      (o) =>
+        (o as unknown as { shape?: { kind?: { value?: unknown } } }).shape?.kind?.value === kind
+    )
+    if (!branch) return []
+    inner = branch
+  }
+  const shape = (inner as unknown as { shape?: Record<string, z.ZodType> }).shape
+  if (!shape) return []
+  const known = Object.keys(shape)
+  const errors: { field: string; message: string }[] = []
+  for (const [key, value] of Object.entries(input)) {
+    const field = prefix ? `${prefix}.${key}` : key
+    if (!(key in shape)) {
+      const suggestion = closestName(key, known)
+      errors.push({
+        field,
+        message: `${field}: unknown field; ${
+          suggestion
+            ? `did you mean ${prefix ? `${prefix}.` : ''}${suggestion}?`
+            : `the fields${prefix ? ` of ${prefix}` : ''} are: ${known.join(', ')}`
+        }`
+      })
+    } else errors.push(...unknownFields(shape[key], value, field))
+  }
+  return errors
+}

@@ -4,6 +4,7 @@
  */
 import type { KindDefinition } from '../types'
 import { effectivenessForm } from './form'
+import { effectivenessMemory } from './limits'
 import { effectivenessOutputs } from './outputs'
 import { effectivenessCharts } from './charts'
 import { effectivenessConfigSchema } from './config'
@@ -31,5 +32,6 @@ export const effectiveness: KindDefinition<'effectiveness', typeof effectiveness
   describeData: describeEffectivenessData,
   describeConfig: describeEffectivenessConfig,
   nameDetails: (config) => `m=${config.m}, θ=${config.theta}, seed ${config.seed}`,
+  memory: effectivenessMemory,
   configRows: effectivenessConfigRows
 }

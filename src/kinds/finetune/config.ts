@@ -104,6 +104,10 @@ export const finetuneConfigSchema = z
     }).default(finetuneDefaults.trackLambda),
     train: trainingSchema.default(finetuneDefaults.train)
   })
-  .refine((c) => c.k <= c.d, kNotAboveD)
-  .refine((c) => Math.max(c.n, c.nTest) * c.m <= MAX_SCORE_CELLS, memoryGuard)
+  // Real data bring their own d and sizes: the lab checks k and memory against the data instead.
+  .refine((c) => c.dataset.kind !== 'synthetic' || c.k <= c.d, kNotAboveD)
+  .refine(
+    (c) => c.dataset.kind !== 'synthetic' || Math.max(c.n, c.nTest) * c.m <= MAX_SCORE_CELLS,
+    memoryGuard
+  )
 export type FinetuneConfig = z.infer<typeof finetuneConfigSchema>

@@ -4,6 +4,7 @@
  */
 import type { KindDefinition } from '../types'
 import { finetuneForm } from './form'
+import { finetuneMemory, finetuneDataErrors } from './limits'
 import { finetuneOutputs } from './outputs'
 import { finetuneCharts, finetuneComparableCharts } from './charts'
 import { finetuneConfigSchema } from './config'
@@ -46,5 +47,7 @@ export const finetune: KindDefinition<'finetune', typeof finetuneConfigSchema> =
   describeConfig: describeFinetuneConfig,
   nameDetails: (config) => `m=${config.m}, θ=${config.theta}, seed ${config.seed}`,
   data: (config) => ({ spec: config.dataset, task: 'binary' }),
+  memory: finetuneMemory,
+  dataErrors: finetuneDataErrors,
   configRows: finetuneConfigRows
 }

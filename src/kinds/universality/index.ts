@@ -4,6 +4,7 @@
  */
 import type { KindDefinition } from '../types'
 import { universalityForm } from './form'
+import { universalityMemory, universalityDataErrors } from './limits'
 import { universalityOutputs } from './outputs'
 import { universalityCharts } from './charts'
 import { universalityConfigSchema } from './config'
@@ -33,5 +34,7 @@ export const universality: KindDefinition<'universality', typeof universalityCon
   nameDetails: (config) =>
     `m=${config.m}, ${config.backdoored ? `θ=${config.theta}` : 'clean'}, seed ${config.seed}`,
   data: (config) => ({ spec: config.dataset, task: 'classes' }),
+  memory: universalityMemory,
+  dataErrors: universalityDataErrors,
   configRows: universalityConfigRows
 }

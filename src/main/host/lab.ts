@@ -14,6 +14,8 @@ export interface LabOptions {
   worker: string | SpawnWorker
   nativeBinding?: string
   parallelRuns?: number
+  /** The bytes one run may hold; default: BACKDOOR_LAB_MEMORY_BUDGET or a quarter of memory. */
+  memoryBudget?: number
 }
 
 export function openLab(options: LabOptions): {
@@ -29,7 +31,8 @@ export function openLab(options: LabOptions): {
     appVersion: APP_VERSION,
     host: options.host,
     hostNote: options.hostNote,
-    parallelRuns: options.parallelRuns
+    parallelRuns: options.parallelRuns,
+    memoryBudget: options.memoryBudget
   })
   return {
     store,

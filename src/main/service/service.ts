@@ -45,6 +45,7 @@ import {
 } from '../store/store'
 import { storageProblem } from '../store/open'
 import { captionFor, exportChartFile, exportRunsBundle, importRunsBundle } from '../export/api'
+import { admit, dataFacts, memoryBudget } from './admission'
 import type { FromWorker, SpawnWorker, WorkerHandle } from './protocol'
 
 export interface ServiceOptions {
@@ -55,6 +56,8 @@ export interface ServiceOptions {
   hostNote?: string
   /** How many runs may compute at once; default: one per core. */
   parallelRuns?: number
+  /** The bytes one run may hold; default: memoryBudget() (BACKDOOR_LAB_MEMORY_BUDGET). */
+  memoryBudget?: number
 }
 
 interface ActiveRun {
@@ -83,9 +86,11 @@ export class LabService {
   private readonly unsaved = new Map<number, { status: FinalStatus; error: string | null }>()
   private unsavedRetry: NodeJS.Timeout | null = null
   readonly parallelRuns: number
+  readonly memoryBudget: number
 
   constructor(private readonly options: ServiceOptions) {
     this.parallelRuns = Math.max(1, options.parallelRuns ?? os.cpus().length)
+    this.memoryBudget = options.memoryBudget ?? memoryBudget()
   }
 
   get store(): RunStore {
@@ -169,7 +174,8 @@ export class LabService {
   }
 
   startRun(rawConfig: unknown, name?: string, rerunOf?: number): RunSummary {
-    const config = parseExperimentConfig(rawConfig)
+    // A re-run repeats a saved config, which may carry fields a later version removed.
+    const config = parseExperimentConfig(rawConfig, { strict: rerunOf === undefined })
     let dataSha256: string | null = null
     const data = dataOfConfig(config)
     if (data) {
@@ -178,6 +184,11 @@ export class LabService {
       if (data.spec.kind === 'csv')
         dataSha256 = this.store.datasetSummary(data.spec.datasetId).sha256
     }
+    admit(
+      config,
+      dataFacts(config, (id) => this.store.datasetSummary(id)),
+      this.memoryBudget
+    )
     const run = this.store.createRun({
       name: name?.trim() || defaultRunName(config),
       config,
@@ -450,6 +461,7 @@ export class LabService {
       host: this.options.host,
       hostNote: this.options.hostNote,
       databasePath: this.store.path,
+      memoryBudget: this.memoryBudget,
       parallelRuns: this.parallelRuns,
       environment: await this.probeEnvironment()
     }

@@ -17,6 +17,7 @@ import { IRIS_FEATURE_NAMES, irisClasses, irisMeasurements } from '../../lab/dat
 import { createHttpApp, createToken, listen } from '../http'
 import { openLab } from '../lab'
 import { apiBadInputs } from './api'
+import { configBadInputs, CORPUS_BUDGET } from './configs'
 import { bundleBadInputs } from './bundles'
 import { cliBadInputs } from './cli'
 import { csvBadInputs } from './csv'
@@ -48,7 +49,8 @@ const irisCsv =
     .join('\n') + '\n'
 
 beforeAll(async () => {
-  lab = openLab({ dbPath, host: 'headless', worker, parallelRuns: 2 })
+  // A stated memory budget, so that what is over it does not depend on this machine's memory.
+  lab = openLab({ dbPath, host: 'headless', worker, parallelRuns: 2, memoryBudget: CORPUS_BUDGET })
   const iris = await lab.service.dispatch('importDataset', { name: 'iris.csv', content: irisCsv })
   const runs = [
     await lab.service.dispatch('startRun', {
@@ -210,6 +212,7 @@ function refuseCli(input: CliBadInput) {
 
 const corpus: BadInput[] = [
   ...apiBadInputs.map((i) => ({ ...i, channel: 'api' as const })),
+  ...configBadInputs.map((i) => ({ ...i, channel: 'api' as const })),
   ...csvBadInputs.map((i) => ({ ...i, channel: 'csv' as const })),
   ...httpBadInputs.map((i) => ({ ...i, channel: 'http' as const })),
   ...bundleBadInputs.map((i) => ({ ...i, channel: 'bundle' as const })),
