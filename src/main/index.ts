@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { app, BrowserWindow, dialog, Menu, session } from 'electron'
 import { EVENTS_CHANNEL } from '../shared/api'
 import { openLab } from './host/lab'
+import { DatabaseOpenError } from './store/open'
 import { APP_NAME, databasePath } from './host/paths'
 import { menuActions, notifyIfLongRun, type DesktopContext } from './desktop/commands'
 import { NativeFiles } from './desktop/files'
@@ -62,11 +63,14 @@ function start(): void {
   try {
     lab = openDatabase()
   } catch (error) {
+    // A database that cannot be opened says which file and why; anything else is the native module.
     dialog.showErrorBox(
       'Backdoor Lab cannot open its database',
-      `${error instanceof Error ? error.message : String(error)}\n\n` +
-        'Start the app with `npm start`, which fetches better-sqlite3 built for Electron, or ' +
-        'use the browser version with `npm run host`.'
+      error instanceof DatabaseOpenError
+        ? error.message
+        : `${error instanceof Error ? error.message : String(error)}\n\n` +
+            'Start the app with `npm start`, which fetches better-sqlite3 built for Electron, or ' +
+            'use the browser version with `npm run host`.'
     )
     app.quit()
     return
