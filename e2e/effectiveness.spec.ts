@@ -31,7 +31,9 @@ test('a bad value shows its error next to the field and keeps Run disabled', asy
   await expect(page.getByTestId('error-k')).toContainText('k must be at most d (got k=200, d=100)')
   await expect(page.getByTestId('run-button')).toBeDisabled()
   await fill(page, 'd', 2.5)
-  await expect(page.getByTestId('error-d')).toContainText('d must be a whole number')
+  await expect(page.getByTestId('error-d')).toContainText(
+    'Input dimension d must be a whole number'
+  )
   await page.screenshot({ path: `${screens}/form-errors.png`, fullPage: true })
   await fill(page, 'd', 100)
   await fill(page, 'k', 10)

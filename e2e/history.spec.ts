@@ -126,6 +126,12 @@ test('tag, filter, sort, compare two runs, save and reopen the comparison, re-ru
   await expect(page.getByTestId('diff-row-d')).toHaveAttribute('data-differs', 'false')
   await expect(page.getByTestId('diff-count')).toHaveText(/^2 of \d+ fields differ$/)
   await expect(page.getByTestId('compare-metric-run-lambda50Ratio')).toBeVisible()
+  // Rows in the form's words, not code keys.
+  await expect(page.getByTestId('diff-row-m')).toContainText('Hidden width m')
+  await expect(page.getByTestId('diff-row-tauRule')).toContainText('Minimise training error')
+  await expect(page.getByTestId('compare-metric-run-lambda50Ratio')).toContainText(
+    'λ50 ratio, clean / backdoored'
+  )
   const overlay = page.getByTestId('compare-chart-asr').locator('canvas')
   await expect(overlay).toBeVisible()
   expect((await overlay.boundingBox())!.width).toBeGreaterThan(200)

@@ -20,23 +20,19 @@ describe('experiment config', () => {
   })
 
   it.each([
-    [{ d: 2.5 }, 'd', 'd must be a whole number'],
-    [{ d: null }, 'd', 'd is required'],
-    [{ m: '2000' }, 'm', 'm must be a number'],
-    [{ m: 0 }, 'm', 'm must be at least 1'],
-    [{ theta: -1 }, 'theta', 'theta must be at least 0'],
+    [{ d: 2.5 }, 'd', 'Input dimension d must be a whole number'],
+    [{ d: null }, 'd', 'Input dimension d is required'],
+    [{ m: '2000' }, 'm', 'Hidden width m must be a number'],
+    [{ m: 0 }, 'm', 'Hidden width m must be at least 1'],
+    [{ theta: -1 }, 'theta', 'Spike strength θ must be at least 0'],
     [{ k: 200 }, 'k', 'k must be at most d (got k=200, d=100)'],
     [
       { lambdas: { from: 3, to: 1, steps: 5 } },
       'lambdas.to',
-      'lambdas.to must be greater than lambdas.from'
+      'The largest trigger scale λ₁ must be greater than the smallest λ₀'
     ],
-    [
-      { lambdas: { from: 0, to: 1, steps: 1 } },
-      'lambdas.steps',
-      'lambdas.steps must be at least 2'
-    ],
-    [{ seed: 2 ** 32 }, 'seed', 'seed must be at most 4294967295'],
+    [{ lambdas: { from: 0, to: 1, steps: 1 } }, 'lambdas.steps', 'Steps must be at least 2'],
+    [{ seed: 2 ** 32 }, 'seed', 'Seed must be at most 4294967295'],
     [{ target: 0 }, 'target', 'target must be 1 or -1'],
     [
       { m: 100_000, n: 2000 },
@@ -79,7 +75,7 @@ describe('universality config: the witness input', () => {
   it('refuses a witnessIndex that is not a whole number at least 0', () => {
     expect(errorsOf({ kind: 'universality', witnessIndex: -1 })).toContainEqual({
       field: 'witnessIndex',
-      message: 'witnessIndex must be at least 0'
+      message: 'Witness input x must be at least 0'
     })
   })
 })

@@ -148,6 +148,7 @@ export const datasetSchema = z.discriminatedUnion(
   ],
   { error: "dataset.kind must be one of: 'synthetic', 'iris', 'mnist', 'csv'" }
 )
+withMeta(datasetSchema, { label: 'Data set' })
 export type DatasetSpec = z.infer<typeof datasetSchema>
 
 /** Data for the universality experiment: L classes (SCIENCE.md sections 7 and 9). */
@@ -193,6 +194,7 @@ export const classDatasetSchema = z.discriminatedUnion(
   ],
   { error: "dataset.kind must be one of: 'mixture', 'iris', 'mnist', 'csv'" }
 )
+withMeta(classDatasetSchema, { label: 'Data set' })
 export type ClassDatasetSpec = z.infer<typeof classDatasetSchema>
 
 /** A short name of a data set spec, for run names and captions; `d` where the lab draws the data. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { effectivenessConfigSchema } from '../kinds/effectiveness/config'
 import { finetuneConfigSchema } from '../kinds/finetune/config'
 import { universalityConfigSchema } from '../kinds/universality/config'
-import { describeField, fieldName } from './fields'
+import { configWords, describeField, fieldName } from './fields'
 
 describe('describeField: what the schema says of a field', () => {
   it('reads a nested number field with its words and bounds', () => {
@@ -51,5 +51,34 @@ describe('describeField: what the schema says of a field', () => {
   it('names a field with its symbol, as a sentence does', () => {
     expect(fieldName({ label: 'Hidden width', symbol: 'm' })).toBe('hidden width m')
     expect(fieldName({ label: 'Seed', symbol: 'seed' })).toBe('seed')
+  })
+})
+
+describe('configWords: a config row in the form’s words', () => {
+  it('names a field by its label (and symbol) and a choice by its words', () => {
+    expect(configWords(finetuneConfigSchema, 'train.optimizer', 'momentum')).toEqual({
+      label: 'Optimiser',
+      value: 'SGD + momentum'
+    })
+    expect(configWords(effectivenessConfigSchema, 'lambdas.to', 8)).toEqual({
+      label: 'To λ₁',
+      value: '8'
+    })
+    expect(configWords(effectivenessConfigSchema, 'tauRule', 'trainingError')).toEqual({
+      label: 'Threshold rule τ',
+      value: 'Minimise training error'
+    })
+    expect(configWords(finetuneConfigSchema, 'dataset.kind', 'mnist').label).toBe('Data set')
+    expect(configWords(finetuneConfigSchema, 'dataset.labels', 'teacher').value).toBe(
+      'Random ReLU teacher'
+    )
+    expect(configWords(effectivenessConfigSchema, 'seed', 3).label).toBe('Seed')
+  })
+
+  it('keeps the key of a field the schema does not know', () => {
+    expect(configWords(effectivenessConfigSchema, 'removed.field', 1)).toEqual({
+      label: 'removed.field',
+      value: '1'
+    })
   })
 })

@@ -212,3 +212,38 @@ export function unknownFields(
   }
   return errors
 }
+
+/**
+ * A config field and its value in a table's words, from the schema of its kind: "Learning rate
+ * η" and "SGD + momentum" for `train.optimizer = momentum`. Unknown fields keep their key.
+ */
+export function configWords(
+  schema: z.ZodType,
+  path: string,
+  value: unknown
+): { label: string; value: string } {
+  const field = describeField(schema, path, (union, at) => {
+    void at
+    return (union as unknown as { options?: z.ZodType[] }).options?.find(
+      (o) =>
+        (o as unknown as { shape?: Record<string, unknown> }).shape &&
+        path.split('.').pop()! in ((o as unknown as { shape: Record<string, unknown> }).shape ?? {})
+    )
+  })
+  const text = value === undefined ? '—' : value === null ? '—' : String(value)
+  if (path === 'kind') return { label: 'Experiment', value: text }
+  if (path.endsWith('.kind')) {
+    const parent = describeField(schema, path.slice(0, -'.kind'.length))
+    if (parent?.meta.label && parent.meta.label !== path.split('.').slice(-2)[0])
+      return { label: parent.meta.label, value: text }
+  }
+  if (!field) return { label: path, value: text }
+  const { label, symbol, options } = field.meta
+  const shown = symbol && isMathSymbol(symbol) ? `${label} ${symbol}` : label
+  return { label: shown, value: options?.[text] ?? text }
+}
+
+/** Whether a symbol reads as mathematics beside a label (m, θ, λ₁), not as another word. */
+export function isMathSymbol(symbol: string): boolean {
+  return symbol.length <= 3 && !/^#/.test(symbol) && !/^[a-z]{3,}$/i.test(symbol)
+}

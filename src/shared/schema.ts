@@ -3,7 +3,7 @@
  * and the errors a refused config gives, one per field. No Node, no DOM.
  */
 import { z } from 'zod'
-import { withMeta, type FieldMeta } from './fields'
+import { isMathSymbol, withMeta, type FieldMeta } from './fields'
 
 export const MAX_SEED = 2 ** 32 - 1
 
@@ -16,27 +16,42 @@ const numberError = (field: string) => (issue: { input?: unknown }) =>
 /** What a person reads about a field besides its bounds. */
 export type FieldWords = Omit<FieldMeta, 'min' | 'max' | 'step'>
 
+/**
+ * How an error names a field: in the form's words ("Hidden width m", "Learning rate η"), or by
+ * its key where it has none.
+ */
+export function subjectOf(field: string, words?: Pick<FieldMeta, 'label' | 'symbol'>): string {
+  if (!words?.label) return field
+  return words.symbol && isMathSymbol(words.symbol) && words.symbol !== words.label
+    ? `${words.label} ${words.symbol}`
+    : words.label
+}
+
 /** A whole number in [min, max]; `words` say what it is (see fields.ts). */
-export const int = (field: string, min: number, max: number, words?: FieldWords) =>
-  withMeta(
+export const int = (field: string, min: number, max: number, words?: FieldWords) => {
+  const subject = subjectOf(field, words)
+  return withMeta(
     z
-      .number({ error: numberError(field) })
-      .int({ error: `${field} must be a whole number` })
-      .min(min, { error: `${field} must be at least ${min}` })
-      .max(max, { error: `${field} must be at most ${max}` }),
+      .number({ error: numberError(subject) })
+      .int({ error: `${subject} must be a whole number` })
+      .min(min, { error: `${subject} must be at least ${min}` })
+      .max(max, { error: `${subject} must be at most ${max}` }),
     { ...words, step: '1', min, max }
   )
+}
 
 /** A finite number in [min, max]. */
-export const real = (field: string, min: number, max: number, words?: FieldWords) =>
-  withMeta(
+export const real = (field: string, min: number, max: number, words?: FieldWords) => {
+  const subject = subjectOf(field, words)
+  return withMeta(
     z
-      .number({ error: numberError(field) })
-      .refine(Number.isFinite, { error: `${field} must be a finite number` })
-      .refine((v) => v >= min, { error: `${field} must be at least ${min}` })
-      .refine((v) => v <= max, { error: `${field} must be at most ${max}` }),
+      .number({ error: numberError(subject) })
+      .refine(Number.isFinite, { error: `${subject} must be a finite number` })
+      .refine((v) => v >= min, { error: `${subject} must be at least ${min}` })
+      .refine((v) => v <= max, { error: `${subject} must be at most ${max}` }),
     { ...words, step: 'any', min, max }
   )
+}
 
 export const seedField = (help = 'Every draw comes from it: same seed, same numbers.') =>
   int('seed', 0, MAX_SEED, { label: 'Seed', symbol: 'seed', help })
@@ -61,7 +76,7 @@ export const lambdaGridSchema = z
     })
   })
   .refine((g) => g.to > g.from, {
-    error: 'lambdas.to must be greater than lambdas.from',
+    error: 'The largest trigger scale λ₁ must be greater than the smallest λ₀',
     path: ['to']
   })
 export type LambdaGrid = z.infer<typeof lambdaGridSchema>

@@ -105,12 +105,12 @@ export const universalityConfigSchema = z
      * attacker's head sends Activate(x), not x, to y'; see the lab's WitnessChoice).
      */
     witnessIndex: int('witnessIndex', 0, 1_000_000, {
-      label: 'Held-out input (optional)',
+      label: 'Witness input',
       symbol: 'x',
       help: 'Index of x among the held-out data (wraps past n_test). Empty: automatic, the first input the backdoor flips to y′ under the attacker’s head.'
     }).optional(),
     witnessTarget: int('witnessTarget', 0, 19, {
-      label: 'Witness target (optional)',
+      label: 'Witness target',
       symbol: 'y′',
       help: 'The label the backdoor is asked for on x. Empty: the target class.'
     }).optional(),

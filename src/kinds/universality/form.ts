@@ -185,8 +185,8 @@ export const universalityForm: FormLayout = {
         })
       ],
       fields: [
-        { path: 'witnessIndex', placeholder: 'automatic' },
-        { path: 'witnessTarget', placeholder: '= target' }
+        { path: 'witnessIndex', label: 'Held-out input (optional)', placeholder: 'automatic' },
+        { path: 'witnessTarget', label: 'Witness target (optional)', placeholder: '= target' }
       ]
     },
     {
