@@ -37,6 +37,26 @@ export function reluMemory(
     : { bytes, field: 'm', what: 'the m × d weights' }
 }
 
+/**
+ * The shape of a random-ReLU run on its data: a real data set brings its own rows and d (known
+ * from its facts); data the lab draws have the configured n, n_test and d.
+ */
+export function reluShapeOnData(
+  config: { m: number; d: number; n: number; nTest: number },
+  facts: DataFacts | null,
+  real: boolean
+): { m: number; d: number; rows: number; scoreRows: number } {
+  if (real && facts?.rows != null) {
+    return { m: config.m, d: facts.d ?? config.d, rows: facts.rows, scoreRows: facts.rows }
+  }
+  return {
+    m: config.m,
+    d: config.d,
+    rows: config.n + config.nTest,
+    scoreRows: Math.max(config.n, config.nTest)
+  }
+}
+
 /** A byte count for people: "812 MB", "3.2 GB". */
 export function formatMemory(bytes: number): string {
   if (bytes >= 2 ** 30) return `${sig(bytes / 2 ** 30, 2)} GB`

@@ -8,6 +8,7 @@ import {
   classErrors,
   kWithinDataErrors,
   reluMemory,
+  reluShapeOnData,
   type MemoryEstimate
 } from '../../shared/limits'
 import type { UniversalityConfig } from './config'
@@ -16,17 +17,10 @@ export function universalityMemory(
   config: UniversalityConfig,
   facts: DataFacts | null
 ): MemoryEstimate {
-  const real = config.dataset.kind !== 'mixture' && facts?.rows != null
-  const rows = real ? facts!.rows! : config.n + config.nTest
-  return reluMemory(
-    {
-      m: config.m,
-      d: real && facts?.d != null ? facts.d : config.d,
-      rows,
-      scoreRows: real ? rows : Math.max(config.n, config.nTest)
-    },
-    { weights: 2, scores: 12 }
-  )
+  return reluMemory(reluShapeOnData(config, facts, config.dataset.kind !== 'mixture'), {
+    weights: 2,
+    scores: 12
+  })
 }
 
 export function universalityDataErrors(config: UniversalityConfig, facts: DataFacts) {
