@@ -59,6 +59,9 @@ test('a target outside the classes shows its error next to the field and keeps R
   await expect(page.getByTestId('error-target')).toContainText(
     'target must be a class below L = 3 (Iris has 3 species; got target=3)'
   )
+  // k starts within the data's 4 features; more is refused with where d comes from.
+  await expect(page.getByTestId('field-k')).toHaveValue('4')
+  await fill(page, 'k', 10)
   await expect(page.getByTestId('error-k')).toContainText("k must be at most the data's dimension")
   await page.screenshot({ path: `${screens}/universality-form-errors.png`, fullPage: true })
   await fill(page, 'target', 2)
