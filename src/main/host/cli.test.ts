@@ -14,7 +14,7 @@ import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { formatBytes, MAX_BUNDLE_BYTES } from '../../shared/api'
 import { parseExperimentConfig } from '../../kinds/registry'
-import { seedHistory } from '../store/history-seed'
+import { seedHistory } from '../testing/historySeed'
 import { RunStore } from '../store/store'
 import { fillDisk, mountTmpfs } from '../testing/tmpfs'
 
@@ -153,7 +153,7 @@ describe('lab: faults end in a sentence, not a stack trace', () => {
   it('never prints the raw escape sequences a stored name holds', () => {
     const at = join(dir, 'escapes.db')
     const store = RunStore.open(at)
-    const run = store.createRun({
+    const run = store.runs.create({
       name: 'plain',
       config: parseExperimentConfig({ kind: 'effectiveness' }),
       appVersion: '0.1.0'
