@@ -95,6 +95,22 @@ describe('lab: bad input is refused the way every host refuses it', () => {
     expect(JSON.parse(labAt(at, 'list', '--json').stdout)).toEqual([])
   })
 
+  it('show and charts check a run id as the API does: 0 is bad input, a missing run is not found', () => {
+    const at = join(dir, 'ids.db')
+    for (const args of [
+      ['show', '0'],
+      ['charts', '--run', '0']
+    ]) {
+      const bad = labAt(at, ...args)
+      expect(bad.code, bad.stderr).toBe(2)
+      expect(bad.stderr).toContain('Invalid request to getRun: id: id must be positive')
+      expect(bad.stderr).not.toMatch(stackLine)
+    }
+    const missing = labAt(at, 'show', '7')
+    expect(missing.code).toBe(1)
+    expect(missing.stderr.trim()).toBe('lab: No run with id 7')
+  })
+
   it('reads a config file that starts with a byte-order mark', () => {
     const bom = file(
       'bom.json',
