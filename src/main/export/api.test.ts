@@ -9,7 +9,7 @@ import { chartEntry } from '../../kinds/charts'
 import { runPalette } from '../../shared/overlay'
 import type { RunDetail } from '../../shared/results'
 import { plottedRows } from './data'
-import { labWithRuns, smallEffectiveness, type LabWithRuns } from './testRuns'
+import { labWithRuns, smallEffectiveness, type LabWithRuns } from '../testing/labWithRuns'
 
 let fixture: LabWithRuns
 /** A second effectiveness run, with another seed and λ grid, to overlay on the first. */

@@ -20,14 +20,14 @@ export async function exportChartFile(
   store: RunStore,
   params: ApiInput<'exportChart'>
 ): Promise<ApiResults['exportChart']> {
-  const runs = params.runIds.map((id) => store.getRun(id))
+  const runs = params.runIds.map((id) => store.runs.get(id))
   const file = await exportChart(runs, params)
   return { fileName: file.fileName, mimeType: file.mimeType, base64: file.data.toString('base64') }
 }
 
 /** The caption of a chart of one run, or of several overlaid; checked as exportChart checks. */
 export function captionFor(store: RunStore, runIds: number[], chart: string): string {
-  const runs = runIds.map((id) => store.getRun(id))
+  const runs = runIds.map((id) => store.runs.get(id))
   exportEntry(runs, chart)
   return compareCaption(runs, chart)
 }
@@ -42,13 +42,13 @@ export function exportRunsBundle(
   ids: number[],
   appVersion: string
 ): ApiResults['exportBundle'] {
-  const runs = store.runsForBundle(ids)
+  const runs = store.bundles.snapshot(ids)
   try {
     const bundle = createBundle(runs, appVersion, {
       data: (run) => {
-        const sha256 = store.runDataSha(run.id)
+        const sha256 = store.runs.dataSha(run.id)
         if (!sha256) return null
-        const dataset = store.datasetBySha(sha256)
+        const dataset = store.datasets.bySha(sha256)
         return {
           sha256,
           dataset: dataset && { sha256, name: dataset.name, content: dataset.content }
@@ -79,5 +79,5 @@ export function importRunsBundle(store: RunStore, json: string): RunSummary[] {
     const message = `Cannot import the bundle: ${error.message}`
     throw new LabApiError(message, [{ field: 'json', message: error.message }], 400)
   }
-  return store.importRuns(bundle.runs, bundle.datasets)
+  return store.bundles.import(bundle.runs, bundle.datasets)
 }

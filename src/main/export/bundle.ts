@@ -15,7 +15,7 @@ import { formatBytes, MAX_BUNDLE_BYTES, utf8Length } from '../../shared/api'
 import type { RunDetail } from '../../shared/results'
 import { DatasetError } from '../lab/datasets/errors'
 import { inspectCsv } from '../lab/datasets/csv'
-import type { ImportedDataset, ImportedRun } from '../store/store'
+import type { ImportedDataset, ImportedRun } from '../store/bundles'
 import { bundledDatasetSchema, bundledRunSchema, bundleStatuses } from './bundleSchema'
 
 export { bundleStatuses }

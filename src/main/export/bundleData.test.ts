@@ -114,7 +114,7 @@ describe('a bundle carries the CSV files its runs read', () => {
   it('into an empty lab: the file comes along, and Re-run exactly gives identical numbers', async () => {
     const target = freshLab('empty.db')
     const { imported } = await target.service.dispatch('importBundle', { json: bundleText })
-    const datasets = target.store.listDatasets()
+    const datasets = target.store.datasets.list()
     expect(datasets.map((d) => [d.name, d.sha256, d.rows])).toEqual([
       ['iris.csv', sha(irisCsv), 150]
     ])
@@ -137,7 +137,7 @@ describe('a bundle carries the CSV files its runs read', () => {
     expect(other.id).toBe(1) // and the run's id in the source lab is 2: both taken here
     const { imported } = await target.service.dispatch('importBundle', { json: bundleText })
     const copy = target.service.getRun(imported[0].id)
-    const own = target.store.listDatasets().find((d) => d.sha256 === sha(irisCsv))!
+    const own = target.store.datasets.list().find((d) => d.sha256 === sha(irisCsv))!
     expect(own.id).toBe(3)
     expect(copy.config).toMatchObject({ dataset: { datasetId: 3 } })
   })
@@ -150,7 +150,7 @@ describe('a bundle carries the CSV files its runs read', () => {
     })
     await target.service.dispatch('importBundle', { json: bundleText })
     const { imported } = await target.service.dispatch('importBundle', { json: bundleText })
-    expect(target.store.listDatasets().map((d) => d.id)).toEqual([mine.id])
+    expect(target.store.datasets.list().map((d) => d.id)).toEqual([mine.id])
     expect(target.service.getRun(imported[0].id).config).toMatchObject({
       dataset: { datasetId: mine.id }
     })
@@ -159,7 +159,7 @@ describe('a bundle carries the CSV files its runs read', () => {
   it('refuses to export a run whose file this lab no longer has, saying why', async () => {
     const lab = freshLab('deleted.db')
     const { imported } = await lab.service.dispatch('importBundle', { json: bundleText })
-    const id = lab.store.listDatasets()[0].id
+    const id = lab.store.datasets.list()[0].id
     await lab.service.dispatch('deleteDataset', { id })
     const error = await refusal(lab.service.dispatch('exportBundle', { ids: [imported[0].id] }))
     expect(error.status).toBe(409)
@@ -176,7 +176,7 @@ describe('a bundle carries the CSV files its runs read', () => {
     })
     expect(imported).toHaveLength(1)
     expect(target.service.getRun(imported[0].id).metrics).toEqual(run.metrics)
-    expect(target.store.listDatasets()).toEqual([])
+    expect(target.store.datasets.list()).toEqual([])
   })
 
   it('refuses to re-run a run on data this lab does not have, before it starts, even when its id names another file', async () => {
@@ -190,13 +190,13 @@ describe('a bundle carries the CSV files its runs read', () => {
     const { imported } = await target.service.dispatch('importBundle', {
       json: versionOne(bundleText)
     })
-    const runsBefore = target.store.listRuns().length
+    const runsBefore = target.store.history.list().length
     const error = await refusal(target.service.dispatch('rerunRun', { id: imported[0].id }))
     expect(error.status).toBe(409)
     expect(error.message).toBe(
       `Run ${imported[0].id} cannot be re-run exactly: it read "iris.csv" (SHA-256 ${sha(irisCsv).slice(0, 12)}…), and no data set in this lab has that content (data set ${other.id}, "impostor.csv", is another file). Import that file (or a bundle that carries it), then re-run.`
     )
-    expect(target.store.listRuns()).toHaveLength(runsBefore)
+    expect(target.store.history.list()).toHaveLength(runsBefore)
 
     // Once the file is there, under any id, the re-run finds it by its content.
     const real = await target.service.dispatch('importDataset', { name: 'x.csv', content: irisCsv })

@@ -10,7 +10,7 @@ import { chartEntry } from '../../kinds/charts'
 import { headFamilyStyle, universalRegionLabel } from '../../kinds/universality/charts'
 import { modelStyle, okabeIto } from '../../shared/charts'
 import { figureSize, LAYOUT_PX_PER_INCH, renderPdf, renderPng, renderSvg } from './render'
-import { labWithRuns, type LabWithRuns } from './testRuns'
+import { labWithRuns, type LabWithRuns } from '../testing/labWithRuns'
 
 let fixture: LabWithRuns
 let dir: string

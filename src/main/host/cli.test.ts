@@ -14,7 +14,7 @@ import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { formatBytes, MAX_BUNDLE_BYTES } from '../../shared/api'
 import { parseExperimentConfig } from '../../kinds/registry'
-import { seedHistory } from '../store/history-seed'
+import { seedHistory } from '../testing/historySeed'
 import { RunStore } from '../store/store'
 import { fillDisk, mountTmpfs } from '../testing/tmpfs'
 
@@ -95,6 +95,22 @@ describe('lab: bad input is refused the way every host refuses it', () => {
     expect(JSON.parse(labAt(at, 'list', '--json').stdout)).toEqual([])
   })
 
+  it('show and charts check a run id as the API does: 0 is bad input, a missing run is not found', () => {
+    const at = join(dir, 'ids.db')
+    for (const args of [
+      ['show', '0'],
+      ['charts', '--run', '0']
+    ]) {
+      const bad = labAt(at, ...args)
+      expect(bad.code, bad.stderr).toBe(2)
+      expect(bad.stderr).toContain('Invalid request to getRun: id: id must be positive')
+      expect(bad.stderr).not.toMatch(stackLine)
+    }
+    const missing = labAt(at, 'show', '7')
+    expect(missing.code).toBe(1)
+    expect(missing.stderr.trim()).toBe('lab: No run with id 7')
+  })
+
   it('reads a config file that starts with a byte-order mark', () => {
     const bom = file(
       'bom.json',
@@ -153,7 +169,7 @@ describe('lab: faults end in a sentence, not a stack trace', () => {
   it('never prints the raw escape sequences a stored name holds', () => {
     const at = join(dir, 'escapes.db')
     const store = RunStore.open(at)
-    const run = store.createRun({
+    const run = store.runs.create({
       name: 'plain',
       config: parseExperimentConfig({ kind: 'effectiveness' }),
       appVersion: '0.1.0'

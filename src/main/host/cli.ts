@@ -46,8 +46,17 @@ function integer(name: string) {
   }
 }
 
-function openCliLab(db?: string) {
-  return openLab({ dbPath: databasePath(db), host: 'cli', worker: workerEntry(__dirname) })
+/**
+ * The lab's service on the database file `db`: every command goes through its LabApi methods
+ * (`dispatch` for what the user typed), so the CLI checks input as the other hosts do.
+ */
+function openCliLab(db?: string): Pick<ReturnType<typeof openLab>, 'service' | 'close'> {
+  const { service, close } = openLab({
+    dbPath: databasePath(db),
+    host: 'cli',
+    worker: workerEntry(__dirname)
+  })
+  return { service, close }
 }
 
 function progressLine(
@@ -101,7 +110,7 @@ program
         })
         const finished = await lab.service.waitForRun(run.id)
         if (tty) process.stderr.write('\n')
-        const detail = lab.service.getRun(run.id)
+        const detail = await lab.service.dispatch('getRun', { id: run.id })
         if (opts.json) printJson(runReport(detail))
         else {
           const seconds = durationSeconds(finished)
@@ -122,10 +131,10 @@ program
   .description('list saved runs, newest first')
   .option('--db <file>', 'SQLite database file')
   .option('--json', 'print JSON')
-  .action((opts: { db?: string; json?: boolean }) => {
+  .action(async (opts: { db?: string; json?: boolean }) => {
     const lab = openCliLab(opts.db)
     try {
-      const runs = lab.service.store.listRuns()
+      const runs = await lab.service.dispatch('listRuns', {})
       if (opts.json) printJson(runs)
       else if (runs.length === 0) console.log('No runs yet.')
       else
@@ -145,10 +154,10 @@ program
   .argument('<id>', 'run id', integer('id'))
   .option('--db <file>', 'SQLite database file')
   .option('--json', 'print JSON (the same shape as run --json)')
-  .action((id: number, opts: { db?: string; json?: boolean }) => {
+  .action(async (id: number, opts: { db?: string; json?: boolean }) => {
     const lab = openCliLab(opts.db)
     try {
-      const report = runReport(lab.service.getRun(id))
+      const report = runReport(await lab.service.dispatch('getRun', { id }))
       if (opts.json) printJson(report)
       else {
         say(`${report.id} ${report.status} ${report.kind}: ${report.name}`)
@@ -207,10 +216,10 @@ program
   .requiredOption('--run <id>', 'run id', integer('--run'))
   .option('--db <file>', 'SQLite database file')
   .option('--json', 'print JSON')
-  .action((opts: { run: number; db?: string; json?: boolean }) => {
+  .action(async (opts: { run: number; db?: string; json?: boolean }) => {
     const lab = openCliLab(opts.db)
     try {
-      const run = lab.service.store.summary(opts.run)
+      const run = await lab.service.dispatch('getRun', { id: opts.run })
       const charts = availableCharts(run).map(({ name, title }) => ({ name, title }))
       if (opts.json) printJson(charts)
       else if (charts.length === 0)

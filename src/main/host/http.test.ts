@@ -68,7 +68,7 @@ describe('headless host: request sizes', () => {
     const summary = (await response.json()) as { id: number; bytes: number; rows: number }
     expect(summary.bytes).toBe(content.length)
     expect(summary.rows).toBeGreaterThan(1_000_000)
-    expect(lab.store.getDataset(summary.id).content).toBe(content)
+    expect(lab.store.datasets.get(summary.id).content).toBe(content)
   })
 
   it('refuses a larger body with a 413 JSON error, from its declared length', async () => {
@@ -79,7 +79,7 @@ describe('headless host: request sizes', () => {
       'The request is 50.0 MB; the lab accepts at most 40.1 MB for importDataset (a CSV file of at most 20.0 MB).'
     // The API's error shape, naming the part of the request that is wrong.
     expect(await response.json()).toEqual({ error, fields: [{ field: 'body', message: error }] })
-    expect(lab.store.listDatasets()).toEqual([])
+    expect(lab.store.datasets.list()).toEqual([])
   })
 
   it('stops reading a body without a declared length once it passes the limit', async () => {
@@ -133,7 +133,7 @@ describe('headless host: only the lab page acts on the lab', () => {
       expect(response.status, JSON.stringify(headers)).toBe(403)
       expect(((await response.json()) as { error: string }).error).toMatch(/another (origin|site)/)
     }
-    expect(lab.store.listDatasets()).toEqual([])
+    expect(lab.store.datasets.list()).toEqual([])
     const own = await post('importDataset', body, { origin: base, 'sec-fetch-site': 'same-origin' })
     expect(own.status).toBe(200)
   })

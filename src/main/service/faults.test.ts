@@ -93,8 +93,10 @@ describe('a full disk', () => {
 
     // Once there is space again, the database says failed too.
     rmSync(filler)
-    await expect.poll(() => lab.store.summary(run.id).status, { timeout: 30_000 }).toBe('failed')
-    expect(lab.store.summary(run.id).error).toContain('the disk holding the database is full')
+    await expect
+      .poll(() => lab.store.runs.summary(run.id).status, { timeout: 30_000 })
+      .toBe('failed')
+    expect(lab.store.runs.summary(run.id).error).toContain('the disk holding the database is full')
     // And the lab takes runs again.
     const next = await lab.service.dispatch('startRun', { config: small })
     expect((await lab.service.waitForRun(next.id)).status).toBe('done')
@@ -118,7 +120,7 @@ describe('a full disk', () => {
 
     const reopened = openLab({ dbPath, host: 'cli', worker, parallelRuns: 1 })
     cleanups.push(() => reopened.close())
-    expect(reopened.store.summary(run.id).status).toBe('interrupted')
+    expect(reopened.store.runs.summary(run.id).status).toBe('interrupted')
   })
 
   it('a write refused by the store is a 507 naming the disk and the path, not a crash', async (context) => {
@@ -164,7 +166,7 @@ describe('cancel', () => {
     const answer = await lab.service.dispatch('cancelRun', { id: run.id })
     expect(answer.status).toBe('cancelled')
     expect(answer.finishedAt).not.toBeNull()
-    expect(lab.store.summary(run.id).status).toBe('cancelled')
+    expect(lab.store.runs.summary(run.id).status).toBe('cancelled')
     expect((await lab.service.waitForRun(run.id)).status).toBe('cancelled')
   })
 })

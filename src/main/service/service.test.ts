@@ -49,7 +49,7 @@ describe('LabService', () => {
       field: 'k',
       message: 'k must be at most d (got k=50, d=20)'
     })
-    expect(lab.service.store.listRuns()).toEqual([])
+    expect(lab.store.history.list()).toEqual([])
   })
 
   it('refuses a malformed request naming the parameter', async () => {
@@ -126,7 +126,7 @@ describe('LabService', () => {
       const second = one.service.startRun(small)
       expect(one.service.cancelRun(second.id).status).toBe('cancelled')
       expect((await one.service.waitForRun(first.id)).status).toBe('done')
-      expect(one.service.store.summary(second.id).startedAt).toBeNull()
+      expect(one.store.runs.summary(second.id).startedAt).toBeNull()
     } finally {
       one.close()
     }

@@ -37,12 +37,10 @@ import type {
 import { DatasetError } from '../lab/datasets/errors'
 import { inspectCsv, labelKey } from '../lab/datasets/csv'
 import { type CsvSource } from '../lab/datasets/index'
-import {
-  ComparisonNotFoundError,
-  DatasetNotFoundError,
-  RunNotFoundError,
-  type RunStore
-} from '../store/store'
+import type { RunStore } from '../store/store'
+import { RunNotFoundError } from '../store/runs'
+import { DatasetNotFoundError } from '../store/datasets'
+import { ComparisonNotFoundError } from '../store/comparisons'
 import { storageProblem } from '../store/open'
 import { captionFor, exportChartFile, exportRunsBundle, importRunsBundle } from '../export/api'
 import { admit, dataFacts, memoryBudget } from './admission'
@@ -93,7 +91,7 @@ export class LabService {
     this.memoryBudget = options.memoryBudget ?? memoryBudget()
   }
 
-  get store(): RunStore {
+  private get store(): RunStore {
     return this.options.store
   }
 
@@ -137,7 +135,7 @@ export class LabService {
   } = {
     startRun: (p) => this.startRun(p.config, p.name),
     cancelRun: (p) => this.cancelRun(p.id),
-    listRuns: () => this.store.listRuns(),
+    listRuns: () => this.store.history.list(),
     getRun: (p) => this.getRun(p.id),
     updateRun: ({ id, ...changes }) => this.updateRun(id, changes),
     deleteRuns: (p) => this.deleteRuns(p.ids),
@@ -151,14 +149,14 @@ export class LabService {
     },
     appInfo: () => this.appInfo(),
     importDataset: (p) => this.importDataset(p.name, p.content),
-    listDatasets: () => this.store.listDatasets(),
+    listDatasets: () => this.store.datasets.list(),
     deleteDataset: (p) => this.deleteDataset(p.id),
-    queryRuns: (p) => this.store.queryRuns(p),
+    queryRuns: (p) => this.store.history.query(p),
     rerunRun: (p) => this.rerunRun(p.id),
     // Runs deleted meanwhile are left out: the compare view says which.
-    getRuns: (p) => this.store.getRuns(p.ids).map((run) => this.withReproduction(run)),
+    getRuns: (p) => this.store.history.getMany(p.ids).map((run) => this.withReproduction(run)),
     saveComparison: (p) => {
-      const missing = p.runIds.filter((id) => !this.store.runExists(id))
+      const missing = p.runIds.filter((id) => !this.store.runs.exists(id))
       if (missing.length > 0) {
         const message = `no run has id ${missing.join(', ')}`
         throw new LabApiError(
@@ -167,10 +165,10 @@ export class LabService {
           400
         )
       }
-      return this.store.saveComparison(p.name, p.runIds)
+      return this.store.comparisons.save(p.name, p.runIds)
     },
-    listComparisons: () => this.store.listComparisons(),
-    deleteComparison: (p) => ({ deleted: this.store.deleteComparison(p.id) })
+    listComparisons: () => this.store.comparisons.list(),
+    deleteComparison: (p) => ({ deleted: this.store.comparisons.delete(p.id) })
   }
 
   startRun(rawConfig: unknown, name?: string, rerunOf?: number): RunSummary {
@@ -182,14 +180,14 @@ export class LabService {
       this.checkDatasetSpec(data.spec, { binary: data.task === 'binary' })
       // The exact content the run will read: checked again when it starts.
       if (data.spec.kind === 'csv')
-        dataSha256 = this.store.datasetSummary(data.spec.datasetId).sha256
+        dataSha256 = this.store.datasets.summary(data.spec.datasetId).sha256
     }
     admit(
       config,
-      dataFacts(config, (id) => this.store.datasetSummary(id)),
+      dataFacts(config, (id) => this.store.datasets.summary(id)),
       this.memoryBudget
     )
-    const run = this.store.createRun({
+    const run = this.store.runs.create({
       name: name?.trim() || defaultRunName(config),
       config,
       appVersion: this.options.appVersion,
@@ -204,7 +202,7 @@ export class LabService {
 
   /** A run with its numbers; a re-run also says whether they equal its original's. */
   getRun(id: number): RunDetail {
-    return this.withReproduction(this.store.getRun(id))
+    return this.withReproduction(this.store.runs.get(id))
   }
 
   private withReproduction(run: RunDetail): RunDetail {
@@ -217,7 +215,7 @@ export class LabService {
    * run it repeats: on the same backend its numbers must be identical (see getRun).
    */
   rerunRun(id: number): RunSummary {
-    const original = this.store.getRun(id)
+    const original = this.store.runs.get(id)
     return this.startRun(this.sameData(original), `${original.name} (re-run of #${id})`, id)
   }
 
@@ -228,15 +226,15 @@ export class LabService {
    */
   private sameData(run: RunDetail): ExperimentConfig {
     const config = run.config
-    const sha = this.store.runDataSha(run.id)
+    const sha = this.store.runs.dataSha(run.id)
     const datasetId = csvDatasetId(config)
     if (datasetId == null || !sha) return config
-    const local = this.store.datasetBySha(sha)
+    const local = this.store.datasets.bySha(sha)
     if (local) return withCsvDataset(config, local.id)
     const file = run.environment?.dataFile?.name
     let named: DatasetSummary | null = null
     try {
-      named = this.store.datasetSummary(datasetId)
+      named = this.store.datasets.summary(datasetId)
     } catch (error) {
       if (!(error instanceof DatasetNotFoundError)) throw error
     }
@@ -251,7 +249,7 @@ export class LabService {
   private reproduction(run: RunDetail, of: number): Reproduction {
     let original: RunDetail
     try {
-      original = this.store.getRun(of)
+      original = this.store.runs.get(of)
     } catch (error) {
       if (!(error instanceof RunNotFoundError)) throw error
       return {
@@ -279,14 +277,14 @@ export class LabService {
   }
 
   updateRun(id: number, changes: { name?: string; notes?: string; tags?: string[] }): RunSummary {
-    const run = this.store.updateRun(id, changes)
+    const run = this.store.runs.update(id, changes)
     this.emit({ type: 'run', run })
     return run
   }
 
   /** Stops a queued or running run; answers with its state after the cancel. */
   cancelRun(id: number): RunSummary {
-    const run = this.store.summary(id)
+    const run = this.store.runs.summary(id)
     const queued = this.queue.indexOf(id)
     if (queued >= 0) {
       this.queue.splice(queued, 1)
@@ -313,7 +311,7 @@ export class LabService {
         active.worker.kill()
       }
     }
-    const deleted = this.store.deleteRuns(ids)
+    const deleted = this.store.runs.delete(ids)
     this.emit({ type: 'deleted', ids })
     this.pump()
     return { deleted }
@@ -336,7 +334,7 @@ export class LabService {
         400
       )
     }
-    return this.store.createDataset({
+    return this.store.datasets.create({
       name,
       content,
       columns: profile.columns,
@@ -349,7 +347,7 @@ export class LabService {
 
   /** Deletes an imported data set, unless a queued or running run still needs its text (409). */
   deleteDataset(id: number): { deleted: number } {
-    const users = this.store.runsUsingDataset(id, ['queued', 'running'])
+    const users = this.store.runs.usingDataset(id, ['queued', 'running'])
     if (users.length > 0) {
       throw new LabApiError(
         `Data set ${id} is in use by ${users.length === 1 ? 'run' : 'runs'} ${users.join(', ')}, queued or running; cancel ${users.length === 1 ? 'it' : 'them'} or wait, then delete the data set`,
@@ -357,7 +355,7 @@ export class LabService {
         409
       )
     }
-    return { deleted: this.store.deleteDataset(id) }
+    return { deleted: this.store.datasets.delete(id) }
   }
 
   /**
@@ -373,7 +371,7 @@ export class LabService {
     if (spec.kind !== 'csv') return null
     let dataset: DatasetSummary & { content: string }
     try {
-      dataset = this.store.getDataset(spec.datasetId)
+      dataset = this.store.datasets.get(spec.datasetId)
     } catch (error) {
       if (!(error instanceof DatasetNotFoundError)) throw error
       const message = `The imported data set ${spec.datasetId} this run reads was deleted`
@@ -416,7 +414,7 @@ export class LabService {
     }
     let summary: DatasetSummary
     try {
-      summary = this.store.datasetSummary(spec.datasetId)
+      summary = this.store.datasets.summary(spec.datasetId)
     } catch (error) {
       if (!(error instanceof DatasetNotFoundError)) throw error
       return fail('datasetId', `no imported data set has id ${spec.datasetId}`)
@@ -469,7 +467,7 @@ export class LabService {
 
   /** Resolves when the run reaches a final status. */
   waitForRun(id: number): Promise<RunSummary> {
-    const run = this.store.summary(id)
+    const run = this.store.runs.summary(id)
     if (!['queued', 'running'].includes(run.status)) return Promise.resolve(run)
     return new Promise((resolve) => {
       this.finishWaiters.set(id, [...(this.finishWaiters.get(id) ?? []), resolve])
@@ -526,9 +524,9 @@ export class LabService {
     let dataset: CsvSource | null = null
     let config: ExperimentConfig
     try {
-      config = this.store.getRun(id).config
+      config = this.store.runs.get(id).config
       const data = dataOfConfig(config)
-      dataset = data ? this.datasetForRun(data.spec, this.store.runDataSha(id)) : null
+      dataset = data ? this.datasetForRun(data.spec, this.store.runs.dataSha(id)) : null
     } catch (error) {
       this.finishRun(id, 'failed', this.runFailure(error))
       this.settle(id)
@@ -581,19 +579,19 @@ export class LabService {
     switch (message.type) {
       case 'environment':
         this.environment ??= message.environment
-        this.store.markRunning(id, message.environment)
+        this.store.runs.markRunning(id, message.environment)
         active.startedAt = Date.now()
-        this.emit({ type: 'run', run: this.store.summary(id) })
+        this.emit({ type: 'run', run: this.store.runs.summary(id) })
         break
       case 'progress':
         this.onProgress(id, active, message)
         break
       case 'metric':
-        this.store.putMetric(id, message.record)
+        this.store.runs.putMetric(id, message.record)
         this.emit({ type: 'data', runId: id })
         break
       case 'series':
-        this.store.appendSeries(id, message.record)
+        this.store.runs.appendSeries(id, message.record)
         this.emit({ type: 'data', runId: id })
         break
     }
@@ -631,7 +629,7 @@ export class LabService {
   private writeUnsaved(): void {
     for (const [id, { status, error }] of this.unsaved) {
       try {
-        this.store.finish(id, status, error)
+        this.store.runs.finish(id, status, error)
       } catch {
         return
       }
@@ -659,12 +657,12 @@ export class LabService {
       message.step === message.total
     ) {
       active.lastProgressWrite = now
-      this.store.setProgress(id, progress)
+      this.store.runs.setProgress(id, progress)
     }
   }
 
   private settle(id: number): RunSummary {
-    const stored = this.store.summary(id)
+    const stored = this.store.runs.summary(id)
     const unsaved = this.unsaved.get(id)
     const run: RunSummary = unsaved
       ? { ...stored, ...unsaved, progress: null, finishedAt: new Date().toISOString() }

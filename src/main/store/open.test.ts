@@ -117,7 +117,7 @@ describe('opening the database', () => {
     databaseAt(path, 3)
     const store = RunStore.open(path)
     expect(store.schemaVersion).toBe(LATEST_SCHEMA)
-    expect(store.listRuns().map((r) => r.name)).toEqual(['kept'])
+    expect(store.history.list().map((r) => r.name)).toEqual(['kept'])
     store.close()
     const backup = `${path}.v3.backup`
     expect(existsSync(backup)).toBe(true)

@@ -7,7 +7,7 @@
 import Database from 'better-sqlite3'
 import { parseExperimentConfig, type ExperimentConfig } from '../../kinds/registry'
 import type { RunStatus } from '../../shared/results'
-import { RunStore } from './store'
+import { RunStore } from '../store/store'
 
 export interface SeededRun {
   id: number
