@@ -5,7 +5,7 @@
 import { seriesOf } from './outputs'
 import { sharePercent } from '../../shared/format'
 import { type RunDetail, type SeriesPoint } from '../../shared/results'
-import { universalityFacts } from './summary'
+import { universalityFacts } from './facts'
 
 /** A reversal rate at least this high counts as close to the ranking-reversing backdoor. */
 export const NEAR_REVERSAL = 0.95
