@@ -12,6 +12,8 @@ import { gaussianMixture } from '../../main/lab/mixture'
 import { collectingReporter } from '../../main/lab/reporter'
 import { differenceInterval } from '../../main/lab/stats'
 import { runUniversality } from './run'
+import { universalityFacts } from './facts'
+import { universalitySentence, universalityVerdict } from './verdict'
 
 beforeAll(async () => {
   await initBackend()
@@ -169,6 +171,31 @@ describe('the accuracy-matched gap', () => {
     const counts = [0, 0, 0]
     for (const y of test.labels) counts[y]++
     expect(metric(r, 'run', 'majorityRate').value).toBe(Math.max(...counts) / cfg.nTest)
+  })
+})
+
+describe('the chance flag and the verdict on real runs', () => {
+  const judged = (cfg: UniversalityConfig, r: Run) => {
+    const detail = { status: 'done' as const, config: cfg, metrics: r.metricRecords }
+    return { facts: universalityFacts(detail), verdict: universalityVerdict(detail), detail }
+  }
+
+  it('flags an attacker head trained on labels the inputs cannot predict (class means 0.01 apart)', async () => {
+    // With indistinguishable classes a head's held-out accuracy is at most the majority-class
+    // rate in expectation, so its Wilson interval reaches that rate.
+    const cfg = small({ dataset: { kind: 'mixture', L: 3, spread: 0.01 } })
+    const { facts, verdict, detail } = judged(cfg, await run(cfg))
+    expect(facts.atChance).toBe(true)
+    expect(verdict).toBe('at chance')
+    expect(universalitySentence(detail)).toMatch(/^The attacker's head is at chance/)
+  })
+
+  it('never judges a clean encoder a backdoor, and does not flag a separable mixture', async () => {
+    const cfg = small({ backdoored: false })
+    const { facts, verdict, detail } = judged(cfg, await run(cfg))
+    expect(facts.atChance).toBe(false)
+    expect(verdict).toBe('clean encoder')
+    expect(universalitySentence(detail)).not.toMatch(/universal/)
   })
 })
 

@@ -346,7 +346,7 @@ describe('key estimate and config rows', () => {
     )
     expect(value(withoutNewFields(), 'head')).toMatch(/^Adam, /)
     expect(value(config, 'accuracyMargin')).toBe('0.05')
-    expect(value(withoutNewFields(), 'accuracyMargin')).toMatch(/made before the matched gap/)
+    expect(value(withoutNewFields(), 'accuracyMargin')).toBe('none (older run)')
   })
 })
 
@@ -413,6 +413,21 @@ describe('twinSentences: the L >= 3 run next to its L = 2 twin, in their numbers
     expect(
       twinSentences(run('done', measured, { series: [scores([3, 1, 2])] }), moot).at(-1)
     ).toMatch(/^At L = 2 and at L = 3 the attacker’s head already classifies x as y′/)
+  })
+
+  it('says what the encoder adds at each L when both runs measured their clean-encoder twins', () => {
+    const contribution = (value: number) =>
+      metric('run', 'encoderContribution', value, value - 0.03, value + 0.03)
+    const withTwin = run('done', now(contribution(0.05)))
+    const twinWithTwin = run('done', [
+      ...twinMetrics.filter((m) => m.name !== 'encoderContribution'),
+      contribution(0.12)
+    ])
+    expect(twinSentences(withTwin, twinWithTwin)).toContain(
+      'Against the clean encoder from the same draws, the encoder itself adds 0.12 [0.09, 0.15] to the attacker head’s ASR at L = 2 and 0.05 [0.02, 0.08] at L = 3; the rest is the poisoning of the head.'
+    )
+    // Older runs have no such numbers, and say nothing of them.
+    expect(twinSentences(original, twin).join(' ')).not.toContain('encoder itself adds')
   })
 
   it('is empty until both runs have their numbers, and falls back to probes without random heads', () => {

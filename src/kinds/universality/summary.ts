@@ -121,11 +121,8 @@ export function universalityConfigRows(
     {
       key: 'accuracyMargin',
       label: 'Δacc',
-      title: 'accuracy match margin (heads the gap and the verdict compare)',
-      value:
-        c.accuracyMargin == null
-          ? 'not used (a run made before the matched gap)'
-          : sig(c.accuracyMargin)
+      title: 'accuracy match margin',
+      value: c.accuracyMargin == null ? 'none (older run)' : sig(c.accuracyMargin)
     },
     {
       key: 'witness',
@@ -136,7 +133,7 @@ export function universalityConfigRows(
     {
       key: 'head',
       label: 'heads',
-      title: 'head training, full batch (attacker head and probes, on both encoders)',
+      title: 'head training (full batch)',
       value: `${OPTIMIZER_WORDS[h.optimizer ?? 'adam']}, ${h.epochs} epochs, η = ${sig(h.learningRate)}, ℓ₂ = ${sig(h.l2)}`
     },
     { key: 'seed', label: 'seed', title: 'seed', value: String(c.seed) },
