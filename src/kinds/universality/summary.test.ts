@@ -3,7 +3,11 @@ import { universalityConfigSchema } from './config'
 import type { MetricRecord, RunDetail, RunStatus } from '../../shared/results'
 import { twinSentences } from './twin'
 import { universalityFacts } from './facts'
-import { universalityConfigRows, universalityKeyEstimate } from './summary'
+import {
+  describeUniversalityConfig,
+  universalityConfigRows,
+  universalityKeyEstimate
+} from './summary'
 import { universalitySentence, universalityVerdict, type UniversalityVerdict } from './verdict'
 
 const config = universalityConfigSchema.parse({ kind: 'universality' })
@@ -334,6 +338,16 @@ describe('key estimate and config rows', () => {
       label: 'universality gap',
       value: 0.937
     })
+  })
+
+  it('names gradient descent in the figure caption, and leaves the default Adam unsaid', () => {
+    const gd = { ...config, head: { ...config.head, optimizer: 'gd' as const } }
+    expect(describeUniversalityConfig(gd)).toMatch(
+      /^a random-ReLU encoder with softmax heads trained by gradient descent \(/
+    )
+    expect(describeUniversalityConfig(config)).toMatch(
+      /^a random-ReLU encoder with softmax heads \(/
+    )
   })
 
   it('shows the optimiser (Adam for older configs) and the accuracy margin', () => {

@@ -47,7 +47,10 @@ export function describeUniversalityConfig(config: UniversalityConfig): string {
     ? `Gaussian mixture of L=${data.L} classes (spread ${captionNumber(data.spread)}), ${sizesPart(config)}`
     : `${describeUniversalityData(config)}, ${captionPercent(config.testFraction)} held out`
   const network = networkPart(config, { ownD: mixture, clean: !config.backdoored })
-  return `a random-ReLU encoder with softmax heads (${network}; ${dataPart}; seed ${config.seed}; λ=${captionNumber(config.lambda)}, target class ${config.target})`
+  // Adam, the default (and what every older run used), goes unsaid.
+  const heads =
+    config.head.optimizer === 'gd' ? 'softmax heads trained by gradient descent' : 'softmax heads'
+  return `a random-ReLU encoder with ${heads} (${network}; ${dataPart}; seed ${config.seed}; λ=${captionNumber(config.lambda)}, target class ${config.target})`
 }
 
 /** The L-class data set of a universality run in a few words; `csvName` is the imported file's. */
