@@ -119,6 +119,19 @@ describe('the clean-encoder twin (common random numbers)', () => {
     }
   })
 
+  it('reports progress step by step up to the total, through the twin when there is one', async () => {
+    for (const backdoored of [true, false]) {
+      const reporter = collectingReporter()
+      const steps: { phase: string; step: number; total: number }[] = []
+      reporter.progress = (phase, step, total) => void steps.push({ phase, step, total })
+      await runUniversality(small({ backdoored }), reporter)
+      steps.forEach((p, i) => expect(p.step).toBe(i + 1))
+      expect(steps.at(-1)!.step).toBe(steps[0].total)
+      const twinPhases = steps.filter((p) => p.phase.startsWith('clean encoder: ')).length
+      expect(twinPhases > 0).toBe(backdoored)
+    }
+  })
+
   it('gives identical records for the same config, the twin included, and leaves no tensors', async () => {
     await run(small({ randomHeads: 2, probes: 1 })) // warm-up
     const before = tf.memory().numTensors
