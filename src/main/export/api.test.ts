@@ -107,8 +107,10 @@ describe('export API', () => {
         .filter((tag) => tag.toUpperCase().includes(`STROKE="${runPalette[i]}"`))
         .filter((tag) => (/ d="([^"]*)"/.exec(tag)?.[1].match(/L/g) ?? []).length >= lambdas - 1)
       expect(curves.length, `run ${run.id}`).toBeGreaterThanOrEqual(2) // clean and backdoored
-      expect(svg).toContain(`#${run.id} · Clean network`)
+      // The key names each run once (its colour), and each series once (its marker).
+      expect(svg).toContain(`>#${run.id}</text>`)
     }
+    expect(svg.match(/>Clean network<\/text>/g)).toHaveLength(1)
     // CSV: a run column, and every plotted point of each run's clean curve under its id.
     const csv = parse((await exported('csv')).toString('utf8'), { columns: true }) as Record<
       string,
