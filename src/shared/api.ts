@@ -160,8 +160,8 @@ export const apiSchemas = {
   exportChart: z.object({
     runIds: chartRuns,
     chart: z.string({ error: 'chart is required' }).trim().min(1, { error: 'chart is required' }),
-    format: z.enum(['png', 'svg', 'pdf', 'csv', 'json'], {
-      error: 'format must be one of: png, svg, pdf, csv, json'
+    format: z.enum(['png', 'svg', 'pdf', 'tex', 'csv', 'json'], {
+      error: 'format must be one of: png, svg, pdf, tex, csv, json'
     }),
     widthInches: z
       .number({ error: 'widthInches must be a number' })

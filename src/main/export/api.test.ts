@@ -80,7 +80,7 @@ describe('export API', () => {
     expect(error.status).toBe(400)
     expect(error.fields).toEqual([
       { field: 'runIds', message: 'runIds must name at least one run' },
-      { field: 'format', message: 'format must be one of: png, svg, pdf, csv, json' },
+      { field: 'format', message: 'format must be one of: png, svg, pdf, tex, csv, json' },
       { field: 'widthInches', message: 'widthInches must be at most 20' },
       { field: 'dpi', message: 'dpi must be 300 or 600' }
     ])
@@ -264,7 +264,7 @@ describe('CLI', () => {
       'advantage'
     ])
 
-    for (const format of ['png', 'svg', 'pdf', 'csv', 'json']) {
+    for (const format of ['png', 'svg', 'pdf', 'tex', 'csv', 'json']) {
       const out = join(fixture.dir, 'figures', `asr.${format}`)
       const args = ['export', '--run', id, '--chart', 'asr', '--out', out, '--db', db]
       const result = lab(...args, ...(format === 'png' ? ['--width', '6.75', '--dpi', '600'] : []))

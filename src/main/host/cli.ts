@@ -224,7 +224,7 @@ program
 program
   .command('export')
   .description(
-    'export a chart of a run as a figure (png, svg, pdf; paper style) or its plotted numbers (csv, json)'
+    'export a chart of a run as a figure (png, svg, pdf; paper style), as LaTeX (tex: a pgfplots axis for \\input) or its plotted numbers (csv, json)'
   )
   .requiredOption(
     '--run <ids>',
@@ -238,7 +238,12 @@ program
     )
   )
   .option('--out <file>', 'file to write (default: run-ID-CHART.FORMAT in this folder)')
-  .option('--width <inches>', 'figure width: 3.25 a column, 6.75 a page', figureWidth, 3.25)
+  .option(
+    '--width <inches>',
+    'figure width (png, svg, pdf, tex): 3.25 a column, 6.75 a page',
+    figureWidth,
+    3.25
+  )
   .option('--dpi <n>', 'PNG resolution: 300 or 600', dpiOption, 300)
   .option('--db <file>', 'SQLite database file')
   .action(
