@@ -63,7 +63,7 @@ test('a bad custom width says why; the chart exports as LaTeX at a valid one', a
   await card.getByTestId('export-width-custom').check()
   await card.getByRole('spinbutton', { name: 'Custom width in inches' }).fill('0.5')
   await expect(card.getByTestId('export-width-error')).toHaveText(
-    'Custom width must be from 1 to 20 inches (got 0.5); 3.25 is a column, 6.75 a page.'
+    'Custom width must be from 1.5 to 20 inches (got 0.5); 3.25 is a column, 6.75 a page.'
   )
   for (const format of ['png', 'svg', 'pdf', 'tex']) {
     await expect(card.getByTestId(`export-${format}`), format).toBeDisabled()

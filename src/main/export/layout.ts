@@ -6,8 +6,9 @@
  * 7.2 pt whatever the width, and every format scales that one layout to its own units. The
  * screen's legend gives way to the figure's key (paperKey.ts) under the plot; the figure is as
  * tall as the spec's aspect ratio asks, or taller when the key would leave the plot less than
- * 1/MIN_PLOT_RATIO of its width in height: a key is never cut and the plot never a strip. Axis
- * titles longer than their axis break into two lines. Chart.js has no DOM here: it is given a
+ * 1/MIN_PLOT_RATIO of its width in height (or less than its y title's longer line): a key is
+ * never cut and the plot never a strip. Axis titles longer than their axis break into two lines,
+ * and the last x tick label gets room at the right edge. Chart.js has no DOM here: it is given a
  * canvas-like object whose context is the Skia context, with animation and events off.
  */
 import { GlobalFonts, createCanvas, type SKRSContext2D } from '@napi-rs/canvas'
@@ -316,10 +317,8 @@ export function paperFigure(spec: AnyChartSpec, widthInches: number, dpi = 300):
   const measure = createCanvas(nominal.cssWidth, 16).getContext('2d')
   const key = layoutKey(measure, figureKey(spec), nominal.cssWidth - pad.left - pad.right)
   let keyed = withKey(spec, key, pad)
-  let size = nominal
-  for (let pass = 0; ; pass++) {
-    const drawn = fitAxisTitles(keyed, size)
-    const laid = laidOut(drawn, size, (chart) => ({
+  const measured = (drawn: AnyChartSpec, at: FigureSize) =>
+    laidOut(drawn, at, (chart) => ({
       plot: {
         left: chart.chartArea.left,
         top: chart.chartArea.top,
@@ -329,7 +328,17 @@ export function paperFigure(spec: AnyChartSpec, widthInches: number, dpi = 300):
       axes: { x: axisOf(chart.scales.x), y: axisOf(chart.scales.y) },
       overhang: xLabelOverhang(chart)
     }))
-    const short = Math.ceil(laid.plot.width / MIN_PLOT_RATIO - laid.plot.height)
+  // What surrounds the plot (axes, titles, key) is as tall whatever the plot's height: measured
+  // once on a figure tall enough for any key, it gives the height the plot's minimum needs.
+  const tall = sized(nominal.cssWidth, nominal.cssHeight + key.height + 2000, widthInches, dpi)
+  const probe = measured(keyed, tall).plot
+  const least = (width: number) => Math.max(width / MIN_PLOT_RATIO, yTitleLine(spec, measure))
+  const needed = Math.ceil(tall.cssHeight - probe.height + least(probe.width))
+  let size = sized(nominal.cssWidth, Math.max(nominal.cssHeight, needed), widthInches, dpi)
+  for (let pass = 0; ; pass++) {
+    const drawn = fitAxisTitles(keyed, size)
+    const laid = measured(drawn, size)
+    const short = Math.ceil(least(laid.plot.width) - laid.plot.height)
     if ((short <= 0 && laid.overhang <= 0) || pass === 3) {
       return { spec: drawn, size, key, plot: laid.plot, axes: laid.axes }
     }
@@ -340,6 +349,19 @@ export function paperFigure(spec: AnyChartSpec, widthInches: number, dpi = 300):
     }
     if (short > 0) size = sized(size.cssWidth, size.cssHeight + short, widthInches, dpi)
   }
+}
+
+/**
+ * The longest line of the y axis title broken in two (splitTitle): the plot is at least that
+ * tall, so that a title never reaches past it, however narrow the figure.
+ */
+function yTitleLine(spec: AnyChartSpec, ctx: Pick<SKRSContext2D, 'font' | 'measureText'>): number {
+  const scales = (spec.options as { scales?: Record<string, Partial<CartesianScaleOptions>> })
+    ?.scales
+  const title = scales?.y?.title
+  if (!title?.display || typeof title.text !== 'string') return 0
+  ctx.font = toFont(title.font as Partial<FontSpec>).string
+  return Math.max(...splitTitle(title.text).map((line) => ctx.measureText(line).width))
 }
 
 /** How far (CSS px) the x axis's last tick label reaches past the figure's right edge. */

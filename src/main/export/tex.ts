@@ -43,7 +43,10 @@ class Palette {
   readonly names = new Map<string, string>()
   use(colour: string): { name: string; opacity: number } {
     const [r, g, b, a] = rgba(colour)
-    const hex = [r, g, b].map((c) => c.toString(16).padStart(2, '0')).join('').toUpperCase()
+    const hex = [r, g, b]
+      .map((c) => c.toString(16).padStart(2, '0'))
+      .join('')
+      .toUpperCase()
     const name = `bdl${hex}`
     this.names.set(name, hex)
     return { name, opacity: a }
@@ -266,7 +269,7 @@ function drawOrder(datasets: Dataset[]): Dataset[] {
     .map(({ d }) => d)
 }
 
-function axisOptions(axis: 'x' | 'y', laid: LaidAxis, palette: Palette): string[] {
+function axisOptions(axis: 'x' | 'y', laid: LaidAxis): string[] {
   const options = [
     `${axis}min=${num(laid.min)}`,
     `${axis}max=${num(laid.max)}`,
@@ -363,15 +366,17 @@ export function renderTex(spec: AnyChartSpec, options: TexOptions): string {
   const inside = (axis: LaidAxis, values: (number | null)[]) =>
     values.every((v) => v == null || (v >= axis.min - 1e-9 && v <= axis.max + 1e-9))
   const ys = datasets.flatMap((d) => pointsOf(d.data).map((p) => p.y))
-  const xs = datasets.flatMap((d) => pointsOf(d.data).map((p) => (typeof p.x === 'number' ? p.x : null)))
+  const xs = datasets.flatMap((d) =>
+    pointsOf(d.data).map((p) => (typeof p.x === 'number' ? p.x : null))
+  )
   // Markers at the axis limits are drawn whole, as on screen, when nothing lies outside them.
   const clip = !(inside(figure.axes.x, xs) && inside(figure.axes.y, ys))
   const axis = [
     'scale only axis',
     'width=#1',
     `height=${pt(figure.plot.height)}`,
-    ...axisOptions('x', figure.axes.x, palette),
-    ...axisOptions('y', figure.axes.y, palette),
+    ...axisOptions('x', figure.axes.x),
+    ...axisOptions('y', figure.axes.y),
     'axis x line*=bottom',
     'axis y line*=left',
     `axis line style={draw=${axisLine.name}, draw opacity=${axisLine.opacity}, line width=${pt(1)}}`,

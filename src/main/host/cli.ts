@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { basename, dirname, extname, resolve } from 'node:path'
 import { Command, InvalidArgumentError, Option } from 'commander'
-import { formatBytes, LabApiError, MAX_BUNDLE_BYTES } from '../../shared/api'
+import { FIGURE_WIDTH, formatBytes, LabApiError, MAX_BUNDLE_BYTES } from '../../shared/api'
 import { durationSeconds, runReport, type RunSummary } from '../../shared/results'
 import { availableCharts } from '../../kinds/charts'
 import { exportFormats, type ExportFormat } from '../export/chart'
@@ -178,8 +178,10 @@ function runIdList(value: string): number[] {
 
 function figureWidth(value: string): number {
   const inches = Number(value)
-  if (!Number.isFinite(inches) || inches < 1 || inches > 20)
-    throw new InvalidArgumentError(`--width must be 1 to 20 inches (got '${value}')`)
+  if (!Number.isFinite(inches) || inches < FIGURE_WIDTH.min || inches > FIGURE_WIDTH.max)
+    throw new InvalidArgumentError(
+      `--width must be ${FIGURE_WIDTH.min} to ${FIGURE_WIDTH.max} inches (got '${value}')`
+    )
   return inches
 }
 
