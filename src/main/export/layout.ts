@@ -283,6 +283,9 @@ export interface PaperFigure {
   spec: AnyChartSpec
   size: FigureSize
   key: KeyLayout
+  /** Where the key starts, and where the x axis (ticks and title) ends above it. */
+  keyTop: number
+  xAxisBottom: number
   plot: { left: number; top: number; width: number; height: number }
   axes: { x: LaidAxis; y: LaidAxis }
 }
@@ -326,6 +329,7 @@ export function paperFigure(spec: AnyChartSpec, widthInches: number, dpi = 300):
         height: chart.chartArea.bottom - chart.chartArea.top
       },
       axes: { x: axisOf(chart.scales.x), y: axisOf(chart.scales.y) },
+      xAxisBottom: chart.scales.x.bottom,
       overhang: xLabelOverhang(chart)
     }))
   // What surrounds the plot (axes, titles, key) is as tall whatever the plot's height: measured
@@ -340,7 +344,9 @@ export function paperFigure(spec: AnyChartSpec, widthInches: number, dpi = 300):
     const laid = measured(drawn, size)
     const short = Math.ceil(least(laid.plot.width) - laid.plot.height)
     if ((short <= 0 && laid.overhang <= 0) || pass === 3) {
-      return { spec: drawn, size, key, plot: laid.plot, axes: laid.axes }
+      const keyTop = size.cssHeight - pad.bottom - key.height
+      const { plot, axes, xAxisBottom } = laid
+      return { spec: drawn, size, key, keyTop, xAxisBottom, plot, axes }
     }
     // The last x tick label centred on the figure's edge: room for its half.
     if (laid.overhang > 0) {
