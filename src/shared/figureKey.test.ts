@@ -72,6 +72,20 @@ describe('figureKey', () => {
     expect(key.notes).toEqual([])
   })
 
+  it('lists entries in the order the screen’s legend does: by order, then as the spec does', () => {
+    const line = (label: string, order: number) => ({ label, order, data: [{ x: 0, y: 1 }] })
+    const spec = {
+      type: 'line' as const,
+      data: { datasets: [line('region', 5), line('heads', 0), line('cloud', 1), line('probes', 0)] }
+    }
+    expect(figureKey(spec).groups[0].entries.map((e) => e.text)).toEqual([
+      'heads',
+      'probes',
+      'cloud',
+      'region'
+    ])
+  })
+
   it('keys several runs by run and by series, not by every pair of them', () => {
     const runs = [1, 2, 3, 4].map((id) => effectiveness(id, 0.1 * id))
     const spec = overlaySpec(runs, 'asr')

@@ -147,7 +147,10 @@ function paperOf(spec: AnyChartSpec): PaperOptions {
   return (spec.options?.plugins?.paper as PaperOptions | undefined) ?? {}
 }
 
-/** The datasets the screen's legend shows, by its own filter, with their index. */
+/**
+ * The datasets the screen's legend shows, by its own filter, in its order (chart.js lists them
+ * by `order`, then as the spec does).
+ */
 function legendDatasets(spec: AnyChartSpec): { d: Drawn; index: number }[] {
   const legend = spec.options?.plugins?.legend as
     | { display?: boolean; labels?: { filter?: (item: LegendItem, data: unknown) => boolean } }
@@ -157,6 +160,7 @@ function legendDatasets(spec: AnyChartSpec): { d: Drawn; index: number }[] {
   const filter = legend?.labels?.filter
   return datasets
     .map((d, index) => ({ d, index }))
+    .sort((a, b) => (a.d.order ?? 0) - (b.d.order ?? 0) || a.index - b.index)
     .filter(({ d, index }) => {
       if (!filter) return !isBandDataset(d)
       const item = { text: d.label ?? '', datasetIndex: index } as LegendItem
