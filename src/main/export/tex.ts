@@ -342,6 +342,7 @@ function keyLines(key: FigureKey, palette: Palette): string[] {
     if (group.title) entries.unshift(`\\mbox{\\textcolor{${muted}}{${texText(group.title)}:}}`)
     lines.push(`${entries.join('\\hskip 1em plus 0.5em\\relax\n  ')}\\par`)
   }
+  if (lines.length > 0 && key.notes.length > 0) lines.push(`\\vspace{${pt(4)}}`)
   for (const note of key.notes) lines.push(`{\\color{${muted}}${texText(note)}.\\par}`)
   return lines
 }
