@@ -173,7 +173,7 @@ test('a fine-tuning run on labels nothing can learn is flagged at chance; the ru
   await expect(page.getByTestId(`run-row-${csvRun.id}`)).toBeVisible()
   const fit = await table.evaluate((t) => ({
     table: t.scrollWidth,
-    room: (t.parentElement as HTMLElement).clientWidth
+    room: t.parentElement!.clientWidth
   }))
   expect(fit.table).toBeLessThanOrEqual(fit.room)
   for (const title of ['Created', 'Duration', 'Tags']) {
