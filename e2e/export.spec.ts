@@ -4,33 +4,12 @@
  * of that width with the plotted numbers inline).
  */
 import { mkdirSync, readFileSync } from 'node:fs'
-import type { Page } from '@playwright/test'
 import type { RunDetail, RunSummary } from '../src/shared/results'
 import { expect, test } from './fixtures'
+import { api } from './pages/api'
 
 const screens = 'test-results/screens'
 mkdirSync(screens, { recursive: true })
-
-/** Calls the lab's HTTP API from the page, with the token the page keeps. */
-async function api<T>(page: Page, method: string, params: unknown): Promise<T> {
-  return page.evaluate(
-    async ({ method, params }) => {
-      const storage = (globalThis as unknown as { sessionStorage: { getItem(k: string): string } })
-        .sessionStorage
-      const response = await fetch(`/api/${method}`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-lab-token': storage.getItem('backdoor-lab.token')
-        },
-        body: JSON.stringify(params)
-      })
-      if (!response.ok) throw new Error(`${method}: ${response.status} ${await response.text()}`)
-      return response.json()
-    },
-    { method, params }
-  ) as Promise<T>
-}
 
 test('a bad custom width says why; the chart exports as LaTeX at a valid one', async ({
   page,

@@ -5,42 +5,12 @@
  * chooser and key results sorted within each kind, and "Compare with…" starting from one run.
  */
 import { mkdirSync } from 'node:fs'
-import type { Page } from '@playwright/test'
-import type { RunDetail, RunSummary } from '../src/shared/results'
+import type { RunSummary } from '../src/shared/results'
 import { expect, test } from './fixtures'
+import { api, waitForRun } from './pages/api'
 
 const screens = 'test-results/screens'
 mkdirSync(screens, { recursive: true })
-
-/** Calls the lab's HTTP API from the page, with the token the page keeps. */
-async function api<T>(page: Page, method: string, params: unknown): Promise<T> {
-  return page.evaluate(
-    async ({ method, params }) => {
-      const storage = (globalThis as unknown as { sessionStorage: { getItem(k: string): string } })
-        .sessionStorage
-      const response = await fetch(`/api/${method}`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-lab-token': storage.getItem('backdoor-lab.token')
-        },
-        body: JSON.stringify(params)
-      })
-      if (!response.ok) throw new Error(`${method}: ${response.status} ${await response.text()}`)
-      return response.json()
-    },
-    { method, params }
-  ) as Promise<T>
-}
-
-async function waitDone(page: Page, id: number): Promise<void> {
-  await expect
-    .poll(async () => (await api<RunDetail>(page, 'getRun', { id })).status, {
-      timeout: 90_000,
-      intervals: [250]
-    })
-    .toBe('done')
-}
 
 const effectiveness = (theta: number) => ({
   kind: 'effectiveness',
@@ -84,8 +54,8 @@ test('effectiveness: one quantity per card, what intervals cover, and θ = 0 sai
       { name: 'cards θ 0', config: effectiveness(0) }
     ].map((p) => api<RunSummary>(page, 'startRun', p))
   )
-  await waitDone(page, run.id)
-  await waitDone(page, zero.id)
+  await waitForRun(page, run.id)
+  await waitForRun(page, zero.id)
 
   await page.goto(`${lab.url}#/runs/${run.id}`)
   const lambda50 = page.getByTestId('highlight-lambda50')
@@ -148,7 +118,7 @@ test('a fine-tuning run on labels nothing can learn is flagged at chance; the ru
       }
     ].map((p) => api<RunSummary>(page, 'startRun', p))
   )
-  for (const r of [csvRun, ...runs]) await waitDone(page, r.id)
+  for (const r of [csvRun, ...runs]) await waitForRun(page, r.id)
 
   // The run page says the networks learned nothing before the numbers that depend on it.
   await page.goto(`${lab.url}#/runs/${csvRun.id}`)

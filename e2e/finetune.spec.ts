@@ -5,19 +5,16 @@
 import { mkdirSync } from 'node:fs'
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures'
+import { api } from './pages/api'
+import { NewExperimentPage } from './pages/newExperiment'
 
 const screens = 'test-results/screens'
 mkdirSync(screens, { recursive: true })
 
-async function fill(page: Page, field: string, value: string | number) {
-  await page.getByTestId(`field-${field}`).fill(String(value))
-}
-
-async function openFinetuneForm(page: Page, url: string) {
-  await page.goto(url)
-  await page.getByTestId('nav-new').click()
-  await page.getByTestId('kind-finetune').click()
-  await expect(page.getByTestId('field-train.epochs')).toBeVisible()
+async function openFinetuneForm(page: Page, url: string): Promise<NewExperimentPage> {
+  const form = await new NewExperimentPage(page).open(url, 'finetune')
+  await expect(form.field('train.epochs')).toBeVisible()
+  return form
 }
 
 /** The epoch shown by the progress bar, or null before it shows one. */
@@ -34,9 +31,9 @@ test('fine-tune from the form: the epoch counter moves, then the four-curve char
   page,
   lab
 }) => {
-  await openFinetuneForm(page, lab.url)
-  await fill(page, 'train.epochs', 12)
-  await fill(page, 'name', 'e2e fine-tuning')
+  const form = await openFinetuneForm(page, lab.url)
+  await form.fill({ 'train.epochs': 12 })
+  await form.fill({ name: 'e2e fine-tuning' })
   await page.getByTestId('run-button').click()
   await expect(page).toHaveURL(/#\/runs\/\d+$/)
 
@@ -96,8 +93,8 @@ test('cancel a fine-tuning run mid-way: it is marked cancelled and keeps its fin
   page,
   lab
 }) => {
-  await openFinetuneForm(page, lab.url)
-  await fill(page, 'train.epochs', 500)
+  const form = await openFinetuneForm(page, lab.url)
+  await form.fill({ 'train.epochs': 500 })
   await page.getByTestId('run-button').click()
   await expect
     .poll(() => shownEpoch(page), { timeout: 90_000, intervals: [100] })
@@ -120,8 +117,8 @@ test('a CSV with text in a numeric cell is refused with its row and column, and 
   page,
   lab
 }) => {
-  await openFinetuneForm(page, lab.url)
-  await page.getByTestId('field-dataset.kind').selectOption('csv')
+  const form = await openFinetuneForm(page, lab.url)
+  await form.choose('dataset.kind', 'csv')
   const csv = 'a,b,label\n1,2,yes\n3,abc,no\n5,6,yes\n'
   await page
     .getByTestId('field-dataset.file')
@@ -130,16 +127,6 @@ test('a CSV with text in a numeric cell is refused with its row and column, and 
     'row 3, column "b": "abc" is not a number'
   )
   await page.screenshot({ path: `${screens}/finetune-csv-error.png`, fullPage: true })
-  const listed = await page.evaluate(async () => {
-    const storage = (globalThis as unknown as { sessionStorage: { getItem(key: string): string } })
-      .sessionStorage
-    const token = storage.getItem('backdoor-lab.token')
-    const response = await fetch('/api/listDatasets', {
-      method: 'POST',
-      headers: { 'x-lab-token': token, 'content-type': 'application/json' },
-      body: '{}'
-    })
-    return (await response.json()) as unknown[]
-  })
+  const listed = await api<unknown[]>(page, 'listDatasets', {})
   expect(listed).toEqual([])
 })

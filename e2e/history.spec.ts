@@ -5,33 +5,12 @@
  * restart.
  */
 import { mkdirSync, readFileSync } from 'node:fs'
-import type { Page } from '@playwright/test'
 import type { RunDetail, RunSummary } from '../src/shared/results'
 import { expect, test } from './fixtures'
+import { api, waitForRun } from './pages/api'
 
 const screens = 'test-results/screens'
 mkdirSync(screens, { recursive: true })
-
-/** Calls the lab's HTTP API from the page, with the token the page keeps. */
-async function api<T>(page: Page, method: string, params: unknown): Promise<T> {
-  return page.evaluate(
-    async ({ method, params }) => {
-      const storage = (globalThis as unknown as { sessionStorage: { getItem(k: string): string } })
-        .sessionStorage
-      const response = await fetch(`/api/${method}`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-lab-token': storage.getItem('backdoor-lab.token')
-        },
-        body: JSON.stringify(params)
-      })
-      if (!response.ok) throw new Error(`${method}: ${response.status} ${await response.text()}`)
-      return response.json()
-    },
-    { method, params }
-  ) as Promise<T>
-}
 
 const small = (seed: number, m = 200) => ({
   kind: 'effectiveness',
@@ -43,15 +22,6 @@ const small = (seed: number, m = 200) => ({
   seed,
   lambdas: { from: 0, to: 6, steps: 7 }
 })
-
-async function waitDone(page: Page, id: number): Promise<void> {
-  await expect
-    .poll(async () => (await api<RunDetail>(page, 'getRun', { id })).status, {
-      timeout: 90_000,
-      intervals: [250]
-    })
-    .toBe('done')
-}
 
 test('tag, filter, sort, compare two runs, save and reopen the comparison, re-run exactly', async ({
   page,
@@ -65,7 +35,7 @@ test('tag, filter, sort, compare two runs, save and reopen the comparison, re-ru
       { name: 'history C', config: small(3, 300) }
     ].map((p) => api<RunSummary>(page, 'startRun', p))
   )
-  for (const run of [a, b, c]) await waitDone(page, run.id)
+  for (const run of [a, b, c]) await waitForRun(page, run.id)
 
   // The table: status, key metric with its label, data set, seed.
   await page.getByTestId('nav-runs').click()
@@ -273,7 +243,7 @@ test('export runs as a bundle and import it back; a changed bundle is refused an
 }) => {
   await page.goto(lab.url)
   const run = await api<RunSummary>(page, 'startRun', { name: 'bundled', config: small(11) })
-  await waitDone(page, run.id)
+  await waitForRun(page, run.id)
   await page.getByTestId('nav-runs').click()
   const rows = page.locator('[data-testid^="run-row-"]')
   await expect(rows).toHaveCount(1)

@@ -7,29 +7,9 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { Page } from '@playwright/test'
 import type { RunDetail, RunSummary } from '../src/shared/results'
 import { expect, test } from './fixtures'
-
-async function api<T>(page: Page, method: string, params: unknown): Promise<T> {
-  return page.evaluate(
-    async ({ method, params }) => {
-      const storage = (globalThis as unknown as { sessionStorage: { getItem(k: string): string } })
-        .sessionStorage
-      const response = await fetch(`/api/${method}`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-lab-token': storage.getItem('backdoor-lab.token')
-        },
-        body: JSON.stringify(params)
-      })
-      if (!response.ok) throw new Error(`${method}: ${response.status} ${await response.text()}`)
-      return response.json()
-    },
-    { method, params }
-  ) as Promise<T>
-}
+import { api } from './pages/api'
 
 /** The attacks, each a request a page may send to another origin without CORS consent. */
 function hostilePage(lab: string, runId: number): string {

@@ -9,30 +9,22 @@ import { mkdirSync, readFileSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures'
+import { NewExperimentPage } from './pages/newExperiment'
 
 const screens = 'test-results/screens'
 mkdirSync(screens, { recursive: true })
 
-async function fill(page: Page, field: string, value: string | number) {
-  await page.getByTestId(`field-${field}`).fill(String(value))
-}
-
-async function openUniversalityForm(page: Page, url: string) {
-  await page.goto(url)
-  await page.getByTestId('nav-new').click()
-  await page.getByTestId('kind-universality').click()
-  await expect(page.getByTestId('field-dataset.L')).toBeVisible()
+async function openUniversalityForm(page: Page, url: string): Promise<NewExperimentPage> {
+  const form = await new NewExperimentPage(page).open(url, 'universality')
+  await expect(form.field('dataset.L')).toBeVisible()
+  return form
 }
 
 /** A small but real configuration: a few seconds of computing. */
-async function fillSmallExperiment(page: Page) {
-  await fill(page, 'm', 300)
-  await fill(page, 'n', 600)
-  await fill(page, 'nTest', 600)
-  await fill(page, 'probes', 3)
-  await fill(page, 'randomHeads', 50)
-  await page.getByTestId('advanced-toggle').click()
-  await fill(page, 'head.epochs', 100)
+async function fillSmallExperiment(form: NewExperimentPage) {
+  await form.fill({ m: 300, n: 600, nTest: 600, probes: 3, randomHeads: 50 })
+  await form.page.getByTestId('advanced-toggle').click()
+  await form.fill({ 'head.epochs': 100 })
 }
 
 async function canvasIn(page: Page, testid: string) {
@@ -46,14 +38,14 @@ test('a target outside the classes shows its error next to the field and keeps R
   page,
   lab
 }) => {
-  await openUniversalityForm(page, lab.url)
+  const form = await openUniversalityForm(page, lab.url)
   await expect(page.getByTestId('run-button')).toBeEnabled()
-  await fill(page, 'target', 3)
+  await form.fill({ target: 3 })
   await expect(page.getByTestId('error-target')).toContainText(
     'target must be a class below L (got target=3, L=3)'
   )
   await expect(page.getByTestId('run-button')).toBeDisabled()
-  await fill(page, 'dataset.L', 4)
+  await form.fill({ 'dataset.L': 4 })
   await expect(page.getByTestId('error-target')).toHaveCount(0)
   await expect(page.getByTestId('run-button')).toBeEnabled()
 
@@ -64,11 +56,11 @@ test('a target outside the classes shows its error next to the field and keeps R
   )
   // k starts within the data's 4 features; more is refused with where d comes from.
   await expect(page.getByTestId('field-k')).toHaveValue('4')
-  await fill(page, 'k', 10)
+  await form.fill({ k: 10 })
   await expect(page.getByTestId('error-k')).toContainText("k must be at most the data's dimension")
   await page.screenshot({ path: `${screens}/universality-form-errors.png`, fullPage: true })
-  await fill(page, 'target', 2)
-  await fill(page, 'k', 2)
+  await form.fill({ target: 2 })
+  await form.fill({ k: 2 })
   await expect(page.getByTestId('run-button')).toBeEnabled()
 
   // MNIST: the classes are the checked digits.
@@ -91,12 +83,12 @@ test('run a small universality experiment: scatter, histogram, the witness holds
   page,
   lab
 }) => {
-  await openUniversalityForm(page, lab.url)
-  await fillSmallExperiment(page)
+  const form = await openUniversalityForm(page, lab.url)
+  await fillSmallExperiment(form)
   // The witness input is left automatic: the lab picks one the backdoor works on.
   await expect(page.getByTestId('field-witnessIndex')).toHaveValue('')
   await expect(page.getByTestId('field-witnessIndex')).toHaveAttribute('placeholder', 'automatic')
-  await fill(page, 'name', 'e2e universality')
+  await form.fill({ name: 'e2e universality' })
   await page.screenshot({ path: `${screens}/universality-form.png`, fullPage: true })
   await page.getByTestId('run-button').click()
 
@@ -242,11 +234,11 @@ test('a clean encoder says what poisoning alone does, and an older run says what
   page,
   lab
 }) => {
-  await openUniversalityForm(page, lab.url)
-  await fillSmallExperiment(page)
+  const form = await openUniversalityForm(page, lab.url)
+  await fillSmallExperiment(form)
   await page.getByTestId('field-backdoored').selectOption({ label: 'Clean' })
   await page.getByTestId('field-head.optimizer').selectOption({ label: 'Gradient descent' })
-  await fill(page, 'name', 'e2e clean encoder')
+  await form.fill({ name: 'e2e clean encoder' })
   await page.getByTestId('run-button').click()
   await expect(page).toHaveURL(/#\/runs\/\d+$/)
   const id = Number(page.url().match(/runs\/(\d+)$/)![1])
