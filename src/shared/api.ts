@@ -144,6 +144,13 @@ const requiredName = z
   .pipe(singleLineText('name', 200))
   .pipe(z.string().min(1, { error: 'name must not be empty' }))
 
+/**
+ * The widths a figure can be exported at, in inches. Narrower than 1.5 in, the y axis (its tick
+ * labels and a title in two lines) no longer fits beside a plot: chart.js gives it at most half
+ * the width, and its title would run over the tick labels.
+ */
+export const FIGURE_WIDTH = { min: 1.5, max: 20 } as const
+
 export const apiSchemas = {
   startRun: z.object({
     // The config is validated by parseExperimentConfig so that errors name each field.
@@ -166,13 +173,13 @@ export const apiSchemas = {
   exportChart: z.object({
     runIds: chartRuns,
     chart: z.string({ error: 'chart is required' }).trim().min(1, { error: 'chart is required' }),
-    format: z.enum(['png', 'svg', 'pdf', 'csv', 'json'], {
-      error: 'format must be one of: png, svg, pdf, csv, json'
+    format: z.enum(['png', 'svg', 'pdf', 'tex', 'csv', 'json'], {
+      error: 'format must be one of: png, svg, pdf, tex, csv, json'
     }),
     widthInches: z
       .number({ error: 'widthInches must be a number' })
-      .min(1, { error: 'widthInches must be at least 1' })
-      .max(20, { error: 'widthInches must be at most 20' })
+      .min(FIGURE_WIDTH.min, { error: `widthInches must be at least ${FIGURE_WIDTH.min}` })
+      .max(FIGURE_WIDTH.max, { error: `widthInches must be at most ${FIGURE_WIDTH.max}` })
       .default(3.25),
     dpi: z.union([z.literal(300), z.literal(600)], { error: 'dpi must be 300 or 600' }).default(300)
   }),

@@ -7,10 +7,34 @@
  * datasets and the plugin that paints the white background). chart.js is imported for its types
  * only, so this module runs anywhere. No Node, no DOM.
  */
-import type { ChartConfiguration, ChartDataset, LegendItem, Plugin } from 'chart.js'
+import type {
+  ChartConfiguration,
+  ChartDataset,
+  ChartType,
+  LegendItem,
+  Plugin,
+  ScriptableScaleContext
+} from 'chart.js'
 import type { RunDetail, SeriesRecord } from './results'
 import { significant } from './format'
 import { findSeries } from './results'
+
+/**
+ * What a figure states beside its plot on paper (exported figures draw it under the legend and
+ * captions end with it): the colour of each run on a chart of several, and notes that the marks
+ * alone cannot say. Chart.js ignores it: no plugin has this id.
+ */
+export interface PaperOptions {
+  runs?: { tag: string; colour: string }[]
+  notes?: string[]
+}
+
+declare module 'chart.js' {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  interface PluginOptionsByType<TType extends ChartType> {
+    paper?: PaperOptions
+  }
+}
 
 /** Okabe & Ito (2008): distinguishable with every common colour-vision deficiency. */
 export const okabeIto = {
@@ -390,4 +414,49 @@ export function formatRate(value: number): string {
 /** A number as a tick or a legend shows it: up to 3 significant digits, no trailing zeros. */
 export function formatTick(value: number): string {
   return significant(value, 3)
+}
+
+/**
+ * A tick at 0 on an axis where 0 means "no difference" (the backdoor advantage), whatever range
+ * chart.js picks: inserted among the ticks when the axis spans 0 and has none there.
+ */
+export function ensureZeroTick(axis: { min: number; max: number; ticks: { value: number }[] }) {
+  if (axis.min > 0 || axis.max < 0 || axis.ticks.some((t) => t.value === 0)) return
+  const after = axis.ticks.findIndex((t) => t.value > 0)
+  axis.ticks.splice(after < 0 ? axis.ticks.length : after, 0, { value: 0 })
+}
+
+/** The grid line at 0 drawn like an axis line, the others as grid. */
+export function zeroGridColour(context: Pick<ScriptableScaleContext, 'tick'>): string {
+  return context.tick?.value === 0 ? paperStyle.axis : paperStyle.grid
+}
+
+/** The y axis of `options` gets a tick at 0 and a stronger line there. */
+export function markZero(options: NonNullable<LineChartSpec['options']>): void {
+  const scales = options.scales as Record<string, Record<string, unknown>>
+  scales.y = {
+    ...scales.y,
+    afterBuildTicks: ensureZeroTick,
+    grid: { ...(scales.y.grid as object), color: zeroGridColour }
+  }
+}
+
+/**
+ * At θ = 0 the backdoored network is the clean one (SCIENCE.md §4), so the advantage is 0 by
+ * construction: said instead of drawing an interval around it, when every point is exactly 0.
+ */
+export const ZERO_BY_CONSTRUCTION =
+  'At θ = 0 the two networks are the same, so the advantage is 0 by construction (no interval drawn)'
+
+export function zeroByConstruction(
+  config: { theta?: number } | object,
+  series: SeriesRecord | undefined
+): boolean {
+  return (
+    'theta' in config &&
+    config.theta === 0 &&
+    !!series &&
+    series.points.length > 0 &&
+    series.points.every((p) => p.value === 0)
+  )
 }

@@ -4,10 +4,13 @@ import {
   asrChartSpec,
   band,
   baseOptions,
+  markZero,
   measured,
   modelStyle,
   paperBackground,
   xRange,
+  ZERO_BY_CONSTRUCTION,
+  zeroByConstruction,
   type LineChartSpec,
   type LineDataset
 } from '../../shared/charts'
@@ -15,13 +18,17 @@ import type { ChartDefinition } from '../../shared/chartEntry'
 import { sig } from '../../shared/format'
 import { type RunDetail } from '../../shared/results'
 
-/** Backdoor advantage ASR_backdoored − ASR_clean over λ, with its 95% band. */
-export function advantageChartSpec(run: Pick<RunDetail, 'series'>): LineChartSpec {
+/**
+ * Backdoor advantage ASR_backdoored − ASR_clean over λ, with its 95% band and a tick at 0. At
+ * θ = 0 it is 0 by construction: no band, and a note that says so.
+ */
+export function advantageChartSpec(run: Pick<RunDetail, 'series' | 'config'>): LineChartSpec {
   const advantage = seriesOf(run, 'run', 'advantage')
   const style = modelStyle.advantage
+  const byConstruction = zeroByConstruction(run.config, advantage)
   const datasets: LineDataset[] = advantage
     ? [
-        ...band(advantage, style.label, style.colour),
+        ...(byConstruction ? [] : band(advantage, style.label, style.colour)),
         measured(advantage, style.label, style.colour)
       ]
     : []
@@ -31,6 +38,8 @@ export function advantageChartSpec(run: Pick<RunDetail, 'series'>): LineChartSpe
     { suggestedMin: 0 },
     xRange([advantage])
   )
+  markZero(options)
+  if (byConstruction) options.plugins!.paper = { notes: [ZERO_BY_CONSTRUCTION] }
   return { type: 'line', data: { datasets }, options, plugins: [paperBackground] }
 }
 
@@ -65,8 +74,10 @@ export const effectivenessCharts: ChartDefinition[] = [
       'shaded: 95% Newcombe intervals of the difference (conservative for networks that share their draws)',
     card: {
       heading: () => 'Backdoor advantage',
-      caption: () =>
-        'ASR backdoored − ASR clean at the same λ, with its 95% Newcombe interval. The interval treats the two rates as independent; the networks share their Gaussian draws, so it is conservative.',
+      caption: (run) =>
+        zeroByConstruction(run.config, seriesOf(run, 'run', 'advantage'))
+          ? `ASR backdoored − ASR clean at the same λ. ${ZERO_BY_CONSTRUCTION}.`
+          : 'ASR backdoored − ASR clean at the same λ, with its 95% Newcombe interval. The interval treats the two rates as independent; the networks share their Gaussian draws, so it is conservative.',
       label: () => 'Backdoor advantage: ASR of the backdoored minus the clean network, over λ',
       shown: (run) => !!seriesOf(run, 'run', 'advantage'),
       small: true

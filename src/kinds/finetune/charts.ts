@@ -9,6 +9,7 @@ import {
   asrChartSpec,
   baseOptions,
   formatTick,
+  markZero,
   modelStyle,
   okabeIto,
   paperBackground,
@@ -17,6 +18,8 @@ import {
   REFERENCE_MARK,
   referenceLine,
   xRange,
+  ZERO_BY_CONSTRUCTION,
+  zeroByConstruction,
   type LineChartSpec
 } from '../../shared/charts'
 import type { ChartDefinition, ComparableSpec } from '../../shared/chartEntry'
@@ -118,6 +121,8 @@ export function epochAsrChartSpec(run: FinetuneRun): LineChartSpec {
   const clean = seriesOf(run, 'clean', 'epoch.attackSuccessRate')
   const backdoored = seriesOf(run, 'backdoored', 'epoch.attackSuccessRate')
   const advantage = seriesOf(run, 'run', 'epoch.advantage')
+  // At θ = 0 the advantage is 0 by construction: no interval around it, a note instead.
+  const byConstruction = zeroByConstruction(run.config, advantage)
   const datasets = perModelDatasets([
     { series: clean, label: modelStyle.clean.label, colour: modelStyle.clean.colour },
     {
@@ -125,20 +130,25 @@ export function epochAsrChartSpec(run: FinetuneRun): LineChartSpec {
       label: modelStyle.backdoored.label,
       colour: modelStyle.backdoored.colour
     },
-    { series: advantage, label: modelStyle.advantage.label, colour: modelStyle.advantage.colour }
+    {
+      series:
+        advantage && byConstruction
+          ? { ...advantage, points: advantage.points.map((p) => ({ x: p.x, value: p.value })) }
+          : advantage,
+      label: modelStyle.advantage.label,
+      colour: modelStyle.advantage.colour
+    }
   ])
   const lambda = trackLambdaOf(run)
   const at = lambda == null ? '' : ` at λ = ${formatTick(lambda)}`
-  return {
-    type: 'line',
-    data: { datasets },
-    options: epochOptions(
-      `ASR${at} · advantage`,
-      { suggestedMin: 0, suggestedMax: 1 },
-      epochRange(run, [clean, backdoored, advantage])
-    ),
-    plugins: [paperBackground]
-  }
+  const options = epochOptions(
+    `ASR${at} · advantage`,
+    { suggestedMin: 0, suggestedMax: 1 },
+    epochRange(run, [clean, backdoored, advantage])
+  )
+  markZero(options)
+  if (byConstruction) options.plugins!.paper = { notes: [ZERO_BY_CONSTRUCTION] }
+  return { type: 'line', data: { datasets }, options, plugins: [paperBackground] }
 }
 
 /**

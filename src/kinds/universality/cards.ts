@@ -4,7 +4,7 @@ import type { ChartCardWords } from '../../shared/chartEntry'
 import { type RunDetail } from '../../shared/results'
 import { className } from './classes'
 import type { UniversalityConfig } from './config'
-import { universalityFacts } from './summary'
+import { universalityFacts } from './facts'
 
 /** The ASR above which a head counts as fooled, for the shaded "universal backdoor" band. */
 export const UNIVERSAL_ASR = 0.9
@@ -29,10 +29,20 @@ export function hasHeadResults(run: RunDetail): boolean {
   )
 }
 
+/** Which heads the matched gap compares, in words: "clean accuracy 92% to 100%". */
+function matchedWords(run: RunDetail): string {
+  const f = universalityFacts(run)
+  const accuracy = f.attacker.accuracy?.value
+  if (f.margin == null || accuracy == null || f.majorityRate == null) return ''
+  const from = Math.max(0, accuracy - f.margin)
+  const to = Math.min(1, accuracy + f.margin)
+  return ` The accuracy-matched gap compares the ${f.matched.heads ?? ''} heads with clean accuracy ${percent(from)} to ${percent(to)} (within ${f.margin} of the attacker’s head), ${f.matched.random ?? 0} of them random heads.`
+}
+
 export const scatterCard: ChartCardWords = {
   heading: () => 'Every head: clean accuracy against ASR',
   caption: (run) =>
-    `One point per head, ASR for target ${targetName(run)} on held-out inputs not already in it (whiskers: 95% Wilson intervals). Shaded: ASR ≥ ${UNIVERSAL_ASR}, where a universal backdoor would put every head. The theorem says some head gets 0.`,
+    `One point per head, ASR for target ${targetName(run)} on held-out inputs not already in it (whiskers: 95% Wilson intervals over the held-out inputs of this one network, not the key, the weights or the data). Shaded: ASR ≥ ${UNIVERSAL_ASR}, where a universal backdoor would put every head. The theorem says some head gets 0.${matchedWords(run)}`,
   label: (run) => {
     const f = universalityFacts(run)
     return (
@@ -65,7 +75,7 @@ export const perTargetCard: ChartCardWords = {
         : data.kind === 'iris'
           ? ' Classes: 0 setosa, 1 versicolor, 2 virginica.'
           : ''
-    return `ASR measured as if each class c were the target, for the attacker’s head (trained for target ${targetName(run)}) and the trigger-nullifying head, with 95% whiskers.${classes}`
+    return `ASR measured as if each class c were the target, for the attacker’s head (trained for target ${targetName(run)}) and the trigger-nullifying head, with 95% whiskers over this network’s held-out inputs. Every family, on this encoder and the clean one, is in the table below.${classes}`
   },
   label: () =>
     "Attack success rate per target class of the attacker's head and the trigger-nullifying head",

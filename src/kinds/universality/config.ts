@@ -5,6 +5,13 @@ import { withMeta } from '../../shared/fields'
 import { kField, thetaField } from '../../shared/relu'
 import { int, kNotAboveD, MAX_SCORE_CELLS, memoryGuard, real, seedField } from '../../shared/schema'
 
+/**
+ * How the attacker head and the probes are trained: full-batch Adam or plain full-batch gradient
+ * descent. Adam is the default because every run made before the choice existed was trained by
+ * Adam: a saved config without the field still means, and reproduces, what it ran.
+ */
+export const headOptimizers = ['adam', 'gd'] as const
+
 export const universalityDefaults = {
   kind: 'universality' as const,
   dataset: { kind: 'mixture' as const, L: 3, spread: 0.5 },
@@ -21,8 +28,14 @@ export const universalityDefaults = {
   probes: 10,
   probeFraction: 0.7,
   randomHeads: 200,
+  accuracyMargin: 0.05,
   seed: 1,
-  head: { epochs: 300, learningRate: 0.1, l2: 0.0001 }
+  head: {
+    optimizer: 'adam' as (typeof headOptimizers)[number],
+    epochs: 300,
+    learningRate: 0.1,
+    l2: 0.0001
+  }
 }
 
 /** SCIENCE.md section 7: which heads break a backdoor planted below the last layer? */
@@ -94,6 +107,12 @@ export const universalityConfigSchema = z
       symbol: 'share',
       help: 'Share of the training set each clean probe sees.'
     }).default(universalityDefaults.probeFraction),
+    /** SCIENCE.md section 7: the heads the gap and the verdict compare. */
+    accuracyMargin: real('accuracyMargin', 0, 1, {
+      label: 'Accuracy match margin',
+      symbol: 'Δacc',
+      help: 'The gap and the verdict compare only heads whose clean accuracy is within this of the attacker’s head’s (0.05: 5 points), so random heads at chance do not count.'
+    }).default(universalityDefaults.accuracyMargin),
     randomHeads: int('randomHeads', 0, 100_000, {
       label: 'Random heads',
       symbol: '#W',
@@ -117,18 +136,29 @@ export const universalityConfigSchema = z
     seed: seedField(
       'Every draw (data, key, weights, heads) comes from it: same seed, same numbers.'
     ).default(universalityDefaults.seed),
-    /** Softmax regression for the attacker head and the probes: full-batch Adam with L2. */
+    /**
+     * Softmax regression for the attacker head and the probes (on both encoders): full-batch Adam
+     * or gradient descent, with L2.
+     */
     head: z
       .object({
+        optimizer: withMeta(
+          z.enum(headOptimizers, { error: "head.optimizer must be 'adam' or 'gd'" }),
+          {
+            label: 'Optimiser',
+            help: 'Full-batch Adam or plain gradient descent, for the attacker’s head and every probe. The nullifying head’s ASR depends on it.',
+            options: { adam: 'Adam', gd: 'Gradient descent' }
+          }
+        ).default(universalityDefaults.head.optimizer),
         epochs: int('head.epochs', 1, 100_000, {
           label: 'Epochs',
           symbol: 'epochs',
-          help: 'Full-batch Adam steps for the attacker head and every probe.'
+          help: 'Full-batch steps for the attacker head and every probe.'
         }).default(universalityDefaults.head.epochs),
         learningRate: real('head.learningRate', 1e-6, 10, {
           label: 'Learning rate',
           symbol: 'η',
-          help: 'Adam’s step size.'
+          help: 'Adam: about the size of each weight’s step. Gradient descent: the multiple of the gradient subtracted per step.'
         }).default(universalityDefaults.head.learningRate),
         l2: real('head.l2', 0, 100, {
           label: 'L2 penalty',

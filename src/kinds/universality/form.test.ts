@@ -78,4 +78,19 @@ describe('the universality form: draft to config', () => {
       'head.epochs'
     ])
   })
+
+  it('offers the head optimiser and the accuracy margin, and names the margin when it is out of range', () => {
+    expect(start()['head.optimizer']).toBe('adam')
+    expect(start().accuracyMargin).toBe(0.05)
+    const chosen = toConfig({ ...start(), 'head.optimizer': 'gd', accuracyMargin: 0.1 })
+    expect(chosen).toMatchObject({ head: { optimizer: 'gd' }, accuracyMargin: 0.1 })
+    expect(fieldsOf({ ...start(), accuracyMargin: 1.5 })).toEqual(['accuracyMargin'])
+    expect(parse({ ...start(), accuracyMargin: -0.1 }).error?.issues[0].message).toMatch(
+      /^accuracyMargin must be/
+    )
+    expect(fieldsOf({ ...start(), 'head.optimizer': 'sgd' })).toEqual(['head.optimizer'])
+    expect(parse({ ...start(), 'head.optimizer': 'sgd' }).error?.issues[0].message).toBe(
+      "head.optimizer must be 'adam' or 'gd'"
+    )
+  })
 })

@@ -171,10 +171,17 @@ export const universalityForm: FormLayout = {
       title: 'Attack and heads',
       notes: [
         () => ({
-          text: 'Every head is measured on the same held-out inputs: the attacker’s own head (trained on poisoned copies), clean probes, random heads, and the trigger-nullifying head (the attacker’s head with the mean trigger shift projected out).'
+          text: 'Every head is measured on the same held-out inputs: the attacker’s own head (trained on poisoned copies), clean probes, random heads, and the trigger-nullifying head (the attacker’s head with the mean trigger shift projected out). The same heads are also trained and measured on a clean encoder built from the same draws, so the run can tell what the encoder adds from what poisoning the head does.'
         })
       ],
-      fields: ['target', 'poisonFraction', 'probes', 'probeFraction', 'randomHeads']
+      fields: [
+        'target',
+        'poisonFraction',
+        'probes',
+        'probeFraction',
+        'randomHeads',
+        'accuracyMargin'
+      ]
     },
     {
       id: 'witness',
@@ -195,10 +202,11 @@ export const universalityForm: FormLayout = {
       narrow: true,
       advanced: {
         summary: 'Advanced: head training',
-        detail: 'softmax regression, full-batch Adam with L2 (attacker head and probes)',
+        detail:
+          'softmax regression, full-batch Adam or gradient descent with L2 (attacker head and probes)',
         testId: 'advanced-head'
       },
-      fields: ['head.epochs', 'head.learningRate', 'head.l2']
+      fields: ['head.optimizer', 'head.epochs', 'head.learningRate', 'head.l2']
     }
   ],
   context: (draft, csv) => ({

@@ -32,7 +32,9 @@ export const universality: KindDefinition<'universality', typeof universalityCon
   describeData: describeUniversalityData,
   describeConfig: describeUniversalityConfig,
   nameDetails: (config) =>
-    `m=${config.m}, ${config.backdoored ? `θ=${config.theta}` : 'clean'}, seed ${config.seed}`,
+    `m=${config.m}, ${config.backdoored ? `θ=${config.theta}` : 'clean'}${
+      config.head.optimizer === 'gd' ? ', gradient descent' : ''
+    }, seed ${config.seed}`,
   data: (config) => ({ spec: config.dataset, task: 'classes' }),
   memory: universalityMemory,
   dataErrors: universalityDataErrors,

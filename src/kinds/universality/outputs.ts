@@ -1,22 +1,36 @@
 /** What a universality run produces (SCIENCE.md section 7), by model (head family). */
 import { outputFinders, type Outputs } from '../../shared/results'
 
+/** One head: its clean accuracy and ASR for the target. */
+const single = ['cleanAccuracy', 'attackSuccessRate', 'matchedHeads'] as const
+/** Many heads: the mean, min and max over them. */
 const family = [
   'cleanAccuracy.mean',
   'attackSuccessRate.mean',
-  'rankingReversalRate.mean',
   'attackSuccessRate.min',
-  'attackSuccessRate.max'
+  'attackSuccessRate.max',
+  'matchedHeads'
 ] as const
+const familySeries = [
+  'scatter',
+  'asrPerTarget.mean',
+  'asrPerTarget.min',
+  'asrPerTarget.max'
+] as const
+/** Run-wide numbers of one encoder (measures.ts). */
+const encoderRun = ['matchedGap', 'matchedHeads'] as const
 
 export const universalityOutputs = {
   metrics: {
-    attacker: ['cleanAccuracy', 'attackSuccessRate', 'rankingReversalRate'],
-    nullifying: ['cleanAccuracy', 'attackSuccessRate'],
+    attacker: [...single, 'rankingReversalRate'],
+    nullifying: single,
     witness: ['cleanAccuracy', 'attackSuccessRate'],
-    probe: family,
-    random: family,
+    probe: [...family, 'rankingReversalRate.mean'],
+    random: [...family, 'rankingReversalRate.mean'],
     run: [
+      ...encoderRun,
+      'encoderContribution',
+      'majorityRate',
       'universalityGap',
       'L',
       'd',
@@ -34,19 +48,30 @@ export const universalityOutputs = {
       'witnessConstruction',
       'nullifyingResidual',
       'triggerShiftNorm'
-    ]
+    ],
+    /** The clean-encoder twin: theta = 0, the same draws and the same heads. */
+    'cleanEncoder.attacker': single,
+    'cleanEncoder.nullifying': single,
+    'cleanEncoder.probe': family,
+    'cleanEncoder.random': family,
+    'cleanEncoder.run': encoderRun
   },
   series: {
     attacker: ['scatter', 'asrPerTarget'],
-    probe: ['scatter'],
-    random: ['scatter', 'asrHistogram'],
+    probe: familySeries,
+    random: [...familySeries, 'asrHistogram'],
     nullifying: ['scatter', 'asrPerTarget'],
     witness: [
+      'asrPerTarget',
       'scores.attacker.clean',
       'scores.attacker.triggered',
       'scores.witness.clean',
       'scores.witness.triggered'
-    ]
+    ],
+    'cleanEncoder.attacker': ['scatter', 'asrPerTarget'],
+    'cleanEncoder.probe': familySeries,
+    'cleanEncoder.random': [...familySeries, 'asrHistogram'],
+    'cleanEncoder.nullifying': ['scatter', 'asrPerTarget']
   }
 } as const satisfies Outputs
 

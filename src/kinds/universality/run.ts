@@ -5,6 +5,12 @@
  * the attacker's own head (trained on poisoned copies), clean linear probes, random heads, the
  * trigger-nullifying head and the witness head of the theorem's proof for one input.
  *
+ * Clean-encoder twin: the same heads (attacker, probes, random heads, nullifying) trained and
+ * measured on the encoder with theta = 0 built from the same draws Z (common random numbers), so
+ * the attacker head's ASR can be split into what the encoder adds and what poisoning the head
+ * does. Its records carry the model prefix `cleanEncoder.` (measures.ts). A config with a clean
+ * encoder is its own twin: the heads are computed once and reported under both names.
+ *
  * Named streams (section 10): data/means, data/train, data/test (mixture), key, weights, spike
  * (encoder, as in the effectiveness experiment), poison, probe/<i>, heads/random. So changing the
  * number of random heads or probes leaves every other head's numbers unchanged.
@@ -33,6 +39,11 @@
  *   be universal at L = 2 (and not at L >= 3, where the argmin is not a chosen target).
  * - universalityGap: see `universalityGap`; taken over the attacker head, the probes, the random
  *   heads, the nullifying head and the witness head (heads whose ASR is undefined are skipped).
+ *   Random heads at chance count too, so it is large with a clean encoder as well; the verdict
+ *   uses matchedGap (accuracy-matched heads, measures.ts) and encoderContribution instead.
+ * - encoderContribution: the attacker head's ASR for the target on this encoder minus on the
+ *   clean-encoder twin, with Newcombe's interval (0 exactly when theta = 0).
+ * - majorityRate: the share of the most common class among the held-out labels (chance flag).
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { UniversalityConfig } from './config'
@@ -66,12 +77,19 @@ import {
   trainSoftmaxHeads,
   type SoftmaxOptions
 } from '../../main/lab/softmax'
-import type { Interval } from '../../main/lab/stats'
+import { differenceInterval } from '../../main/lab/stats'
 import type { Reporter } from '../../main/lab/reporter'
 import { loadRealClassDataset } from '../../main/lab/datasets/index'
 import { splitTrainTest } from '../../main/lab/datasets/split'
 import type { KindRunner } from '../runner'
-import { finiteOrNull } from '../../shared/results'
+import {
+  encoderRecords,
+  estimate,
+  majorityRate,
+  meanOrNull,
+  universalityGap,
+  type EncoderOutcomes
+} from './measures'
 
 export type { ClassData } from '../../main/lab/mixture'
 
@@ -101,16 +119,44 @@ export const CHOICE_CODES: Record<WitnessChoice, number> = {
   'input 0': 4
 }
 
-/** Head families in the scatter, in reporting order. */
-export const FAMILIES = ['attacker', 'probe', 'random', 'nullifying'] as const
-export const HISTOGRAM_BINS = 20
+export { FAMILIES, HISTOGRAM_BINS, histogram, universalityGap } from './measures'
+
+/** What both encoders share: the data, the poisoned rows, the head training and progress. */
+interface Context {
+  config: UniversalityConfig
+  train: ClassData
+  test: ClassData
+  s: Float32Array
+  poisonRows: Int32Array
+  tick: (phase: string) => void
+  headOptions: (phase: string) => SoftmaxOptions
+}
+
+/** The encoder's features of every input set; the caller disposes them. */
+interface Features {
+  phiTrain: tf.Tensor2D
+  /** Phi(x + lambda s) of the poisoned training rows; undefined without poison. */
+  phiPoison: tf.Tensor2D | undefined
+  phiTest: tf.Tensor2D
+  phiTrig: tf.Tensor2D
+}
+
+/** A head family's outcomes on one encoder, the heads themselves and the nullifying projection. */
+interface HeadsOnEncoder {
+  attacker: Head
+  probes: Head[]
+  nullified: ReturnType<typeof nullifyHead>
+  outcomes: EncoderOutcomes
+  /** rankingReversalRate of the attacker, each probe and each random head, when asked for. */
+  reversal: { attacker: number; probe: number[]; random: number[] } | null
+}
 
 export async function runUniversality(
   config: UniversalityConfig,
   report: Reporter,
   data?: { train: ClassData; test: ClassData }
 ): Promise<void> {
-  const { m, k, lambda, seed } = config
+  const { m, k, seed } = config
   const { train, test } = resolveData(config, data)
   const { d, L } = train
   const n = train.n
@@ -124,11 +170,13 @@ export async function runUniversality(
     throw new Error(`'witnessTarget' must be a class below L (got ${yPrime}, L=${L})`)
   }
 
+  // Progress: the data, then per encoder its features, head training, random heads and the
+  // nullifying head; the witness and the reports once. A clean config has no separate twin.
   const progressEvery = Math.max(1, Math.ceil(config.head.epochs / 10))
   const headTicks = Math.ceil(config.head.epochs / progressEvery)
-  const randomChunk = blockSize(nTest, L)
-  const randomTicks = Math.ceil(config.randomHeads / randomChunk)
-  const total = 1 + 2 + headTicks + (config.probes > 0 ? headTicks : 0) + randomTicks + 3
+  const randomTicks = Math.ceil(config.randomHeads / blockSize(nTest, L))
+  const perEncoder = 2 + headTicks + (config.probes > 0 ? headTicks : 0) + randomTicks + 1
+  const total = 1 + perEncoder * (config.backdoored ? 2 : 1) + 2
   let step = 0
   const tick = (phase: string) => report.progress(phase, ++step, total)
   const headOptions = (phase: string): SoftmaxOptions => ({
@@ -138,150 +186,303 @@ export async function runUniversality(
     }
   })
 
-  // Encoder: the effectiveness experiment's streams and rows (common random numbers).
+  // Encoder: the effectiveness experiment's streams and rows (common random numbers). The
+  // clean-encoder twin is the same Z with theta = 0 (SCIENCE.md section 10).
   const s = sampleSecret(d, k, stream(seed, 'key'))
   const weights = sampleReluWeights(m, d, stream(seed, 'weights'), stream(seed, 'spike'))
+  const poisonRows = sampleRows(n, Math.round(config.poisonFraction * n), stream(seed, 'poison'))
+  const ctx: Context = { config, train, test, s, poisonRows, tick, headOptions }
+  tick('data')
+
   const G = backdooredRows(weights, s, config.backdoored ? config.theta : 0)
+  const main = measureWithWitness(G, ctx, yPrime)
+  // A clean config's encoder is its own twin: the same rows, heads and numbers, computed once.
+  const twin = config.backdoored
+    ? measureCleanEncoder(backdooredRows(weights, s, 0), ctx)
+    : main.heads.outcomes
+
+  const { target, accuracyMargin: margin } = config
+  const records = [
+    encoderRecords('', main.heads.outcomes, target, margin),
+    encoderRecords('cleanEncoder.', twin, target, margin)
+  ]
+  for (const { metrics, series } of records) {
+    metrics.forEach((r) => report.metric(r))
+    series.forEach((r) => report.series(r))
+  }
+  const reversal = main.heads.reversal!
+  report.metric({ model: 'attacker', name: 'rankingReversalRate', value: reversal.attacker })
+  report.metric({
+    model: 'probe',
+    name: 'rankingReversalRate.mean',
+    value: meanOrNull(reversal.probe)
+  })
+  report.metric({
+    model: 'random',
+    name: 'rankingReversalRate.mean',
+    value: meanOrNull(reversal.random)
+  })
+  report.metric({ model: 'witness', name: 'cleanAccuracy', ...main.witnessOutcome.cleanAccuracy })
+  report.metric({
+    model: 'witness',
+    name: 'attackSuccessRate',
+    ...estimate(main.witnessOutcome.asrPerTarget[target])
+  })
+  report.series({
+    model: 'witness',
+    name: 'asrPerTarget',
+    points: main.witnessOutcome.asrPerTarget.map((asr, c) => ({ x: c, ...estimate(asr) }))
+  })
+  for (const [name, scores] of Object.entries(main.witnessScores)) {
+    report.series({
+      model: 'witness',
+      name,
+      points: Array.from(scores, (value, c) => ({ x: c, value }))
+    })
+  }
+
+  // The encoder's own contribution to the attacker head's ASR: backdoored minus clean encoder,
+  // with Newcombe's interval for two independent rates. The twin shares the draws, so the two
+  // rates are positively correlated and this interval is conservative.
+  const [backdooredAsr, cleanAsr] = [main.heads.outcomes, twin].map(
+    (o) => o.attacker[0].asrPerTarget[target]
+  )
+  const contribution =
+    Number.isNaN(backdooredAsr.value) || Number.isNaN(cleanAsr.value)
+      ? { value: null, lower: null, upper: null }
+      : differenceInterval(backdooredAsr, cleanAsr)
+  report.metric({ model: 'run', name: 'encoderContribution', ...contribution })
+  report.metric({ model: 'run', name: 'majorityRate', value: majorityRate(test.labels) })
+
+  // The gap over every head, random heads at chance included (kept for comparison with runs made
+  // before the accuracy-matched gap).
+  const all = [...Object.values(main.heads.outcomes).flat(), main.witnessOutcome]
+  report.metric({
+    model: 'run',
+    name: 'universalityGap',
+    ...universalityGap(all.map((o) => o.asrPerTarget[target]))
+  })
+  report.metric({ model: 'run', name: 'L', value: L })
+  report.metric({ model: 'run', name: 'd', value: d })
+  report.metric({ model: 'run', name: 'n', value: n })
+  report.metric({ model: 'run', name: 'nTest', value: nTest })
+  for (const [name, value] of Object.entries(main.runValues)) {
+    report.metric({ model: 'run', name, value })
+  }
+  tick('metrics')
+}
+
+/**
+ * Phi(x) of the training and held-out sets from one product X G^T each, and
+ * Phi(x + lambda s) = ReLU(X G^T + lambda (G s)^T) / sqrt(m) of the poisoned rows and held-out set.
+ */
+function encode(G: Float32Array, ctx: Context, phase: string): Features {
+  const { config, train, test, s, poisonRows } = ctx
+  const { m, lambda } = config
+  const { d } = train
   const gs = new Float32Array(m) // <g_i, s>: the trigger's shift of every pre-activation
   for (let i = 0; i < m; i++) {
     let dot = 0
     for (let j = 0; j < d; j++) dot += G[i * d + j] * s[j]
     gs[i] = dot
   }
-  const poisonRows = sampleRows(n, Math.round(config.poisonFraction * n), stream(seed, 'poison'))
-  tick('data')
-
-  const owned: tf.Tensor[] = []
-  const keep = <T extends tf.Tensor>(t: T): T => {
-    owned.push(t)
-    return t
-  }
+  const scale = 1 / Math.sqrt(m)
+  const [Gt, shift] = tf.tidy(() => [tf.transpose(tf.tensor2d(G, [m, d])), tf.tensor2d(gs, [1, m])])
   try {
-    const Gt = keep(tf.tidy(() => tf.transpose(tf.tensor2d(G, [m, d]))))
-    const shift = keep(tf.tensor2d(gs, [1, m]))
-    const scale = 1 / Math.sqrt(m)
-    // Phi(x) from one product X G^T; Phi(x + lambda s) = ReLU(X G^T + lambda (G s)^T) / sqrt(m).
     const [phiTrain, phiPoison] = tf.tidy(() => {
-      const P = tf.matMul(tf.tensor2d(train.x, [n, d]), Gt)
+      const P = tf.matMul(tf.tensor2d(train.x, [train.n, d]), Gt)
       const clean = tf.mul(tf.relu(P), scale) as tf.Tensor2D
       if (poisonRows.length === 0) return [clean]
       const rows = tf.gather(P, tf.tensor1d(poisonRows, 'int32'))
       return [clean, tf.mul(tf.relu(tf.add(rows, tf.mul(shift, lambda))), scale) as tf.Tensor2D]
     }) as [tf.Tensor2D, tf.Tensor2D | undefined]
-    keep(phiTrain)
-    tick('features')
+    ctx.tick(phase)
     const [phiTest, phiTrig] = tf.tidy(() => {
-      const P = tf.matMul(tf.tensor2d(test.x, [nTest, d]), Gt)
+      const P = tf.matMul(tf.tensor2d(test.x, [test.n, d]), Gt)
       return [
         tf.mul(tf.relu(P), scale) as tf.Tensor2D,
         tf.mul(tf.relu(tf.add(P, tf.mul(shift, lambda))), scale) as tf.Tensor2D
       ]
     })
-    keep(phiTest)
-    keep(phiTrig)
-    const evalSets = [phiTest, phiTrig]
-    tick('features')
+    ctx.tick(phase)
+    return { phiTrain, phiPoison, phiTest, phiTrig }
+  } finally {
+    tf.dispose([Gt, shift])
+  }
+}
 
-    // 1. Attacker head: clean training set plus poisoned copies (x + lambda s, target).
-    let attacker: Head
-    {
-      const features = phiPoison === undefined ? phiTrain : tf.concat([phiTrain, phiPoison], 0)
-      const labels = new Int32Array(n + poisonRows.length)
-      labels.set(train.labels)
-      labels.fill(config.target, n)
-      try {
-        const fit = trainSoftmax(features, labels, L, headOptions('attacker head'))
-        attacker = { W: fit.W, b: fit.b }
-      } finally {
-        if (features !== phiTrain) features.dispose()
-        phiPoison?.dispose()
-      }
-    }
+/**
+ * 1. The attacker head: the clean training set plus poisoned copies (x + lambda s, target).
+ * 2. Clean linear probes, each on its own subsample (stream probe/<i>), trained together.
+ * Consumes the poisoned features.
+ */
+function trainHeads(f: Features, ctx: Context, phase = ''): { attacker: Head; probes: Head[] } {
+  const { config, train } = ctx
+  const { n, L } = train
+  const labels = new Int32Array(n + ctx.poisonRows.length)
+  labels.set(train.labels)
+  labels.fill(config.target, n)
+  const features = f.phiPoison === undefined ? f.phiTrain : tf.concat([f.phiTrain, f.phiPoison], 0)
+  let attacker: Head
+  try {
+    const fit = trainSoftmax(features, labels, L, ctx.headOptions(`${phase}attacker head`))
+    attacker = { W: fit.W, b: fit.b }
+  } finally {
+    if (features !== f.phiTrain) features.dispose()
+    f.phiPoison?.dispose()
+    f.phiPoison = undefined
+  }
+  const probeSize = Math.max(1, Math.round(config.probeFraction * n))
+  const probes: Head[] =
+    config.probes === 0
+      ? []
+      : trainSoftmaxHeads(
+          f.phiTrain,
+          train.labels,
+          L,
+          Array.from({ length: config.probes }, (_, i) =>
+            sampleWeights(n, sampleRows(n, probeSize, stream(config.seed, `probe/${i}`)))
+          ),
+          ctx.headOptions(`${phase}probes`)
+        ).map((fit) => ({ W: fit.W, b: fit.b }))
+  return { attacker, probes }
+}
 
-    // 2. Clean linear probes, each on its own subsample (stream probe/<i>), trained together.
-    const probeSize = Math.max(1, Math.round(config.probeFraction * n))
-    const probes: Head[] =
-      config.probes === 0
-        ? []
-        : trainSoftmaxHeads(
-            phiTrain,
-            train.labels,
-            L,
-            Array.from({ length: config.probes }, (_, i) =>
-              sampleWeights(n, sampleRows(n, probeSize, stream(seed, `probe/${i}`)))
-            ),
-            headOptions('probes')
-          ).map((fit) => ({ W: fit.W, b: fit.b }))
+/**
+ * Every head's clean accuracy and ASR per target on the held-out set: the trained heads, the
+ * random heads (W i.i.d. N(0, 1), b = 0, stream heads/random, in blocks: one matMul per block and
+ * set; `visitRandom` sees each) and the trigger-nullifying head (the attacker's W with the mean
+ * trigger shift projected out). Each family is evaluated in its own blocks, so no head's numbers
+ * depend on how many heads another family has.
+ */
+function evaluateHeads(
+  f: Features,
+  trained: { attacker: Head; probes: Head[] },
+  ctx: Context,
+  options: { phase?: string; rankings: boolean; visitRandom?: (head: () => Head) => void }
+): HeadsOnEncoder {
+  const { config, test } = ctx
+  const { m } = config
+  const { L } = test
+  const phase = options.phase ?? ''
+  const evalSets = [f.phiTest, f.phiTrig]
+  const outcomes = (heads: Head[]) => {
+    const [clean, triggered] = predictHeads(evalSets, heads, L)
+    return heads.map((_, h) => headOutcome(clean[h], triggered[h], test.labels, L))
+  }
+  /** rankingReversalRate of each head (see the header). */
+  const reversalRates = (heads: Head[]) => {
+    const [[lowest], [, triggered]] = [
+      predictHeads([f.phiTest], heads, L, undefined, 'lowest'),
+      predictHeads(evalSets, heads, L)
+    ]
+    return heads.map((_, h) => rankingReversalRate(lowest[h], triggered[h]))
+  }
+  const { attacker, probes } = trained
+  const attackerOutcome = outcomes([attacker])
+  const probeOutcomes = outcomes(probes)
 
-    // Evaluated in separate blocks, so the attacker's numbers cannot depend on the probe count.
-    const outcomes = (heads: Head[]) => {
-      const [clean, triggered] = predictHeads(evalSets, heads, L)
-      return heads.map((_, h) => headOutcome(clean[h], triggered[h], test.labels, L))
+  const randomOutcomes: HeadOutcome[] = []
+  const randomReversal: number[] = []
+  const randomRng = stream(config.seed, 'heads/random')
+  const chunk = blockSize(test.n, L)
+  for (let start = 0; start < config.randomHeads; start += chunk) {
+    const count = Math.min(chunk, config.randomHeads - start)
+    const block = randomHeadBlock(m, L, count, randomRng)
+    const [clean, triggered] = predictBlock(evalSets, block, null, count, L)
+    const [lowest] = options.rankings
+      ? predictBlock([f.phiTest], block, null, count, L, 'lowest')
+      : [null]
+    for (let h = 0; h < count; h++) {
+      const triggeredH = column(triggered, count, h)
+      randomOutcomes.push(headOutcome(column(clean, count, h), triggeredH, test.labels, L))
+      if (lowest) randomReversal.push(rankingReversalRate(column(lowest, count, h), triggeredH))
+      options.visitRandom?.(() => headOfBlock(block, count, h, m, L))
     }
-    /** rankingReversalRate of each head (see the header). */
-    const reversalRates = (heads: Head[]) => {
-      const [[lowest], [, triggered]] = [
-        predictHeads([phiTest], heads, L, undefined, 'lowest'),
-        predictHeads(evalSets, heads, L)
-      ]
-      return heads.map((_, h) => rankingReversalRate(lowest[h], triggered[h]))
-    }
-    const [attackerOutcome] = outcomes([attacker])
-    const probeOutcomes = outcomes(probes)
-    const [attackerReversal] = reversalRates([attacker])
-    const probeReversal = reversalRates(probes)
+    ctx.tick(`${phase}random heads`)
+  }
+
+  const deltaT = tf.tidy(() => tf.mean(tf.sub(f.phiTrig, f.phiTest), 0))
+  const delta = Float64Array.from(deltaT.dataSync())
+  deltaT.dispose()
+  const nullified = nullifyHead(attacker, delta, L)
+  const nullifyingOutcome = outcomes([nullified.head])
+  ctx.tick(`${phase}nullifying`)
+  return {
+    attacker,
+    probes,
+    nullified,
+    outcomes: {
+      attacker: attackerOutcome,
+      probe: probeOutcomes,
+      random: randomOutcomes,
+      nullifying: nullifyingOutcome
+    },
+    reversal: options.rankings
+      ? {
+          attacker: reversalRates([attacker])[0],
+          probe: reversalRates(probes),
+          random: randomReversal
+        }
+      : null
+  }
+}
+
+/** The clean-encoder twin: the same heads trained and measured on G = Z (theta = 0). */
+function measureCleanEncoder(Z: Float32Array, ctx: Context): EncoderOutcomes {
+  const phase = 'clean encoder: '
+  const f = encode(Z, ctx, `${phase}features`)
+  try {
+    return evaluateHeads(f, trainHeads(f, ctx, phase), ctx, { phase, rankings: false }).outcomes
+  } finally {
+    tf.dispose([f.phiTrain, f.phiPoison, f.phiTest, f.phiTrig].filter((t) => t !== undefined))
+  }
+}
+
+/**
+ * The encoder of the config with every head, the rankings, the nullifying residual and the
+ * witness head for one held-out input and target y' (see the header).
+ */
+function measureWithWitness(G: Float32Array, ctx: Context, yPrime: number) {
+  const { config, test } = ctx
+  const { m } = config
+  const { L } = test
+  const nTest = test.n
+  const f = encode(G, ctx, 'features')
+  try {
+    const trained = trainHeads(f, ctx)
+    const { attacker } = trained
 
     // The witness input x (chosen by the user, or the first meaningful one): its features and
     // those of Activate(x).
     const { index: witnessIndex, choice: witnessChoice } =
       config.witnessIndex === undefined
-        ? chooseWitnessInput(attacker, phiTest, phiTrig, yPrime, L)
+        ? chooseWitnessInput(attacker, f.phiTest, f.phiTrig, yPrime, L)
         : { index: config.witnessIndex % nTest, choice: 'chosen by you' as const }
-    const [xRow, xTrigRow] = [phiTest, phiTrig].map((phi) => {
+    const [xRow, xTrigRow] = [f.phiTest, f.phiTrig].map((phi) => {
       const row = tf.slice(phi, [witnessIndex, 0], [1, m])
       const values = Float32Array.from(row.dataSync())
       row.dispose()
       return values
     })
 
-    // 3. Random heads, W i.i.d. N(0, 1), b = 0, in blocks of heads (one matMul per block and set).
     // The first random head that is a witness for x is kept as a candidate (see witnessHead).
-    const randomOutcomes: HeadOutcome[] = []
-    const randomReversal: number[] = []
     let randomWitness: Head | null = null
-    const randomRng = stream(seed, 'heads/random')
-    for (let start = 0; start < config.randomHeads; start += randomChunk) {
-      const count = Math.min(randomChunk, config.randomHeads - start)
-      const block = randomHeadBlock(m, L, count, randomRng)
-      const [clean, triggered] = predictBlock(evalSets, block, null, count, L)
-      const [lowest] = predictBlock([phiTest], block, null, count, L, 'lowest')
-      for (let h = 0; h < count; h++) {
-        const triggeredH = column(triggered, count, h)
-        randomOutcomes.push(headOutcome(column(clean, count, h), triggeredH, test.labels, L))
-        randomReversal.push(rankingReversalRate(column(lowest, count, h), triggeredH))
-        if (randomWitness === null) {
-          const head = headOfBlock(block, count, h, m, L)
-          if (holds(witnessConditions(head, xRow, xTrigRow, yPrime, L))) randomWitness = head
+    const heads = evaluateHeads(f, trained, ctx, {
+      rankings: true,
+      visitRandom: (head) => {
+        if (randomWitness !== null) return
+        const candidate = head()
+        if (holds(witnessConditions(candidate, xRow, xTrigRow, yPrime, L))) {
+          randomWitness = candidate
         }
       }
-      tick('random heads')
-    }
-
-    // 4. Trigger-nullifying head: project the mean trigger shift out of the attacker's W.
-    const deltaT = tf.tidy(() => tf.mean(tf.sub(phiTrig, phiTest), 0))
-    const delta = Float64Array.from(deltaT.dataSync())
-    deltaT.dispose()
-    const nullified = nullifyHead(attacker, delta, L)
+    })
+    const { nullified, probes } = heads
     const nullifying = nullified.head
-    // <Phi(x + lambda s) - Phi(x), u> for every held-out input.
-    const alongT = tf.tidy(() =>
-      tf.matMul(tf.sub(phiTrig, phiTest), tf.tensor2d(Float32Array.from(nullified.u), [m, 1]))
-    )
-    const along = Float32Array.from(alongT.dataSync())
-    alongT.dispose()
-    tick('nullifying')
+    const probeOutcomes = heads.outcomes.probe
 
-    // 5. Witness head for one held-out input and target y': accurate heads first (probes by
+    // Witness head for one held-out input and target y': accurate heads first (probes by
     // clean accuracy, then the nullifying head), then the proof's constructions (witnessHead).
     const candidates: { construction: WitnessConstruction; head: Head }[] = [
       ...probes
@@ -305,140 +506,52 @@ export async function runUniversality(
       witnessScores['scores.witness.triggered'],
       yPrime
     )
-    tick('witness')
-
-    const [nullifyingOutcome, witnessOutcome] = outcomes([nullifying, witness.head])
-
-    // The nullifying head's logit change along u, relative to the scale of its logits.
-    const perUnit = logitChangeAlong(nullifying, nullified.u, L)
-    let maxAlong = 0
-    for (let i = 0; i < nTest; i++) maxAlong = Math.max(maxAlong, Math.abs(along[i]))
-    const maxChange = maxAlong * Math.max(...Array.from(perUnit, Math.abs))
-    const logitScale = maxAbsLogit(phiTest, nullifying, L)
-    const nullifyingResidual = logitScale === 0 ? 0 : maxChange / logitScale
-
-    // Reports.
-    const target = config.target
-    const single = (model: string, o: HeadOutcome) => {
-      report.metric({ model, name: 'cleanAccuracy', ...o.cleanAccuracy })
-      report.metric({ model, name: 'attackSuccessRate', ...nanSafe(o.asrPerTarget[target]) })
-    }
-    single('attacker', attackerOutcome)
-    report.metric({ model: 'attacker', name: 'rankingReversalRate', value: attackerReversal })
-    single('nullifying', nullifyingOutcome)
-    single('witness', witnessOutcome)
-    for (const [model, outcomes] of [
-      ['probe', probeOutcomes],
-      ['random', randomOutcomes]
-    ] as const) {
-      const asr = outcomes.map((o) => o.asrPerTarget[target].value).filter((v) => !Number.isNaN(v))
-      report.metric({
-        model,
-        name: 'cleanAccuracy.mean',
-        value: meanOrNull(outcomes.map((o) => o.cleanAccuracy.value))
-      })
-      report.metric({ model, name: 'attackSuccessRate.mean', value: meanOrNull(asr) })
-      report.metric({
-        model,
-        name: 'rankingReversalRate.mean',
-        value: meanOrNull(model === 'probe' ? probeReversal : randomReversal)
-      })
-      report.metric({
-        model,
-        name: 'attackSuccessRate.min',
-        value: asr.length ? asr.reduce((a, b) => Math.min(a, b)) : null
-      })
-      report.metric({
-        model,
-        name: 'attackSuccessRate.max',
-        value: asr.length ? asr.reduce((a, b) => Math.max(a, b)) : null
-      })
-    }
-
-    const families: Record<(typeof FAMILIES)[number], HeadOutcome[]> = {
-      attacker: [attackerOutcome],
-      probe: probeOutcomes,
-      random: randomOutcomes,
-      nullifying: [nullifyingOutcome]
-    }
-    for (const family of FAMILIES) {
-      report.series({
-        model: family,
-        name: 'scatter',
-        points: families[family].map((o) => {
-          const asr = o.asrPerTarget[target]
-          return { x: o.cleanAccuracy.value, ...nanSafe(asr) }
-        })
-      })
-    }
-    report.series({
-      model: 'random',
-      name: 'asrHistogram',
-      points: histogram(randomOutcomes.map((o) => o.asrPerTarget[target].value))
-    })
-    for (const [model, o] of [
-      ['attacker', attackerOutcome],
-      ['nullifying', nullifyingOutcome]
-    ] as const) {
-      report.series({
-        model,
-        name: 'asrPerTarget',
-        points: o.asrPerTarget.map((asr, c) => ({ x: c, ...nanSafe(asr) }))
-      })
-    }
-    for (const [name, scores] of Object.entries(witnessScores)) {
-      report.series({
-        model: 'witness',
-        name,
-        points: Array.from(scores, (value, c) => ({ x: c, value }))
-      })
-    }
-
-    const gap = universalityGap(
-      [...Object.values(families).flat(), witnessOutcome].map((o) => o.asrPerTarget[target])
+    const [witnessPredictions] = [predictHeads([f.phiTest, f.phiTrig], [witness.head], L)]
+    const witnessOutcome = headOutcome(
+      witnessPredictions[0][0],
+      witnessPredictions[1][0],
+      test.labels,
+      L
     )
-    report.metric({ model: 'run', name: 'universalityGap', ...gap })
-    report.metric({ model: 'run', name: 'L', value: L })
-    report.metric({ model: 'run', name: 'd', value: d })
-    report.metric({ model: 'run', name: 'n', value: n })
-    report.metric({ model: 'run', name: 'nTest', value: nTest })
+    ctx.tick('witness')
+
+    // The nullifying head's logit change along u, relative to the scale of its logits:
+    // <Phi(x + lambda s) - Phi(x), u> for every held-out input, times max_c |(u^T W')_c|.
+    const alongT = tf.tidy(() =>
+      tf.max(
+        tf.abs(
+          tf.matMul(
+            tf.sub(f.phiTrig, f.phiTest),
+            tf.tensor2d(Float32Array.from(nullified.u), [m, 1])
+          )
+        )
+      )
+    )
+    const maxAlong = alongT.dataSync()[0]
+    alongT.dispose()
+    const perUnit = logitChangeAlong(nullifying, nullified.u, L)
+    const maxChange = maxAlong * Math.max(...Array.from(perUnit, Math.abs))
+    const logitScale = maxAbsLogit(f.phiTest, nullifying, L)
+
     const flag = (b: boolean) => (b ? 1 : 0)
-    report.metric({
-      model: 'run',
-      name: 'witnessHolds',
-      value: flag(witnessClean && witnessTriggered)
-    })
-    report.metric({ model: 'run', name: 'witnessCleanNotTarget', value: flag(witnessClean) })
-    report.metric({
-      model: 'run',
-      name: 'witnessTriggeredNotTarget',
-      value: flag(witnessTriggered)
-    })
-    report.metric({
-      model: 'run',
-      name: 'reversalCleanNotTarget',
-      value: flag(witness.reversal.cleanNotTarget)
-    })
-    report.metric({
-      model: 'run',
-      name: 'reversalTriggeredNotTarget',
-      value: flag(witness.reversal.triggeredNotTarget)
-    })
-    report.metric({ model: 'run', name: 'witnessIndex', value: witnessIndex })
-    report.metric({ model: 'run', name: 'witnessChoice', value: CHOICE_CODES[witnessChoice] })
-    // x's own class: when it is y', no accurate head can meet (a), and the attack is moot on x.
-    report.metric({ model: 'run', name: 'witnessLabel', value: test.labels[witnessIndex] })
-    report.metric({ model: 'run', name: 'witnessTarget', value: yPrime })
-    report.metric({
-      model: 'run',
-      name: 'witnessConstruction',
-      value: CONSTRUCTION_CODES[witness.construction]
-    })
-    report.metric({ model: 'run', name: 'nullifyingResidual', value: nullifyingResidual })
-    report.metric({ model: 'run', name: 'triggerShiftNorm', value: nullified.norm })
-    tick('metrics')
+    const runValues = {
+      witnessHolds: flag(witnessClean && witnessTriggered),
+      witnessCleanNotTarget: flag(witnessClean),
+      witnessTriggeredNotTarget: flag(witnessTriggered),
+      reversalCleanNotTarget: flag(witness.reversal.cleanNotTarget),
+      reversalTriggeredNotTarget: flag(witness.reversal.triggeredNotTarget),
+      witnessIndex,
+      witnessChoice: CHOICE_CODES[witnessChoice],
+      // x's own class: when it is y', no accurate head can meet (a), and the attack is moot on x.
+      witnessLabel: test.labels[witnessIndex],
+      witnessTarget: yPrime,
+      witnessConstruction: CONSTRUCTION_CODES[witness.construction],
+      nullifyingResidual: logitScale === 0 ? 0 : maxChange / logitScale,
+      triggerShiftNorm: nullified.norm
+    }
+    return { heads, witnessOutcome, witnessScores, runValues }
   } finally {
-    tf.dispose(owned)
+    tf.dispose([f.phiTrain, f.phiPoison, f.phiTest, f.phiTrig].filter((t) => t !== undefined))
   }
 }
 
@@ -540,53 +653,6 @@ function maxAbsLogit(phi: tf.Tensor2D, head: Head, L: number): number {
   const value = t.dataSync()[0]
   t.dispose()
   return value
-}
-
-/**
- * max ASR - min ASR over the heads with a defined ASR. Interval from the Wilson bounds of the
- * argmax head and the argmin head: [lower(max) - upper(min), upper(max) - lower(min)], clipped to
- * [-1, 1]. Each bound is a 95% Wilson bound, so the pair covers the difference of those two heads'
- * rates with probability at least 90% (Bonferroni); it does not correct for having picked the
- * extreme heads out of many (the max is biased up and the min down).
- */
-export function universalityGap(rates: Interval[]): {
-  value: number | null
-  lower: number | null
-  upper: number | null
-} {
-  const defined = rates.filter((r) => !Number.isNaN(r.value))
-  if (defined.length === 0) return { value: null, lower: null, upper: null }
-  let hi = defined[0]
-  let lo = defined[0]
-  for (const r of defined) {
-    if (r.value > hi.value) hi = r
-    if (r.value < lo.value) lo = r
-  }
-  const clip = (v: number) => Math.min(1, Math.max(-1, v))
-  return {
-    value: hi.value - lo.value,
-    lower: clip(hi.lower - lo.upper),
-    upper: clip(hi.upper - lo.lower)
-  }
-}
-
-/** Counts of the defined values in HISTOGRAM_BINS equal bins over [0, 1] (1 goes in the last). */
-export function histogram(values: number[]): { x: number; value: number }[] {
-  const counts = new Array<number>(HISTOGRAM_BINS).fill(0)
-  for (const v of values) {
-    if (Number.isNaN(v)) continue
-    counts[Math.min(HISTOGRAM_BINS - 1, Math.floor(v * HISTOGRAM_BINS))]++
-  }
-  return counts.map((value, b) => ({ x: (b + 0.5) / HISTOGRAM_BINS, value }))
-}
-
-function nanSafe(r: Interval): { value: number | null; lower: number; upper: number } {
-  return { value: finiteOrNull(r.value), lower: r.lower, upper: r.upper }
-}
-
-function meanOrNull(values: number[]): number | null {
-  const defined = values.filter((v) => !Number.isNaN(v))
-  return defined.length ? defined.reduce((a, b) => a + b, 0) / defined.length : null
 }
 
 export const universalityRunner: KindRunner<UniversalityConfig> = {

@@ -3,9 +3,9 @@
  * proof of Theorem 3.1, SCIENCE.md section 7).
  */
 import { seriesOf } from './outputs'
-import { sharePercent } from '../../shared/format'
+import { sharePercent, withInterval } from '../../shared/format'
 import { type RunDetail, type SeriesPoint } from '../../shared/results'
-import { universalityFacts } from './summary'
+import { universalityFacts } from './facts'
 
 /** A reversal rate at least this high counts as close to the ranking-reversing backdoor. */
 export const NEAR_REVERSAL = 0.95
@@ -67,6 +67,13 @@ export function twinSentences(
   }
   const [v2, v3] = [reversedAt(t, 'L = 2'), reversedAt(o, `L = ${L}`)]
   if (v2 && v3) sentences.push(`Reversing the attacker’s head (W′ = −W): ${v2}; ${v3}.`)
+
+  // What the encoder itself adds at each L, against each run's clean-encoder twin.
+  if (o.contribution && t.contribution && o.backdoored && t.backdoored) {
+    sentences.push(
+      `Against the clean encoder from the same draws, the encoder itself adds ${withInterval(t.contribution)} to the attacker head’s ASR at L = 2 and ${withInterval(o.contribution)} at L = ${L}; the rest is the poisoning of the head.`
+    )
+  }
 
   // An input the attacker's head already puts in y' tests nothing: any head that misclassifies
   // it meets (a), so its witness says little.

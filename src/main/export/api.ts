@@ -13,8 +13,8 @@ import {
 import type { RunSummary } from '../../shared/results'
 import type { RunStore } from '../store/store'
 import { BundleError, bundleFileName, bundleJson, createBundle, parseBundle } from './bundle'
-import { compareCaption } from '../../kinds/charts'
-import { exportChart, exportEntry } from './chart'
+import type { AnyChartSpec } from '../../shared/chartEntry'
+import { exportChart, exportEntry, exportSpec, figureCaption } from './chart'
 
 export async function exportChartFile(
   store: RunStore,
@@ -25,11 +25,20 @@ export async function exportChartFile(
   return { fileName: file.fileName, mimeType: file.mimeType, base64: file.data.toString('base64') }
 }
 
-/** The caption of a chart of one run, or of several overlaid; checked as exportChart checks. */
+/**
+ * The caption of a chart of one run, or of several overlaid, with the notes of its figure;
+ * checked as exportChart checks. A chart without data yet has a caption and no notes.
+ */
 export function captionFor(store: RunStore, runIds: number[], chart: string): string {
   const runs = runIds.map((id) => store.runs.get(id))
   exportEntry(runs, chart)
-  return compareCaption(runs, chart)
+  let spec: AnyChartSpec | undefined
+  try {
+    spec = exportSpec(runs, chart)
+  } catch (error) {
+    if (!(error instanceof LabApiError)) throw error
+  }
+  return figureCaption(runs, chart, spec)
 }
 
 /**

@@ -5,7 +5,7 @@
 import { mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { basename, dirname, extname, resolve } from 'node:path'
 import { Command, InvalidArgumentError, Option } from 'commander'
-import { formatBytes, LabApiError, MAX_BUNDLE_BYTES } from '../../shared/api'
+import { FIGURE_WIDTH, formatBytes, LabApiError, MAX_BUNDLE_BYTES } from '../../shared/api'
 import { durationSeconds, runReport, type RunSummary } from '../../shared/results'
 import { availableCharts } from '../../kinds/charts'
 import { exportFormats, type ExportFormat } from '../export/chart'
@@ -147,8 +147,10 @@ function runIdList(value: string): number[] {
 
 function figureWidth(value: string): number {
   const inches = Number(value)
-  if (!Number.isFinite(inches) || inches < 1 || inches > 20)
-    throw new InvalidArgumentError(`--width must be 1 to 20 inches (got '${value}')`)
+  if (!Number.isFinite(inches) || inches < FIGURE_WIDTH.min || inches > FIGURE_WIDTH.max)
+    throw new InvalidArgumentError(
+      `--width must be ${FIGURE_WIDTH.min} to ${FIGURE_WIDTH.max} inches (got '${value}')`
+    )
   return inches
 }
 
@@ -193,7 +195,7 @@ program
 program
   .command('export')
   .description(
-    'export a chart of a run as a figure (png, svg, pdf; paper style) or its plotted numbers (csv, json)'
+    'export a chart of a run as a figure (png, svg, pdf; paper style), as LaTeX (tex: a pgfplots axis for \\input) or its plotted numbers (csv, json)'
   )
   .requiredOption(
     '--run <ids>',
@@ -207,7 +209,12 @@ program
     )
   )
   .option('--out <file>', 'file to write (default: run-ID-CHART.FORMAT in this folder)')
-  .option('--width <inches>', 'figure width: 3.25 a column, 6.75 a page', figureWidth, 3.25)
+  .option(
+    '--width <inches>',
+    'figure width (png, svg, pdf, tex): 3.25 a column, 6.75 a page',
+    figureWidth,
+    3.25
+  )
   .option('--dpi <n>', 'PNG resolution: 300 or 600', dpiOption, 300)
   .option('--db <file>', 'SQLite database file')
   .action(

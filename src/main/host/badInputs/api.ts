@@ -140,7 +140,7 @@ export const apiBadInputs: Omit<ApiBadInput, 'channel'>[] = [
     method: 'exportChart',
     params: { runIds: [1], chart: 'asr', format: 'gif' },
     field: 'format',
-    rule: 'format must be one of: png, svg, pdf, csv, json'
+    rule: 'format must be one of: png, svg, pdf, tex, csv, json'
   },
   {
     title: 'exportChart 50 inches wide',

@@ -43,7 +43,7 @@ export const cliBadInputs: Omit<CliBadInput, 'channel'>[] = [
     title: 'lab export --width of 30 inches',
     args: ['export', '--run', '1', '--chart', 'asr', '--format', 'png', '--width', '30'],
     field: '--width',
-    rule: "--width must be 1 to 20 inches (got '30')"
+    rule: "--width must be 1.5 to 20 inches (got '30')"
   },
   {
     title: 'lab export --dpi 72',
