@@ -327,3 +327,36 @@ describe('deleting', () => {
     expect(gone.status).toBe(404)
   })
 })
+
+describe('a sweep whose host stopped', () => {
+  it('resumes at the next start-up with only its interrupted runs, unless it was cancelled', async () => {
+    // Real workers whose start messages are held: the runs never finish before the host stops.
+    const held: SpawnWorker = () => ({ ...nodeWorkerSpawner(worker)(), send: () => undefined })
+    const dbPath = join(dir, 'stopped.db')
+    const first = openLab({ dbPath, host: 'headless', worker: held, parallelRuns: 1 })
+    const config = { ...tiny, sweep: { fields: [{ path: 'theta', values: [1, 2] }], seeds: 1 } }
+    const kept = first.service.sweeps.start(config)
+    const cancelled = first.service.sweeps.start(config)
+    first.close()
+    const stopped = openLab({ dbPath, host: 'headless', worker, parallelRuns: 2 })
+    try {
+      expect(stopped.service.sweeps.summary(kept.id).status).toBe('interrupted')
+      const after = stopped.service.sweeps.cancel(cancelled.id)
+      expect(after.status).toBe('cancelled')
+      expect(after.children.map((c) => c.status)).toEqual(['cancelled', 'cancelled'])
+    } finally {
+      stopped.close()
+    }
+    const next = openLab({ dbPath, host: 'headless', worker, parallelRuns: 2, resumeSweeps: true })
+    try {
+      expect(next.service.sweeps.summary(cancelled.id).status).toBe('cancelled')
+      const resumed = await next.service.sweeps.waitFor(kept.id)
+      expect(resumed).toMatchObject({ status: 'done', counts: { done: 2 } })
+      const ids = next.service.sweeps.get(kept.id).children.map((c) => c.id)
+      expect(ids.some((id) => kept.children.some((c) => c.id === id))).toBe(false)
+      expect(next.store.history.list()).toHaveLength(4)
+    } finally {
+      next.close()
+    }
+  })
+})

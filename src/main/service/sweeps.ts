@@ -150,13 +150,20 @@ export class SweepManager {
     }
   }
 
-  /** Stops every queued and running run of the sweep; answers the sweep after the cancel. */
+  /**
+   * Stops every queued and running run of the sweep, and marks its interrupted runs cancelled
+   * too (so that no start-up resumes it); answers the sweep after the cancel.
+   */
   cancel(id: number): SweepDetail {
     const runs = this.store.sweeps.runsOf([this.store.sweeps.get(id).id]).get(id)!
     this.holding(id, () => {
       // Queued first, so that no queued run starts in the place of a cancelled running one.
       for (const status of UNFINISHED)
         for (const run of runs) if (run.status === status) this.hooks.cancelRun(run.id)
+      for (const run of runs.filter((r) => r.status === 'interrupted')) {
+        this.store.runs.finish(run.id, 'cancelled', run.error)
+        this.hooks.emit({ type: 'run', run: this.store.runs.summary(run.id) })
+      }
     })
     return this.get(id)
   }
