@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import type { Progress, RunStatus } from './results'
-import { sweepCounts, sweepEta, sweepProgress, sweepStatus, sweepTimes } from './sweepStatus'
+import { sweepChildren, sweepSchema } from './sweep'
+import {
+  pointAggregates,
+  sweepCounts,
+  sweepEta,
+  sweepProgress,
+  sweepStatus,
+  sweepTimes
+} from './sweepStatus'
 
 const T0 = Date.parse('2025-01-01T00:00:00Z')
 const at = (s: number) => new Date(T0 + s * 1000).toISOString()
@@ -94,5 +102,31 @@ describe('a sweep’s time left', () => {
     ]
     expect(sweepTimes(children)).toEqual({ startedAt: at(3), finishedAt: at(30) })
     expect(sweepTimes([...children, child('queued')]).finishedAt).toBeNull()
+  })
+})
+
+describe('a metric per point', () => {
+  it('aggregates the done seeds of each point and names a missing one by the seed it would have', () => {
+    const sweep = sweepSchema.parse({ fields: [{ path: 'theta', values: [1, 2] }], seeds: 3 })
+    const slots = sweepChildren({ seed: 0 }, sweep)
+    const rows = slots
+      .filter((s) => !(s.point === 1 && s.replicate === 2))
+      .map((s, i) => ({
+        runId: i + 1,
+        point: s.point,
+        replicate: s.replicate,
+        status: (s.point === 1 && s.replicate === 0 ? 'failed' : 'done') as RunStatus,
+        seed: s.seed,
+        value: s.point === 0 ? [0.5, 0.7, 0.9][s.replicate] : 0.4
+      }))
+    const [first, second] = pointAggregates(sweep, rows)
+    expect(first.values).toEqual({ theta: 1 })
+    expect(first.aggregate).toMatchObject({ n: 3, of: 3 })
+    expect(first.aggregate.mean).toBeCloseTo(0.7, 12)
+    expect(first.aggregate.sd).toBeCloseTo(0.2, 12)
+    // Point 2: seed 0 failed, seed 1 done, seed 2's run deleted.
+    expect(second.seeds.map((s) => s.status)).toEqual(['failed', 'done', 'missing'])
+    expect(second.seeds[2]).toMatchObject({ runId: null, value: null, seed: slots[5].seed })
+    expect(second.aggregate).toMatchObject({ mean: 0.4, n: 1, of: 1, lower: null })
   })
 })

@@ -6,7 +6,14 @@
 import type { SweepConfig } from '../kinds/sweep'
 import type { ExperimentConfig, ExperimentKind } from '../kinds/registry'
 import type { RunStatus, RunSummary } from './results'
-import type { Aggregate, Sweep, SweptValue } from './sweep'
+import {
+  aggregate,
+  pointSeed,
+  sweepPoints,
+  type Aggregate,
+  type Sweep,
+  type SweptValue
+} from './sweep'
 
 /** A sweep's state: that of its runs taken together (see sweepStatus). */
 export type SweepStatus = RunStatus
@@ -188,4 +195,43 @@ export function sweepTimes(children: Timed[]): {
     startedAt: started.length ? started.reduce((a, b) => (a < b ? a : b)) : null,
     finishedAt: unfinished || !finished.length ? null : finished.reduce((a, b) => (a > b ? a : b))
   }
+}
+
+/** A run's value of one metric, with its slot (as the store reads a sweep's runs). */
+export interface SlotValue {
+  runId: number
+  point: number
+  replicate: number
+  status: RunStatus
+  seed: number
+  value: number | null
+}
+
+/**
+ * A metric per point of a sweep: each seed (a slot without a run is `missing`, with the seed it
+ * would have), and the mean, sd and t-interval over the seeds whose run is done.
+ */
+export function pointAggregates(
+  sweep: Sweep,
+  rows: readonly SlotValue[]
+): SweepAggregate['points'] {
+  const bySlot = new Map(rows.map((r) => [`${r.point}/${r.replicate}`, r]))
+  return sweepPoints(sweep).map((point) => {
+    const seeds = Array.from({ length: sweep.seeds }, (_, j): SweepSeedValue => {
+      const row = bySlot.get(`${point.index}/${j}`)
+      if (!row) {
+        const seed = pointSeed(sweep.seed, point.values, j)
+        return { replicate: j, seed, runId: null, status: 'missing', value: null }
+      }
+      return {
+        replicate: j,
+        seed: row.seed,
+        runId: row.runId,
+        status: row.status,
+        value: row.value
+      }
+    })
+    const done = seeds.filter((s) => s.status === 'done').map((s) => s.value)
+    return { index: point.index, values: point.values, seeds, aggregate: aggregate(done) }
+  })
 }

@@ -8,12 +8,7 @@
  * Runs compute wherever the service computes runs: this module queues, cancels and deletes them
  * through the hooks the service gives it, and knows nothing of processes.
  */
-import {
-  findKind,
-  parseExperimentConfig,
-  shortTitle,
-  type ExperimentConfig
-} from '../../kinds/registry'
+import { parseExperimentConfig, type ExperimentConfig } from '../../kinds/registry'
 import {
   childConfigs,
   parseSweepConfig,
@@ -22,19 +17,12 @@ import {
   type SweepConfig
 } from '../../kinds/sweep'
 import { LabApiError, type LabEvent } from '../../shared/api'
-import { describeField } from '../../shared/fields'
 import type { RunStatus, RunSummary } from '../../shared/results'
 import { ConfigError, type FieldError } from '../../shared/schema'
+import { fieldValues, sweepChildren, sweepPoints, type SweepChild } from '../../shared/sweep'
+import { defaultSweepName, pointWords, sweptField } from '../../kinds/sweepWords'
 import {
-  aggregate,
-  fieldValues,
-  pointSeed,
-  sweepChildren,
-  sweepPoints,
-  type SweepChild,
-  type SweptValue
-} from '../../shared/sweep'
-import {
+  pointAggregates,
   sweepCounts,
   sweepEta,
   sweepProgress,
@@ -246,34 +234,7 @@ export class SweepManager {
       throw new LabApiError(message, [{ field: 'metric.name', message }], 400)
     }
     const rows = this.store.sweeps.metricValues(id, metric.model, metric.name)
-    const bySlot = new Map(rows.map((r) => [slotKey(r.point, r.replicate), r]))
-    const { sweep } = record.parsed
-    return {
-      sweepId: id,
-      metric: found,
-      points: sweepPoints(sweep).map((point) => {
-        const seeds = Array.from({ length: sweep.seeds }, (_, j) => {
-          const row = bySlot.get(slotKey(point.index, j))
-          return row
-            ? {
-                replicate: j,
-                seed: row.seed,
-                runId: row.runId,
-                status: row.status,
-                value: row.value
-              }
-            : {
-                replicate: j,
-                seed: pointSeed(sweep.seed, point.values, j),
-                runId: null,
-                status: 'missing' as const,
-                value: null
-              }
-        })
-        const done = seeds.filter((s) => s.status === 'done').map((s) => s.value)
-        return { index: point.index, values: point.values, seeds, aggregate: aggregate(done) }
-      })
-    }
+    return { sweepId: id, metric: found, points: pointAggregates(record.parsed.sweep, rows) }
   }
 
   /** Resolves when no run of the sweep is queued or running. */
@@ -387,45 +348,4 @@ export class SweepManager {
       replicate: child.replicate
     }
   }
-}
-
-/** `sweep.fields.0.values.2` for an error on a swept field at that value, else null. */
-function sweptField(
-  parsed: SweepConfig,
-  field: string,
-  values: Record<string, SweptValue>
-): string | null {
-  const i = parsed.sweep.fields.findIndex((f) => f.path === field)
-  if (i < 0) return null
-  const f = parsed.sweep.fields[i]
-  if (!f.values) return `sweep.fields.${i}.range`
-  return `sweep.fields.${i}.values.${f.values.indexOf(values[field])}`
-}
-
-/** A field's symbol (θ, m, λ₁), or its path when it has none. */
-function symbolOf(kind: string, path: string): string {
-  const schema = findKind(kind)?.schema
-  return (schema && describeField(schema, path)?.meta.symbol) || path
-}
-
-function valueWords(value: SweptValue): string {
-  return typeof value === 'number' ? String(Number(value.toPrecision(6))) : String(value)
-}
-
-/** A point in words: "θ = 2, m = 100". */
-export function pointWords(kind: string, values: Record<string, SweptValue>): string {
-  return Object.entries(values)
-    .map(([path, value]) => `${symbolOf(kind, path)} = ${valueWords(value)}`)
-    .join(', ')
-}
-
-/** "Sweep of θ × m, 4 seeds: Backdoor effectiveness, synthetic, d=100". */
-function defaultSweepName(parsed: SweepConfig): string {
-  const kind = findKind(parsed.base.kind)!
-  const fields = parsed.sweep.fields.map((f) => symbolOf(kind.name, f.path)).join(' × ')
-  const seeds = `${parsed.sweep.seeds} ${parsed.sweep.seeds === 1 ? 'seed' : 'seeds'}`
-  return `Sweep of ${fields}, ${seeds}: ${shortTitle(kind)}, ${kind.describeData(parsed.base)}`.slice(
-    0,
-    200
-  )
 }

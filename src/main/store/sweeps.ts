@@ -6,7 +6,7 @@
 import type { SweepConfig } from '../../kinds/sweep'
 import type { ExperimentKind } from '../../kinds/registry'
 import type { RunStatus, RunSummary } from '../../shared/results'
-import type { SweepRecord } from '../../shared/sweepStatus'
+import type { SlotValue, SweepRecord } from '../../shared/sweepStatus'
 import { type Db, type RunRow, placeholders, tagsOfRuns, toSummary } from './rows'
 import type { NewRun, RunOwner, RunRepository } from './runs'
 
@@ -158,18 +158,7 @@ export class SweepRepository {
    * One metric of every run of a sweep, in one query: each run's slot, status, seed and value
    * (null when the run has no such metric, or its value is not a number).
    */
-  metricValues(
-    id: number,
-    model: string,
-    name: string
-  ): {
-    runId: number
-    point: number
-    replicate: number
-    status: RunStatus
-    seed: number
-    value: number | null
-  }[] {
+  metricValues(id: number, model: string, name: string): SlotValue[] {
     return this.db
       .prepare(
         `SELECT r.id AS runId, r.point AS point, r.replicate AS replicate, r.status AS status,
@@ -177,7 +166,7 @@ export class SweepRepository {
          FROM runs r LEFT JOIN metrics m ON m.run_id = r.id AND m.model = ? AND m.name = ?
          WHERE r.sweep_id = ? ORDER BY r.point, r.replicate`
       )
-      .all(model, name, id) as ReturnType<SweepRepository['metricValues']>
+      .all(model, name, id) as SlotValue[]
   }
 
   /**
