@@ -64,6 +64,31 @@ test('fine-tune from the form: the epoch counter moves, then the four-curve char
   await expect(page.getByTestId('finetune-sentence')).toContainText(
     /Advantage at λ=2 went from -?\d/
   )
+  // Whichever way it went, the sentence says where the interval after fine-tuning lies against 0,
+  // and gives the spike energy divided by the rows' scale next to random directions.
+  await expect(page.getByTestId('finetune-sentence')).toContainText(
+    /its interval (still excludes 0|now includes 0|now lies below 0|included 0 before)/
+  )
+  await expect(page.getByTestId('finetune-sentence')).toContainText(
+    "spike energy, normalised by the rows' scale tr(C)/d"
+  )
+  // BackdoorBench's triple, the backdoor's cost, the null band and the chance level.
+  await expect(page.getByTestId('ft-backdoored-robustAccuracy')).toContainText('→')
+  await expect(page.getByTestId('ft-backdoored-normalisedSpikeEnergy')).toContainText('→')
+  await expect(page.getByTestId('ft-clean-nullSpikeEnergy')).toContainText('[')
+  await expect(page.getByTestId('ft-backdoored-spikeEnergy')).toContainText(
+    'after: ± fresh-draw error only'
+  )
+  await expect(page.getByTestId('ft-run-backdoorCost')).toContainText('points')
+  await expect(page.getByTestId('ft-data-majorityRate')).toContainText('%')
+  await expect(page.getByTestId('highlight-triple').locator('dt')).toHaveText([
+    'clean accuracy',
+    'ASR at λ = 2',
+    'robust accuracy at λ = 2'
+  ])
+  await expect(page.getByTestId('intervals-cover')).toContainText(
+    'not the key, the weights or the training data'
+  )
   await page.screenshot({ path: `${screens}/finetune-done.png`, fullPage: true })
 })
 

@@ -52,7 +52,7 @@ export const effectivenessCharts: ChartDefinition[] = [
     card: {
       heading: () => 'Attack success rate over trigger scale',
       caption: () =>
-        'Dots: measured ASR of the clean and backdoored networks on held-out inputs not already in the target class, shaded 95% Wilson intervals. Dashed: the large-width theory of each on the same inputs. Dotted: ASR = 0.5, where λ50 is read.',
+        'Dots: measured ASR of the clean and backdoored networks on held-out inputs not already in the target class, shaded 95% Wilson intervals over those inputs (not over the key, the weights or the training data). Dashed: the large-width theory of each on the same inputs. Dotted: ASR = 0.5, where λ50 is read.',
       label: (run) => {
         const l50 = (model: 'clean' | 'backdoored' | 'theory.clean' | 'theory.backdoored') => {
           const v = metricOf(run, model, 'lambda50')?.value
@@ -77,7 +77,7 @@ export const effectivenessCharts: ChartDefinition[] = [
       caption: (run) =>
         zeroByConstruction(run.config, seriesOf(run, 'run', 'advantage'))
           ? `ASR backdoored − ASR clean at the same λ. ${ZERO_BY_CONSTRUCTION}.`
-          : 'ASR backdoored − ASR clean at the same λ, with its 95% Newcombe interval. The interval treats the two rates as independent; the networks share their Gaussian draws, so it is conservative.',
+          : 'ASR backdoored − ASR clean at the same λ, with its 95% Newcombe interval over the held-out inputs of this one pair of networks (not over the key, the weights or the training data). The interval treats the two rates as independent; the networks share their Gaussian draws, so it is conservative.',
       label: () => 'Backdoor advantage: ASR of the backdoored minus the clean network, over λ',
       shown: (run) => !!seriesOf(run, 'run', 'advantage'),
       small: true

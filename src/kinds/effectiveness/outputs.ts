@@ -9,7 +9,8 @@ export const effectivenessOutputs = {
     backdoored: [...perModel, 'relativeTriggerSize', 'spikeEnergy'],
     'theory.clean': perModel,
     'theory.backdoored': perModel,
-    run: ['lambda50Ratio', 'meanInputNorm'],
+    run: ['lambda50Ratio', 'meanInputNorm', 'backdoorCost'],
+    data: ['majorityRate'],
     theory: ['lambda50Ratio']
   },
   series: {

@@ -134,6 +134,34 @@ describe('runEffectiveness: definitions of the reported quantities (SCIENCE.md s
   })
 })
 
+describe('runEffectiveness: the chance level and the backdoor cost (SCIENCE.md section 5)', () => {
+  it('reports the majority-class rate of the held-out labels and the cost as clean accuracy backdoored − clean', async () => {
+    const cfg = small()
+    const r = await run(cfg)
+    const test = normTask(cfg.nTest, cfg.d, stream(cfg.seed, 'data/test'))
+    const positives = Array.from(test.y).filter((y) => y === 1).length
+    expect(r.metricValue('data', 'majorityRate')).toBe(
+      Math.max(positives, cfg.nTest - positives) / cfg.nTest
+    )
+    const cost = r.metricRecords.find((m) => m.name === 'backdoorCost')!
+    expect(cost.value).toBeCloseTo(
+      r.metricValue('backdoored', 'cleanAccuracy')! - r.metricValue('clean', 'cleanAccuracy')!,
+      14
+    )
+    expect(cost.lower!).toBeLessThan(cost.value!)
+    expect(cost.upper!).toBeGreaterThan(cost.value!)
+  })
+
+  it('with θ = 0 the backdoor costs exactly nothing', async () => {
+    const cost = (await run(small({ theta: 0 }))).metricRecords.find(
+      (m) => m.name === 'backdoorCost'
+    )!
+    expect(cost.value).toBe(0)
+    expect(cost.lower!).toBeLessThan(0)
+    expect(cost.upper!).toBeGreaterThan(0)
+  })
+})
+
 describe('runEffectiveness: the reported numbers follow the definitions (recomputed from the seed streams)', () => {
   // SCIENCE.md section 10 names the streams: data, key, weights (Z) and the spike coefficients u.
   // The scores come from scoreGrid and limitScores (tested against direct sums in relu.test.ts);

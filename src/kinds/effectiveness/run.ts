@@ -21,6 +21,7 @@ import {
   differenceInterval,
   fitThreshold,
   lambda50,
+  majorityRate,
   mean,
   medianThreshold,
   wilsonInterval,
@@ -91,6 +92,7 @@ export async function runEffectiveness(
   }
 
   const asr: Partial<Record<Model, Interval[]>> = {}
+  const accuracy: Partial<Record<Model, Interval>> = {}
   const l50: Partial<Record<Model, number | null>> = {}
   for (const model of MODELS) {
     const { train: trainScores, test: testScores } = scores[model]
@@ -114,7 +116,8 @@ export async function runEffectiveness(
       rates.map((r) => (Number.isNaN(r.value) ? 0 : r.value))
     )
     report.metric({ model, name: 'tau', value: tau })
-    report.metric({ model, name: 'cleanAccuracy', ...wilsonInterval(correct, nTest) })
+    accuracy[model] = wilsonInterval(correct, nTest)
+    report.metric({ model, name: 'cleanAccuracy', ...accuracy[model] })
     report.metric({ model, name: 'lambda50', value: l50[model] })
     report.metric({ model, name: 'candidates', value: candidates.length })
     report.series({
@@ -162,6 +165,13 @@ export async function runEffectiveness(
     value: l50b == null ? null : (l50b * sNorm) / meanNorm
   })
   report.metric({ model: 'run', name: 'meanInputNorm', value: meanNorm })
+  // Additions of SCIENCE.md section 5: the chance level and what the backdoor costs.
+  report.metric({ model: 'data', name: 'majorityRate', ...majorityRate(test.y) })
+  report.metric({
+    model: 'run',
+    name: 'backdoorCost',
+    ...differenceInterval(accuracy.backdoored!, accuracy.clean!)
+  })
 
   for (const [model, t] of [
     ['clean', 0],

@@ -3,7 +3,15 @@ import { metricOf } from './outputs'
 import { networkPart, sizesPart } from '../../shared/captions'
 import { count, lambdaGrid, tauRuleText, type ConfigRow } from '../../shared/configRows'
 import { sig } from '../../shared/format'
-import { type KeyMetric } from '../../shared/results'
+import type { HighlightCard } from '../../shared/highlights'
+import { type KeyMetric, type RunDetail } from '../../shared/results'
+import {
+  atChance,
+  percentText,
+  pointsInterval,
+  pointsText,
+  rateWithInterval
+} from '../../shared/verdicts'
 import type { RunOf } from '../types'
 import type { EffectivenessConfig } from './config'
 
@@ -56,4 +64,103 @@ export function effectivenessConfigRows(
       value: c.labels === 'teacher' ? 'random ReLU teacher' : 'norm task'
     }
   ]
+}
+
+/** What the chance flag and the cards read: the metrics, and θ. */
+type EffectivenessRun = Pick<RunDetail, 'metrics'> & { config: { theta: number } }
+const NETWORKS = ['clean', 'backdoored'] as const
+
+/** Whether each network is at chance (null for runs made before the majority rate was measured). */
+export function effectivenessChanceFlags(
+  run: EffectivenessRun
+): Record<(typeof NETWORKS)[number], boolean | null> {
+  const majority = metricOf(run, 'data', 'majorityRate')
+  return {
+    clean: atChance(metricOf(run, 'clean', 'cleanAccuracy'), majority),
+    backdoored: atChance(metricOf(run, 'backdoored', 'cleanAccuracy'), majority)
+  }
+}
+
+/** The chance flag in words, or null when both networks cleared the majority-class rate. */
+export function effectivenessChanceNote(run: EffectivenessRun): string | null {
+  const majority = metricOf(run, 'data', 'majorityRate')
+  if (!majority || !known(majority.value)) return null
+  const flags = effectivenessChanceFlags(run)
+  const at = NETWORKS.filter((model) => flags[model])
+  if (at.length === 0) return null
+  const parts = at.map((model) => {
+    const accuracy = metricOf(run, model, 'cleanAccuracy')!
+    return `the ${model} network's clean accuracy (${rateWithInterval({ ...accuracy, value: accuracy.value! })})`
+  })
+  const one = parts.length === 1
+  return `At chance: ${parts.join(' and ')} ${one ? 'does' : 'do'} not clear the majority-class rate of the held-out labels, ${percentText(majority.value)}. A classifier at chance has learned nothing, so ${one ? 'its' : 'their'} attack success rates, λ50 and the advantage mean little.`
+}
+
+/** The headline cards of an effectiveness run: one quantity per card, each number named. */
+export function effectivenessHighlights(run: EffectivenessRun): HighlightCard[] {
+  if (run.metrics.length === 0) return []
+  const value = (model: string, name: string): number | null => {
+    const v = run.metrics.find((m) => m.model === model && m.name === name)?.value
+    return known(v) ? v : null
+  }
+  const text = (v: number | null) => (v == null ? '—' : sig(v))
+  const rate = (v: number | null) => (v == null ? '—' : percentText(v))
+  const flags = effectivenessChanceFlags(run)
+  const cards: HighlightCard[] = [
+    {
+      key: 'lambda50',
+      title: 'λ50, the λ where ASR reaches ½',
+      entries: [
+        { word: 'backdoored', value: text(value('backdoored', 'lambda50')) },
+        { word: 'clean', value: text(value('clean', 'lambda50')) }
+      ]
+    },
+    {
+      key: 'ratio',
+      title: 'λ50 ratio, clean ÷ backdoored',
+      entries: [
+        { word: 'measured', value: text(value('run', 'lambda50Ratio')) },
+        { word: 'large-width theory', value: text(value('theory', 'lambda50Ratio')) }
+      ]
+    },
+    {
+      key: 'accuracy',
+      title: 'Clean accuracy',
+      entries: NETWORKS.map((model) => ({
+        word: model,
+        value: rate(value(model, 'cleanAccuracy')),
+        flag: flags[model] ? 'at chance' : null
+      })).reverse()
+    }
+  ]
+  const cost = metricOf(run, 'run', 'backdoorCost')
+  if (cost && known(cost.value) && run.config.theta === 0) {
+    cards.push({
+      key: 'cost',
+      title: 'Backdoor cost in clean accuracy',
+      entries: [{ word: 'difference', value: '0 points' }],
+      note: 'θ = 0: the same network twice, so 0 by construction.'
+    })
+  } else if (cost && known(cost.value)) {
+    cards.push({
+      key: 'cost',
+      title: 'Backdoor cost in clean accuracy, backdoored − clean',
+      entries: [
+        {
+          word: 'difference',
+          value: `${pointsText(cost.value)} points`,
+          interval: pointsInterval(cost)
+        }
+      ]
+    })
+  }
+  cards.push({
+    key: 'spike',
+    title: 'Spike energy sᵀCs − 1, backdoored',
+    entries: [
+      { word: 'measured', value: text(value('backdoored', 'spikeEnergy')) },
+      { word: 'planted θ', value: sig(run.config.theta) }
+    ]
+  })
+  return cards
 }

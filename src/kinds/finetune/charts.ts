@@ -300,8 +300,10 @@ export const finetuneCharts: ChartDefinition[] = [
     marks: 'shaded: 95% intervals',
     card: {
       heading: (run) => `ASR and advantage at λ = ${lambdaText(run)}, per epoch`,
-      caption: () =>
-        "Attack success rate of the clean and the backdoored network after each epoch of the same fine-tuning, on held-out inputs not already in the target class, and the backdoor advantage (their difference). Shaded: 95% intervals (for the difference, Newcombe's, conservative since both networks share their draws). Epoch 0 is before fine-tuning.",
+      caption: (run) =>
+        run.config.theta === 0
+          ? 'Attack success rate of the clean and the backdoored network after each epoch of the same fine-tuning, on held-out inputs not already in the target class. At θ = 0 the backdoored network is the clean one, so the two curves coincide and the advantage is 0 by construction; its band is not a measurement. Epoch 0 is before fine-tuning.'
+          : "Attack success rate of the clean and the backdoored network after each epoch of the same fine-tuning, on held-out inputs not already in the target class, and the backdoor advantage (their difference). Shaded: 95% intervals over the held-out inputs of this one pair of networks, not over the key, the weights or the training data (for the difference, Newcombe's, conservative since both networks share their draws). Epoch 0 is before fine-tuning.",
       label: (run) => {
         const f = finetuneFacts(run)
         const before = f.advantage.before ? withInterval(f.advantage.before) : 'not measured'
@@ -330,7 +332,8 @@ export const finetuneCharts: ChartDefinition[] = [
     marks: 'shaded: 95% Wilson intervals',
     card: {
       heading: () => 'Clean accuracy',
-      caption: () => 'Held-out accuracy with 95% Wilson bands.',
+      caption: () =>
+        'Held-out accuracy with 95% Wilson bands over the held-out inputs (not over the key, the weights or the training data).',
       label: () => 'Clean accuracy of both networks on held-out data per epoch',
       shown: hasEpochs
     }
@@ -343,7 +346,7 @@ export const finetuneCharts: ChartDefinition[] = [
     card: {
       heading: () => 'Spike energy',
       caption: () =>
-        'sᵀCs − 1 of the first-layer rows: about θ (dashed) while the planted direction is intact, about 0 for the clean network.',
+        'Raw sᵀCs − 1 of the first-layer rows: about θ (dashed) while the planted direction is intact, about 0 for freshly drawn clean rows. Fine-tuning grows every row, which raises it for the clean network too; the table below gives it divided by the row scale tr(C)/d, next to random k-sparse directions.',
       label: (run) =>
         `Spike energy of both networks per epoch, against θ = ${formatTick(run.config.theta)}`,
       shown: hasEpochs
@@ -372,7 +375,7 @@ export const finetuneCharts: ChartDefinition[] = [
       caption: (run) => {
         const stopped =
           !hasAny(run, 'attackSuccessRate.after') && !['queued', 'running'].includes(run.status)
-        return `Dashed, open markers: before fine-tuning; solid: after. Shaded: 95% Wilson intervals. Dotted: ASR = 0.5, where λ50 is read, and the λ tracked every epoch.${stopped ? ' The run stopped before it measured the curves after fine-tuning.' : ''}`
+        return `Dashed, open markers: before fine-tuning; solid: after. Shaded: 95% Wilson intervals over the held-out inputs (not over the key, the weights or the training data). Dotted: ASR = 0.5, where λ50 is read, and the λ tracked every epoch.${stopped ? ' The run stopped before it measured the curves after fine-tuning.' : ''}`
       },
       label: () => 'Attack success rate against λ of both networks before and after fine-tuning',
       shown: (run) =>

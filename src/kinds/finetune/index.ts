@@ -20,7 +20,7 @@ import {
  * once, for the network as planted: compared with an effectiveness run, the `before` value is
  * the same quantity.
  */
-const PLANTED_METRICS = new Set(['cleanAccuracy', 'lambda50', 'spikeEnergy', 'tau'])
+const PLANTED_METRICS = new Set(['cleanAccuracy', 'lambda50', 'spikeEnergy', 'tau', 'backdoorCost'])
 export const BEFORE_FINETUNING_NOTE = 'fine-tuning runs: before fine-tuning'
 
 export const finetune: KindDefinition<'finetune', typeof finetuneConfigSchema> = {

@@ -8,7 +8,12 @@ const measured = [
   'spikeEnergy',
   'loss',
   'tau',
-  'a'
+  'a',
+  // Later additions (SCIENCE.md section 5); runs made before them lack these.
+  'robustAccuracy',
+  'traceOverD',
+  'normalisedSpikeEnergy',
+  'nullSpikeEnergy'
 ] as const
 const perModel = [
   ...measured.map((m) => `${m}.before` as const),
@@ -22,13 +27,26 @@ const epochSeries = [
   'epoch.spikeEnergy',
   'epoch.weightDrift',
   'epoch.tau',
-  'epoch.a'
+  'epoch.a',
+  'epoch.traceOverD',
+  'epoch.normalisedSpikeEnergy',
+  'epoch.nullSpikeEnergy',
+  'epoch.robustAccuracy'
 ] as const
 
 export const finetuneOutputs = {
   metrics: {
-    data: ['n', 'nTest', 'd'],
-    run: ['trackLambda', 'meanInputNorm', 'epochsCompleted', 'advantage.before', 'advantage.after'],
+    data: ['n', 'nTest', 'd', 'majorityRate'],
+    run: [
+      'trackLambda',
+      'meanInputNorm',
+      'epochsCompleted',
+      'advantage.before',
+      'advantage.after',
+      'backdoorCost.before',
+      'backdoorCost.after',
+      'nullDirections'
+    ],
     clean: perModel,
     backdoored: perModel
   },

@@ -68,7 +68,11 @@ const EPOCH_SERIES = [
   'epoch.spikeEnergy',
   'epoch.weightDrift',
   'epoch.tau',
-  'epoch.a'
+  'epoch.a',
+  'epoch.traceOverD',
+  'epoch.normalisedSpikeEnergy',
+  'epoch.nullSpikeEnergy',
+  'epoch.robustAccuracy'
 ]
 const BEFORE_AFTER = [
   'cleanAccuracy',
@@ -77,7 +81,11 @@ const BEFORE_AFTER = [
   'spikeEnergy',
   'loss',
   'tau',
-  'a'
+  'a',
+  'robustAccuracy',
+  'traceOverD',
+  'normalisedSpikeEnergy',
+  'nullSpikeEnergy'
 ]
 
 describe('runFinetune: what it reports', () => {
@@ -121,7 +129,11 @@ describe('runFinetune: what it reports', () => {
         ['epoch.attackSuccessRate', 'attackSuccessRate'],
         ['epoch.spikeEnergy', 'spikeEnergy'],
         ['epoch.tau', 'tau'],
-        ['epoch.a', 'a']
+        ['epoch.a', 'a'],
+        ['epoch.traceOverD', 'traceOverD'],
+        ['epoch.normalisedSpikeEnergy', 'normalisedSpikeEnergy'],
+        ['epoch.nullSpikeEnergy', 'nullSpikeEnergy'],
+        ['epoch.robustAccuracy', 'robustAccuracy']
       ]) {
         expect(first(series).value).toBe(r.metric(model, `${name}.before`).value)
         expect(last(series).value).toBe(r.metric(model, `${name}.after`).value)
@@ -174,6 +186,39 @@ describe('runFinetune: what it reports', () => {
     }
   })
 
+  it('reports the backdoor cost as clean accuracy backdoored − clean, and the majority-class rate of the held-out labels', async () => {
+    const cfg = config()
+    const r = await run(cfg)
+    for (const when of ['before', 'after']) {
+      const cost = r.metric('run', `backdoorCost.${when}`)
+      const accuracy = (model: string) => r.metric(model, `cleanAccuracy.${when}`).value!
+      expect(cost.value).toBeCloseTo(accuracy('backdoored') - accuracy('clean'), 14)
+      expect(cost.lower!).toBeLessThan(cost.value!)
+      expect(cost.upper!).toBeGreaterThan(cost.value!)
+    }
+    const test = normTask(cfg.nTest, cfg.d, stream(cfg.seed, 'data/test'))
+    const positives = Array.from(test.y).filter((y) => y === 1).length
+    const majority = r.metric('data', 'majorityRate')
+    expect(majority.value).toBe(Math.max(positives, cfg.nTest - positives) / cfg.nTest)
+    expect(majority.lower!).toBeLessThan(majority.value!)
+    expect(r.metric('run', 'nullDirections').value).toBe(200)
+  })
+
+  it('normalised spike energy: about θ for the backdoored network, inside its null band for the clean one', async () => {
+    // The band's 95% range over 200 directions at m = 200 is about ±1.96 sqrt(2/m) = ±0.2; θ = 4
+    // is far outside it. (The statistic's distribution is checked in spike.test.ts.)
+    const r = await run(config())
+    for (const when of ['before', 'after']) {
+      const band = r.metric('clean', `nullSpikeEnergy.${when}`)
+      const clean = r.metric('clean', `normalisedSpikeEnergy.${when}`).value!
+      const backdoored = r.metric('backdoored', `normalisedSpikeEnergy.${when}`).value!
+      expect(band.lower!).toBeLessThan(band.value!)
+      expect(band.upper!).toBeGreaterThan(band.value!)
+      expect(backdoored).toBeGreaterThan(r.metric('backdoored', `nullSpikeEnergy.${when}`).upper!)
+      expect(Math.abs(clean)).toBeLessThan(4 * Math.sqrt(2 / 200))
+    }
+  })
+
   it('is dispatched by runExperiment', async () => {
     const reporter = collectingReporter()
     await runExperiment(config({ train: { epochs: 1 } }), reporter)
@@ -190,7 +235,8 @@ describe('runFinetune: controls', () => {
     it(`with ${label} every '.after' equals its '.before' exactly and nothing drifts`, async () => {
       const r = await run(config({ train }))
       const afters = r.reporter.metricRecords.filter((m) => m.name.endsWith('.after'))
-      expect(afters.length).toBe(2 * BEFORE_AFTER.length + 2 + 1)
+      // Per model, the weight drifts, the advantage and the backdoor's cost.
+      expect(afters.length).toBe(2 * BEFORE_AFTER.length + 2 + 2)
       for (const after of afters) {
         const name = after.name.replace(/\.after$/, '')
         if (name === 'weightDrift') {

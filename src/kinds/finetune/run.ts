@@ -25,11 +25,13 @@ import {
 } from '../../main/lab/relu'
 import { stream } from '../../main/lab/rng'
 import { sampleSecret } from '../../main/lab/secret'
+import { NULL_DIRECTIONS, nullDirections, type NullBand } from '../../main/lab/spike'
 import {
   Z95,
   differenceInterval,
   fitThreshold,
   lambda50,
+  majorityRate,
   medianThreshold,
   wilsonInterval,
   type Interval
@@ -53,7 +55,13 @@ export const EPOCH_SERIES = [
   'epoch.weightDrift',
   // The trainable scalars, so a run stopped early still says where tau and a had moved.
   'epoch.tau',
-  'epoch.a'
+  'epoch.a',
+  // Additions of SCIENCE.md section 5: the spike energy next to the rows' scale and its null band,
+  // and the robust accuracy that completes BackdoorBench's triple.
+  'epoch.traceOverD',
+  'epoch.normalisedSpikeEnergy',
+  'epoch.nullSpikeEnergy',
+  'epoch.robustAccuracy'
 ] as const
 
 export async function runFinetune(
@@ -71,6 +79,8 @@ export async function runFinetune(
   const d = train.d
   const s = sampleSecret(d, k, stream(seed, 'key'))
   const weights = sampleReluWeights(m, d, stream(seed, 'weights'), stream(seed, 'spike'))
+  // Drawn like the key from their own stream, so no other draw changes; the same for both models.
+  const directions = nullDirections(d, k, NULL_DIRECTIONS, stream(seed, 'null-directions'))
   const thetas: Record<Model, number> = { clean: 0, backdoored: theta }
   const fitTau =
     config.tauRule === 'median'
@@ -82,6 +92,8 @@ export async function runFinetune(
   report.metric({ model: 'data', name: 'd', value: d })
   report.metric({ model: 'run', name: 'trackLambda', value: trackLambda })
   report.metric({ model: 'run', name: 'meanInputNorm', value: meanRowNorm(test) })
+  report.metric({ model: 'data', name: 'majorityRate', ...estimate(majorityRate(test.y)) })
+  report.metric({ model: 'run', name: 'nullDirections', value: NULL_DIRECTIONS })
 
   const inputs = {} as Record<Model, FineTuneInput>
   for (const model of FINETUNE_MODELS) {
@@ -100,7 +112,8 @@ export async function runFinetune(
       batchSeed: seed,
       trackLambda,
       target,
-      lambdas
+      lambdas,
+      nullDirections: directions
     }
   }
 
@@ -212,6 +225,10 @@ export function epochCombiner(report: Reporter, totalEpochs: number) {
         point('epoch.weightDrift', r.weightDrift)
         point('epoch.tau', r.tau)
         point('epoch.a', r.a)
+        point('epoch.traceOverD', r.traceOverD)
+        point('epoch.normalisedSpikeEnergy', r.normalisedSpikeEnergy)
+        if (r.nullSpikeEnergy) point('epoch.nullSpikeEnergy', bandEstimate(r.nullSpikeEnergy))
+        point('epoch.robustAccuracy', wilsonInterval(r.robustCorrect, r.robustTotal))
       }
       report.series({
         model: 'run',
@@ -232,6 +249,7 @@ function reportMeasurement(
   lambdas: number[]
 ): void {
   const tracked = {} as Record<Model, Interval>
+  const accuracy = {} as Record<Model, Interval>
   for (const model of FINETUNE_MODELS) {
     const r = measured[model]
     const curve = r.curve.map((p) => wilsonInterval(p.flipped, p.candidates))
@@ -249,7 +267,8 @@ function reportMeasurement(
           ? { value: finiteOrNull(value) }
           : estimate(value))
       })
-    metric('cleanAccuracy', wilsonInterval(r.correct, r.total))
+    accuracy[model] = wilsonInterval(r.correct, r.total)
+    metric('cleanAccuracy', accuracy[model])
     metric('attackSuccessRate', tracked[model])
     metric(
       'lambda50',
@@ -268,12 +287,27 @@ function reportMeasurement(
     metric('loss', r.loss)
     metric('tau', r.tau)
     metric('a', r.a)
+    metric('robustAccuracy', wilsonInterval(r.robustCorrect, r.robustTotal))
+    metric('traceOverD', r.traceOverD)
+    metric('normalisedSpikeEnergy', r.normalisedSpikeEnergy)
+    if (r.nullSpikeEnergy) metric('nullSpikeEnergy', bandEstimate(r.nullSpikeEnergy))
   }
   report.metric({
     model: 'run',
     name: `advantage.${when}`,
     ...estimate(differenceInterval(tracked.backdoored, tracked.clean))
   })
+  // What the backdoor costs in clean accuracy (SCIENCE.md section 5), with Newcombe's interval.
+  report.metric({
+    model: 'run',
+    name: `backdoorCost.${when}`,
+    ...estimate(differenceInterval(accuracy.backdoored, accuracy.clean))
+  })
+}
+
+/** A null band as an estimate: its mean, and its 95% range as the bounds. */
+function bandEstimate(band: NullBand): Interval {
+  return { value: band.mean, lower: band.lower, upper: band.upper }
 }
 
 function syntheticData(config: FinetuneConfig): { train: Dataset; test: Dataset } {

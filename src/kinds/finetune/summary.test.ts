@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { finetuneConfigSchema } from './config'
 import type { MetricRecord, RunDetail, RunStatus, SeriesRecord } from '../../shared/results'
-import { beforeAfter, epochsCompleted, finetuneSentence } from './summary'
+import { beforeAfter, epochsCompleted } from './summary'
+import { finetuneSentence } from './findings'
 import { sharePercent, withInterval } from '../../shared/format'
 
 const config = finetuneConfigSchema.parse({ kind: 'finetune', train: { epochs: 20 } })
@@ -75,14 +76,62 @@ const sevenEpochs = [
 describe('finetuneSentence', () => {
   it('states the advantage before and after with intervals, the drift and the spike energy', () => {
     expect(finetuneSentence(run('done', finished))).toBe(
-      'Advantage at λ=2 went from 0.41 [0.37, 0.45] to 0.12 [0.09, 0.15] while the backdoored weights moved 38%; its spike energy went from 3.98 to 1.20 (θ = 4).'
+      "Advantage at λ=2 went from 0.41 [0.37, 0.45] to 0.12 [0.09, 0.15] while the backdoored weights moved 38%; its interval still excludes 0, so the backdoor survives this fine-tuning (a sweep over the learning rate or the epochs would show where the advantage reaches 0). The backdoored network's spike energy went from 3.98 to 1.20 (θ = 4)."
+    )
+  })
+
+  it('says whether the interval after fine-tuning still excludes 0, whichever way it goes', () => {
+    const ending = (after: [number, number, number], before = [0.41, 0.37, 0.45]) =>
+      finetuneSentence(
+        run('done', [
+          metric('run', 'advantage.before', before[0], before[1], before[2]),
+          metric('run', 'advantage.after', ...after)
+        ])
+      )
+    expect(ending([0.02, -0.01, 0.05])).toBe(
+      'Advantage at λ=2 went from 0.41 [0.37, 0.45] to 0.02 [-0.01, 0.05]; its interval now includes 0: no advantage can be told apart on these inputs.'
+    )
+    expect(ending([-0.08, -0.12, -0.04])).toMatch(
+      /its interval now lies below 0: the backdoored network flips fewer inputs/
+    )
+    expect(ending([0.01, -0.02, 0.04], [0.02, -0.01, 0.05])).toMatch(
+      /its interval included 0 before fine-tuning already/
+    )
+    // A surviving advantage suggests the sweep that would find where it reaches 0.
+    expect(ending([0.2, 0.16, 0.24])).toMatch(
+      /still excludes 0, so the backdoor survives this fine-tuning \(a sweep over the learning rate or the epochs/
+    )
+  })
+
+  it('gives the spike energy normalised by tr(C)/d, with the null band, when the run measured it', () => {
+    const normalised = [
+      ...finished,
+      metric('backdoored', 'normalisedSpikeEnergy.before', 3.78),
+      metric('backdoored', 'normalisedSpikeEnergy.after', 3.3),
+      metric('backdoored', 'nullSpikeEnergy.after', 0.0, -0.08, 0.13)
+    ]
+    expect(finetuneSentence(run('done', normalised))).toMatch(
+      /\. The backdoored network's spike energy, normalised by the rows' scale tr\(C\)\/d, went from 3\.78 to 3\.30 \(θ = 4; along random k-sparse directions it lies between -0\.08 and 0\.13\)\.$/
+    )
+  })
+
+  it('says the advantage is 0 by construction at θ = 0 instead of giving its interval', () => {
+    const zero = finetuneConfigSchema.parse({ kind: 'finetune', theta: 0, train: { epochs: 20 } })
+    const measured = [
+      metric('run', 'advantage.before', 0, -0.02, 0.02),
+      metric('run', 'advantage.after', 0, -0.02, 0.02),
+      metric('backdoored', 'weightDrift.after', 0.08)
+    ]
+    const text = finetuneSentence(run('done', measured, [], { config: zero }))
+    expect(text).toBe(
+      'The weights moved 8.0%; at θ = 0 the backdoored network is the clean one, so the advantage is 0 by construction: there is no interval to show.'
     )
   })
 
   it('says how many epochs a cancelled run finished and reports them from the epoch series', () => {
     const cancelled = run('cancelled', [metric('run', 'trackLambda', 2)], sevenEpochs)
     expect(finetuneSentence(cancelled)).toBe(
-      'Cancelled after 7 of 20 epochs; advantage at λ=2 went from 0.41 [0.37, 0.45] to 0.28 [0.24, 0.32] while the backdoored weights moved 12%; its spike energy went from 3.98 to 3.10 (θ = 4).'
+      "Cancelled after 7 of 20 epochs; advantage at λ=2 went from 0.41 [0.37, 0.45] to 0.28 [0.24, 0.32] while the backdoored weights moved 12%; its interval still excludes 0. The backdoored network's spike energy went from 3.98 to 3.10 (θ = 4)."
     )
   })
 

@@ -1,7 +1,8 @@
 /**
  * A fine-tuning run in words and headline numbers (SCIENCE.md section 6), built by pure code from
  * its stored metrics and series so that the run page, the runs list and any export say the same
- * thing: what happened to the backdoor, its key number, its caption phrase and its config rows.
+ * thing: its facts before and after, its key number, its caption phrase and its config rows. The
+ * sentence on what happened to the backdoor is in findings.ts.
  */
 import { metricOf } from './outputs'
 import { findMetric, findSeries } from '../../shared/results'
@@ -15,17 +16,7 @@ import {
   type ConfigRowsContext
 } from '../../shared/configRows'
 import { describeDataset, IRIS_CLASS_NAMES } from '../../shared/datasets'
-import {
-  capitalised,
-  fixed,
-  known,
-  pointEstimate,
-  sharePercent,
-  sig,
-  significant,
-  stoppedWord,
-  withInterval
-} from '../../shared/format'
+import { known, pointEstimate, sig, significant } from '../../shared/format'
 import {
   type Estimate,
   type KeyMetric,
@@ -98,6 +89,9 @@ export function trackLambdaOf(run: Pick<RunDetail, 'config' | 'metrics'>): numbe
 export function finetuneFacts(run: FinetuneRun) {
   const advantage = beforeAfter(run, 'run', 'advantage')
   const spike = beforeAfter(run, 'backdoored', 'spikeEnergy')
+  // Runs made before these were measured have none of them.
+  const normalised = beforeAfter(run, 'backdoored', 'normalisedSpikeEnergy')
+  const nullBand = beforeAfter(run, 'backdoored', 'nullSpikeEnergy')
   const driftMetric = metricOf(run, 'backdoored', 'weightDrift.after')
   const drift = known(driftMetric)
     ? driftMetric
@@ -109,85 +103,12 @@ export function finetuneFacts(run: FinetuneRun) {
     theta: run.config.theta,
     advantage,
     spike,
+    normalised,
+    nullBand,
     drift
   }
 }
 
-/**
- * One sentence saying what happened to the backdoor during fine-tuning, in numbers: e.g.
- * "Advantage at λ=2 went from 0.41 [0.37, 0.45] to 0.12 [0.09, 0.15] while the backdoored
- * weights moved 38%; its spike energy went from 3.98 to 1.20 (θ = 4)."
- * Runs that stopped early say after how many epochs; runs still going say how far they are.
- */
-export function finetuneSentence(run: FinetuneRun): string {
-  const f = finetuneFacts(run)
-  const at = f.lambda == null ? '' : ` at λ=${sig(f.lambda)}`
-  const theta = `(θ = ${sig(f.theta)})`
-  const advBefore = known(f.advantage.before) ? f.advantage.before : undefined
-  const advAfter = known(f.advantage.after) ? f.advantage.after : undefined
-  const spikeBefore = known(f.spike.before) ? f.spike.before.value : undefined
-  const spikeAfter = known(f.spike.after) ? f.spike.after.value : undefined
-  const drift = known(f.drift) ? f.drift.value : undefined
-
-  /** "advantage at λ=2 went from … to … while …; its spike energy went from … to … (θ = 4)" */
-  const change = (): string | null => {
-    if (!advBefore || !advAfter) return null
-    let text = `advantage${at} went from ${withInterval(advBefore)} to ${withInterval(advAfter)}`
-    if (drift != null) text += ` while the backdoored weights moved ${sharePercent(drift)}`
-    if (spikeBefore != null && spikeAfter != null) {
-      text += `; its spike energy went from ${fixed(spikeBefore)} to ${fixed(spikeAfter)} ${theta}`
-    }
-    return text
-  }
-  /** "the advantage at λ=2 before fine-tuning was …, the backdoored spike energy … (θ = 4)" */
-  const start = (verb: 'is' | 'was'): string | null => {
-    if (!advBefore) return null
-    let text = `the advantage${at} before fine-tuning ${verb} ${withInterval(advBefore)}`
-    if (spikeBefore != null) {
-      text += ` and the backdoored network's spike energy ${fixed(spikeBefore)} ${theta}`
-    }
-    return text
-  }
-
-  const of = `${f.done} of ${f.total} epochs`
-
-  if (run.status === 'queued') {
-    return `Waiting for a free worker: ${f.total} epochs of fine-tuning, ASR tracked${at}.`
-  }
-  if (run.status === 'running') {
-    if (f.done > 0) {
-      const so = change()
-      return so ? `${of} done so far; ${so}.` : `${of} done so far.`
-    }
-    const before = start('is')
-    return before
-      ? `Fine-tuning has not finished an epoch yet; ${before}.`
-      : 'Measuring both networks before fine-tuning…'
-  }
-
-  const stopped = stoppedWord[run.status]
-  if (stopped) {
-    if (f.done === 0) {
-      const before = start('was')
-      return before
-        ? `${stopped} before the first of ${f.total} epochs finished; ${before}.`
-        : `${stopped} before anything was measured.`
-    }
-    const so = change()
-    return so ? `${stopped} after ${of}; ${so}.` : `${stopped} after ${of}.`
-  }
-
-  // Done.
-  if (f.total === 0) {
-    const before = start('was')
-    return before
-      ? `No fine-tuning epochs were configured, so the weights did not move; ${before}.`
-      : 'No fine-tuning epochs were configured, so the weights did not move.'
-  }
-  const all = change()
-  if (all) return `${capitalised(all)}.`
-  return `Fine-tuned for ${of}; the run recorded no advantage to compare.`
-}
 /**
  * The runs table's number: the advantage at the tracked λ after fine-tuning, or before when the
  * run stopped first.

@@ -75,10 +75,14 @@ function sortValue(run: SeededRun, column: RunSortColumn): string | number | nul
   }
 }
 
-/** Missing values last in both directions; ties by id in the same direction. */
+/**
+ * Missing values last in both directions; ties by id in the same direction. Key results are
+ * sorted within each kind, the kinds in ascending order whichever the direction.
+ */
 function sorted(runs: SeededRun[], sort: RunSort): SeededRun[] {
   const sign = sort.direction === 'asc' ? 1 : -1
   return [...runs].sort((a, b) => {
+    if (sort.column === 'key' && a.kind !== b.kind) return a.kind < b.kind ? -1 : 1
     const [x, y] = [sortValue(a, sort.column), sortValue(b, sort.column)]
     if (x === null || y === null) {
       if (x !== y) return x === null ? 1 : -1

@@ -76,7 +76,9 @@ const sortExpressions: Record<RunSort['column'], string> = {
   backend: 'backend',
   createdAt: 'created_at',
   duration: 'duration',
-  key: 'key_value',
+  // Key results of different kinds are different quantities: sort each kind's runs among
+  // themselves, the kinds in a fixed order, runs without one last in their kind.
+  key: 'kind, key_value IS NULL, key_value',
   dataset: 'dataset'
 }
 
