@@ -170,7 +170,8 @@ const DESCRIPTIVE = new Set([
   'witnessChoice',
   'witnessLabel',
   'witnessTarget',
-  'witnessConstruction'
+  'witnessConstruction',
+  'nullDirections'
 ])
 
 function sweepMetric(model: string, name: string): SweepMetric {

@@ -27,7 +27,10 @@ describe('the metrics a sweep aggregates', () => {
       'Clean accuracy, after fine-tuning, backdoored network'
     )
     expect(words['run/advantage.after']).toBe('Backdoor advantage, after fine-tuning')
-    for (const label of Object.values(words)) expect(label).not.toMatch(/\w\.\w/)
+    // No code key left: every quantity of every kind has its words.
+    for (const kind of kinds)
+      for (const m of sweepMetrics(kind.name))
+        expect(m.label.startsWith(m.name.split('.')[0]), m.label).toBe(false)
   })
 
   it('start with each kind’s headline metrics, all of them metrics the kind reports', () => {

@@ -86,7 +86,7 @@ describe('the universality form: draft to config', () => {
     expect(chosen).toMatchObject({ head: { optimizer: 'gd' }, accuracyMargin: 0.1 })
     expect(fieldsOf({ ...start(), accuracyMargin: 1.5 })).toEqual(['accuracyMargin'])
     expect(parse({ ...start(), accuracyMargin: -0.1 }).error?.issues[0].message).toMatch(
-      /^accuracyMargin must be/
+      /^Accuracy match margin must be/
     )
     expect(fieldsOf({ ...start(), 'head.optimizer': 'sgd' })).toEqual(['head.optimizer'])
     expect(parse({ ...start(), 'head.optimizer': 'sgd' }).error?.issues[0].message).toBe(
