@@ -5,6 +5,8 @@
  * that every point makes a valid config, naming the swept value that does not. No Node, no DOM.
  */
 import { describeField, fieldName } from '../shared/fields'
+import { metricWords, modelWords } from '../shared/metricWords'
+import type { Outputs } from '../shared/results'
 import { ConfigError, fieldErrors, type FieldError } from '../shared/schema'
 import {
   fieldValues,
@@ -16,7 +18,10 @@ import {
   type Sweep,
   type SweepChild
 } from '../shared/sweep'
+import { effectivenessOutputs } from './effectiveness/outputs'
+import { finetuneOutputs } from './finetune/outputs'
 import { findKind, parseExperimentConfig, type ExperimentConfig } from './registry'
+import { universalityOutputs } from './universality/outputs'
 
 export interface SweepConfig {
   base: ExperimentConfig
@@ -143,4 +148,80 @@ function getPath(config: unknown, path: string): unknown {
         node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined,
       config
     )
+}
+
+/** A metric of a kind's runs, by model and name, with its name in words. */
+export interface SweepMetric {
+  model: string
+  name: string
+  label: string
+}
+
+/**
+ * Names that describe a run's data or choices rather than measure something: a sweep shows
+ * them per point, never averaged over seeds.
+ */
+const DESCRIPTIVE = new Set([
+  'L',
+  'd',
+  'n',
+  'nTest',
+  'witnessIndex',
+  'witnessChoice',
+  'witnessLabel',
+  'witnessTarget',
+  'witnessConstruction',
+  'nullDirections'
+])
+
+function sweepMetric(model: string, name: string): SweepMetric {
+  const words = modelWords(model)
+  return { model, name, label: words ? `${metricWords(name)}, ${words}` : metricWords(name) }
+}
+
+/**
+ * The metrics a sweep of this kind can aggregate over seeds: every scalar its runs report (its
+ * typed `outputs.ts`), but the descriptive ones, in the kind's order, with their words.
+ */
+export function sweepMetrics(kindName: string): SweepMetric[] {
+  const kind = findKind(kindName)
+  if (!kind) return []
+  return Object.entries(kind.outputs.metrics).flatMap(([model, names]) =>
+    model === 'data'
+      ? []
+      : names.filter((name) => !DESCRIPTIVE.has(name)).map((name) => sweepMetric(model, name))
+  )
+}
+
+type MetricOf<O extends Outputs> = {
+  [M in keyof O['metrics'] & string]: readonly [M, O['metrics'][M][number]]
+}[keyof O['metrics'] & string]
+
+/** Each kind's headline metrics: what a sweep's summary (the CLI's, say) aggregates first. */
+const keyMetrics: Record<string, readonly (readonly [string, string])[]> = {
+  effectiveness: [
+    ['run', 'lambda50Ratio'],
+    ['backdoored', 'lambda50'],
+    ['clean', 'lambda50'],
+    ['backdoored', 'cleanAccuracy']
+  ] satisfies MetricOf<typeof effectivenessOutputs>[],
+  finetune: [
+    ['run', 'advantage.before'],
+    ['run', 'advantage.after'],
+    ['backdoored', 'cleanAccuracy.after'],
+    ['backdoored', 'spikeEnergy.after']
+  ] satisfies MetricOf<typeof finetuneOutputs>[],
+  universality: [
+    ['run', 'universalityGap'],
+    ['attacker', 'attackSuccessRate'],
+    ['probe', 'attackSuccessRate.mean'],
+    ['random', 'attackSuccessRate.mean']
+  ] satisfies MetricOf<typeof universalityOutputs>[]
+}
+
+/** A kind's headline metrics for a sweep (the first four it reports, for a kind not listed). */
+export function sweepKeyMetrics(kindName: string): SweepMetric[] {
+  const listed = keyMetrics[kindName]
+  if (!listed) return sweepMetrics(kindName).slice(0, 4)
+  return listed.map(([model, name]) => sweepMetric(model, name))
 }

@@ -50,7 +50,8 @@ function openDatabase() {
     worker: utilityWorkerSpawner(join(__dirname, 'worker.js'), {
       oneProcessPerRun: app.isPackaged
     }),
-    nativeBinding: electronNativeBinding()
+    nativeBinding: electronNativeBinding(),
+    resumeSweeps: true
   })
 }
 

@@ -9,6 +9,7 @@ import { MAX_COMPARED_RUNS, MAX_QUERY_LIMIT, runSortColumns, type RunQueryResult
 import { kindNames } from '../kinds/registry'
 import type { Environment, Progress, RunDetail, RunSummary } from './results'
 import { runStatuses } from './results'
+import type { SweepAggregate, SweepDetail, SweepSummary } from './sweepStatus'
 
 const runId = z
   .number({ error: 'id must be a number' })
@@ -133,6 +134,11 @@ export function utf8Length(text: string): number {
   return bytes
 }
 
+const sweepId = z
+  .number({ error: 'id must be a number' })
+  .int({ error: 'id must be a whole number' })
+  .positive({ error: 'id must be positive' })
+
 const requiredName = z
   .string({ error: 'name is required' })
   .pipe(singleLineText('name', 200))
@@ -210,7 +216,9 @@ export const apiSchemas = {
           tags: z.array(tag).max(50, { error: 'at most 50 tags' }).optional(),
           text: z.string().max(200, { error: 'text must be at most 200 characters' }).optional(),
           createdFrom: isoInstant('createdFrom').optional(),
-          createdTo: isoInstant('createdTo').optional()
+          createdTo: isoInstant('createdTo').optional(),
+          sweepId: sweepId.optional(),
+          inSweep: z.boolean({ error: 'inSweep must be true or false' }).optional()
         })
         .optional(),
       sort: z
@@ -246,7 +254,45 @@ export const apiSchemas = {
     runIds: comparedRuns
   }),
   listComparisons: z.object({}).optional(),
-  deleteComparison: z.object({ id: runId })
+  deleteComparison: z.object({ id: runId }),
+  // Sweeps (SCIENCE.md section 12): a base config, one or two swept fields, r seeds per point.
+  startSweep: z.object({
+    // The sweep config is validated by parseSweepConfig so that errors name each field.
+    config: z.unknown().refine((v) => v !== undefined, { error: 'config is required' }),
+    name: singleLineText('name', 200).optional()
+  }),
+  getSweep: z.object({ id: sweepId }),
+  listSweeps: z
+    .object({
+      ids: z
+        .array(sweepId)
+        .max(MAX_QUERY_LIMIT, { error: `ids may name at most ${MAX_QUERY_LIMIT} sweeps` })
+        .optional(),
+      limit: z
+        .number()
+        .int({ error: 'limit must be a whole number' })
+        .min(1, { error: 'limit must be at least 1' })
+        .max(MAX_QUERY_LIMIT, { error: `limit must be at most ${MAX_QUERY_LIMIT}` })
+        .default(100)
+    })
+    .default({ limit: 100 }),
+  cancelSweep: z.object({ id: sweepId }),
+  resumeSweep: z.object({ id: sweepId }),
+  deleteSweep: z.object({ id: sweepId }),
+  sweepAggregate: z.object({
+    id: sweepId,
+    metric: z.object(
+      {
+        model: z
+          .string({ error: 'metric.model is required' })
+          .min(1, { error: 'metric.model is required' }),
+        name: z
+          .string({ error: 'metric.name is required' })
+          .min(1, { error: 'metric.name is required' })
+      },
+      { error: 'metric must be { model, name }' }
+    )
+  })
 } as const
 
 export type ApiMethod = keyof typeof apiSchemas
@@ -325,6 +371,14 @@ export interface ApiResults {
   saveComparison: Comparison
   listComparisons: Comparison[]
   deleteComparison: { deleted: number }
+  startSweep: SweepDetail
+  getSweep: SweepDetail
+  listSweeps: SweepSummary[]
+  cancelSweep: SweepDetail
+  resumeSweep: SweepDetail
+  /** `runs`: how many runs went with the sweep. */
+  deleteSweep: { deleted: number; runs: number }
+  sweepAggregate: SweepAggregate
 }
 
 export type LabEvent =
@@ -332,6 +386,9 @@ export type LabEvent =
   | { type: 'progress'; runId: number; progress: Progress }
   | { type: 'deleted'; ids: number[] }
   | { type: 'data'; runId: number }
+  /** A sweep whose runs changed status (or were created, deleted or replaced). */
+  | { type: 'sweep'; sweep: SweepSummary }
+  | { type: 'sweepDeleted'; id: number }
 
 /** What the renderer talks to, whichever host it runs in. */
 export interface LabClient {

@@ -23,10 +23,17 @@ export const apiChannels = {
   getRuns: 'runs:getMany',
   saveComparison: 'comparisons:save',
   listComparisons: 'comparisons:list',
-  deleteComparison: 'comparisons:delete'
+  deleteComparison: 'comparisons:delete',
+  startSweep: 'sweeps:start',
+  getSweep: 'sweeps:get',
+  listSweeps: 'sweeps:list',
+  cancelSweep: 'sweeps:cancel',
+  resumeSweep: 'sweeps:resume',
+  deleteSweep: 'sweeps:delete',
+  sweepAggregate: 'sweeps:aggregate'
 } as const
 
 export type ChannelMethod = keyof typeof apiChannels
 
-/** Main to renderer: every LabEvent (progress, status changes, deletions). */
+/** Main to renderer: every LabEvent (progress, status changes of runs and sweeps, deletions). */
 export const EVENTS_CHANNEL = 'runs:event'

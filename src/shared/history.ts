@@ -35,6 +35,10 @@ export interface RunFilter {
   createdFrom?: string
   /** Created at or before this instant; a bare date (YYYY-MM-DD) includes that whole UTC day. */
   createdTo?: string
+  /** Only the runs of this sweep. */
+  sweepId?: number
+  /** Only runs of some sweep (true), or only runs of none (false). */
+  inSweep?: boolean
 }
 
 export interface RunSort {

@@ -38,7 +38,16 @@ const quantities: Record<string, string> = {
   witnessTarget: 'Witness target y′',
   witnessConstruction: 'Witness construction',
   nullifyingResidual: 'Trigger shift left after projection',
-  triggerShiftNorm: 'Mean trigger shift ‖δ‖'
+  triggerShiftNorm: 'Mean trigger shift ‖δ‖',
+  backdoorCost: 'Backdoor cost, clean accuracy backdoored − clean',
+  traceOverD: 'tr(C) / d',
+  normalisedSpikeEnergy: 'Normalised spike energy sᵀCs / (tr(C)/d) − 1',
+  nullSpikeEnergy: 'Null band of the normalised spike energy',
+  nullDirections: 'Random directions in the null band',
+  matchedHeads: 'Accuracy-matched heads',
+  matchedGap: 'Universality gap over accuracy-matched heads',
+  encoderContribution: 'Encoder’s contribution to the attacker head’s ASR',
+  majorityRate: 'Majority-class rate'
 }
 
 const suffixes: Record<string, string> = {
@@ -64,6 +73,9 @@ const models: Record<string, string> = {
   witness: 'witness head'
 }
 
+/** Models measured again on the clean-encoder twin (universality): `cleanEncoder.attacker`. */
+const TWIN = 'cleanEncoder.'
+
 /** A metric's name in words; an unknown name is shown as it is. */
 export function metricWords(name: string): string {
   const [base, ...rest] = name.split('.')
@@ -75,5 +87,9 @@ export function metricWords(name: string): string {
 
 /** A model's name in words: "backdoored network"; empty for run-wide values. */
 export function modelWords(model: string): string {
+  if (model.startsWith(TWIN)) {
+    const inner = modelWords(model.slice(TWIN.length))
+    return inner ? `${inner}, clean-encoder twin` : 'clean-encoder twin'
+  }
   return model in models ? models[model] : model
 }

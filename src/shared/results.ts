@@ -78,6 +78,10 @@ export interface RunSummary {
   dataset?: string
   /** The run this one re-runs exactly (same config and seed), when it is a re-run. */
   rerunOf?: number | null
+  /** The sweep this run is a point of, with the point's index and the replicate (seed) index. */
+  sweepId?: number
+  point?: number
+  replicate?: number
 }
 
 /** The one number the runs table shows and sorts by, with its 95% interval when known. */

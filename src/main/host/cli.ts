@@ -2,62 +2,20 @@
  * The command-line host: `npm run lab -- <command>`. Runs experiments with no UI against the same
  * database and service as the app.
  */
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { basename, dirname, extname, resolve } from 'node:path'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { FIGURE_WIDTH, formatBytes, LabApiError, MAX_BUNDLE_BYTES } from '../../shared/api'
 import { durationSeconds, runReport, type RunSummary } from '../../shared/results'
 import { availableCharts } from '../../kinds/charts'
 import { exportFormats, type ExportFormat } from '../export/chart'
-import { openLab } from './lab'
-import { databasePath, workerEntry } from './paths'
+import { integer, openCliLab, readConfig, readText, UsageError } from './cliCommon'
+import { addSweepCommand } from './cliSweep'
+import { databasePath } from './paths'
 import { serveHeadless } from './serve'
 import { exitQuietlyOnClosedPipe, printable, printJson, say } from './terminal'
 
-/** Bad input from the user: exit code 2 and the message alone. */
-class UsageError extends Error {}
-
 exitQuietlyOnClosedPipe()
-
-/** The text of a file; a byte-order mark (Windows editors write one) is not part of it. */
-function readText(file: string, option: string): string {
-  try {
-    return readFileSync(file, 'utf8').replace(/^\uFEFF/, '')
-  } catch (error) {
-    throw new UsageError(`Cannot read ${option} ${file}: ${(error as Error).message}`)
-  }
-}
-
-function readConfig(file: string): unknown {
-  const text = readText(file, '--config')
-  try {
-    return JSON.parse(text)
-  } catch (error) {
-    throw new UsageError(`--config ${file} is not valid JSON: ${(error as Error).message}`)
-  }
-}
-
-function integer(name: string) {
-  return (value: string) => {
-    const n = Number(value)
-    if (!Number.isInteger(n))
-      throw new InvalidArgumentError(`${name} must be a whole number (got '${value}')`)
-    return n
-  }
-}
-
-/**
- * The lab's service on the database file `db`: every command goes through its LabApi methods
- * (`dispatch` for what the user typed), so the CLI checks input as the other hosts do.
- */
-function openCliLab(db?: string): Pick<ReturnType<typeof openLab>, 'service' | 'close'> {
-  const { service, close } = openLab({
-    dbPath: databasePath(db),
-    host: 'cli',
-    worker: workerEntry(__dirname)
-  })
-  return { service, close }
-}
 
 function progressLine(
   run: RunSummary | undefined,
@@ -125,6 +83,8 @@ program
       }
     }
   )
+
+addSweepCommand(program)
 
 program
   .command('list')

@@ -16,6 +16,11 @@ export interface LabOptions {
   parallelRuns?: number
   /** The bytes one run may hold; default: BACKDOOR_LAB_MEMORY_BUDGET or a quarter of memory. */
   memoryBudget?: number
+  /**
+   * Resume the sweeps whose runs were interrupted (the app that computed them stopped or
+   * crashed): what a long-lived host does at start-up, not a one-shot CLI command.
+   */
+  resumeSweeps?: boolean
 }
 
 export function openLab(options: LabOptions): {
@@ -34,6 +39,10 @@ export function openLab(options: LabOptions): {
     parallelRuns: options.parallelRuns,
     memoryBudget: options.memoryBudget
   })
+  if (options.resumeSweeps) {
+    for (const { id, message } of service.sweeps.resumeInterrupted().refused)
+      console.error(`Sweep ${id} was interrupted and cannot resume: ${message}`)
+  }
   return {
     store,
     service,

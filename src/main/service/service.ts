@@ -43,8 +43,10 @@ import { DatasetNotFoundError } from '../store/datasets'
 import { ComparisonNotFoundError } from '../store/comparisons'
 import { storageProblem } from '../store/open'
 import { captionFor, exportChartFile, exportRunsBundle, importRunsBundle } from '../export/api'
+import { SweepNotFoundError } from '../store/sweeps'
 import { admit, dataFacts, memoryBudget } from './admission'
 import type { FromWorker, SpawnWorker, WorkerHandle } from './protocol'
+import { SweepManager } from './sweeps'
 
 export interface ServiceOptions {
   store: RunStore
@@ -85,10 +87,21 @@ export class LabService {
   private unsavedRetry: NodeJS.Timeout | null = null
   readonly parallelRuns: number
   readonly memoryBudget: number
+  /** Sweeps: their runs are queued, cancelled and deleted here like any run. */
+  readonly sweeps: SweepManager
 
   constructor(private readonly options: ServiceOptions) {
     this.parallelRuns = Math.max(1, options.parallelRuns ?? os.cpus().length)
     this.memoryBudget = options.memoryBudget ?? memoryBudget()
+    this.sweeps = new SweepManager({
+      store: options.store,
+      appVersion: options.appVersion,
+      admitRun: (config) => this.admitRun(config),
+      enqueue: (ids) => this.enqueue(ids),
+      cancelRun: (id) => this.cancelRun(id),
+      deleteRuns: (ids) => this.deleteRuns(ids),
+      emit: (event) => this.emit(event)
+    })
   }
 
   private get store(): RunStore {
@@ -168,17 +181,42 @@ export class LabService {
       return this.store.comparisons.save(p.name, p.runIds)
     },
     listComparisons: () => this.store.comparisons.list(),
-    deleteComparison: (p) => ({ deleted: this.store.comparisons.delete(p.id) })
+    deleteComparison: (p) => ({ deleted: this.store.comparisons.delete(p.id) }),
+    startSweep: (p) => this.sweeps.start(p.config, p.name),
+    getSweep: (p) => this.sweeps.get(p.id),
+    listSweeps: (p) => this.sweeps.list(p),
+    cancelSweep: (p) => this.sweeps.cancel(p.id),
+    resumeSweep: (p) => this.sweeps.resume(p.id),
+    deleteSweep: (p) => this.sweeps.delete(p.id),
+    sweepAggregate: (p) => this.sweeps.aggregate(p.id, p.metric)
   }
 
   startRun(rawConfig: unknown, name?: string, rerunOf?: number): RunSummary {
     // A re-run repeats a saved config, which may carry fields a later version removed.
     const config = parseExperimentConfig(rawConfig, { strict: rerunOf === undefined })
+    const { dataSha256 } = this.admitRun(config)
+    const run = this.store.runs.create({
+      name: name?.trim() || defaultRunName(config),
+      config,
+      appVersion: this.options.appVersion,
+      rerunOf,
+      dataSha256
+    })
+    this.emit({ type: 'run', run })
+    this.enqueue([run.id])
+    return run
+  }
+
+  /**
+   * What a new run's config must pass beyond its schema: its data set (a CSV file's label column)
+   * and what the data can hold, and the memory budget. Throws ConfigError; returns the SHA-256 of
+   * the CSV file it reads, the exact content checked again when it starts.
+   */
+  private admitRun(config: ExperimentConfig): { dataSha256: string | null } {
     let dataSha256: string | null = null
     const data = dataOfConfig(config)
     if (data) {
       this.checkDatasetSpec(data.spec, { binary: data.task === 'binary' })
-      // The exact content the run will read: checked again when it starts.
       if (data.spec.kind === 'csv')
         dataSha256 = this.store.datasets.summary(data.spec.datasetId).sha256
     }
@@ -187,17 +225,13 @@ export class LabService {
       dataFacts(config, (id) => this.store.datasets.summary(id)),
       this.memoryBudget
     )
-    const run = this.store.runs.create({
-      name: name?.trim() || defaultRunName(config),
-      config,
-      appVersion: this.options.appVersion,
-      rerunOf,
-      dataSha256
-    })
-    this.queue.push(run.id)
-    this.emit({ type: 'run', run })
+    return { dataSha256 }
+  }
+
+  /** Queues saved runs to compute, in order. */
+  private enqueue(ids: number[]): void {
+    this.queue.push(...ids)
     this.pump()
-    return run
   }
 
   /** A run with its numbers; a re-run also says whether they equal its original's. */
@@ -311,8 +345,10 @@ export class LabService {
         active.worker.kill()
       }
     }
+    const sweeps = this.store.sweeps.sweepsOfRuns(ids)
     const deleted = this.store.runs.delete(ids)
     this.emit({ type: 'deleted', ids })
+    this.sweeps.changed(sweeps)
     this.pump()
     return { deleted }
   }
@@ -675,6 +711,7 @@ export class LabService {
 
   private emit(event: LabEvent): void {
     for (const listener of this.listeners) listener(event)
+    this.sweeps.onEvent(event)
   }
 }
 
@@ -693,6 +730,7 @@ function toApiError(error: unknown, databasePath: string): LabApiError {
   if (error instanceof RunNotFoundError) return new LabApiError(error.message, [], 404)
   if (error instanceof DatasetNotFoundError) return new LabApiError(error.message, [], 404)
   if (error instanceof ComparisonNotFoundError) return new LabApiError(error.message, [], 404)
+  if (error instanceof SweepNotFoundError) return new LabApiError(error.message, [], 404)
   if (error instanceof DatasetError) {
     const field = error.field ? `dataset.${error.field}` : 'dataset'
     return new LabApiError(error.message, [{ field, message: error.message }], 400)

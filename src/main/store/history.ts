@@ -125,5 +125,12 @@ function whereClause(filter: RunFilter): { where: string; params: unknown[] } {
     clauses.push('created_at <= ?')
     params.push(instant(filter.createdTo, true))
   }
+  if (filter.sweepId !== undefined) {
+    clauses.push('sweep_id = ?')
+    params.push(filter.sweepId)
+  }
+  if (filter.inSweep !== undefined) {
+    clauses.push(filter.inSweep ? 'sweep_id IS NOT NULL' : 'sweep_id IS NULL')
+  }
   return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params }
 }

@@ -133,5 +133,29 @@ export const migrations: { version: number; sql: string }[] = [
         WHERE data_sha256 IS NULL AND json_extract(config, '$.dataset.kind') = 'csv';
       CREATE INDEX datasets_sha256 ON datasets(sha256);
     `
+  },
+  {
+    // Sweeps (SCIENCE.md section 12): a sweep is an entry of its own, its points ordinary runs
+    // linked to it by (sweep, point, replicate), at most one run per slot. Deleting a sweep
+    // deletes its runs; a run of a sweep may be deleted alone (the sweep then misses that slot).
+    // Version 6 is the detection nulls' table.
+    version: 7,
+    sql: `
+      CREATE TABLE sweeps (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+        kind TEXT NOT NULL,
+        config TEXT NOT NULL CHECK (json_valid(config)),
+        parsed TEXT NOT NULL CHECK (json_valid(parsed)),
+        created_at TEXT NOT NULL,
+        owner_host TEXT,
+        owner_pid INTEGER,
+        owner_instance TEXT
+      );
+      ALTER TABLE runs ADD COLUMN sweep_id INTEGER REFERENCES sweeps(id) ON DELETE CASCADE;
+      ALTER TABLE runs ADD COLUMN point INTEGER CHECK (point IS NULL OR point >= 0);
+      ALTER TABLE runs ADD COLUMN replicate INTEGER CHECK (replicate IS NULL OR replicate >= 0);
+      CREATE UNIQUE INDEX runs_sweep_slot ON runs(sweep_id, point, replicate);
+    `
   }
 ]

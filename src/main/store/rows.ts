@@ -31,6 +31,9 @@ export interface RunRow {
   key_upper: number | null
   dataset: string | null
   rerun_of: number | null
+  sweep_id: number | null
+  point: number | null
+  replicate: number | null
 }
 
 /** `?, ?, ?` for an IN list of `values`. */
@@ -99,7 +102,10 @@ export function toSummary(row: RunRow, tags: string[]): RunSummary {
               : {})
           },
     dataset: row.dataset ?? undefined,
-    rerunOf: row.rerun_of
+    rerunOf: row.rerun_of,
+    ...(row.sweep_id != null
+      ? { sweepId: row.sweep_id, point: row.point ?? 0, replicate: row.replicate ?? 0 }
+      : {})
   }
 }
 

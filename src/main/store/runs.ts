@@ -32,6 +32,8 @@ export interface NewRun {
   rerunOf?: number
   /** SHA-256 of the imported CSV file the config names, as it is when the run is created. */
   dataSha256?: string | null
+  /** The sweep slot this run fills: its sweep, point index and replicate (seed) index. */
+  sweep?: { id: number; point: number; replicate: number }
 }
 
 /** Who holds the runs this store creates until they finish (see RunStore.interruptUnfinished). */
@@ -58,8 +60,9 @@ export class RunRepository {
     const info = this.db
       .prepare(
         `INSERT INTO runs (name, kind, status, config, seed, app_version, created_at, dataset,
-           search_text, rerun_of, owner_host, owner_pid, owner_instance, data_sha256)
-         VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+           search_text, rerun_of, owner_host, owner_pid, owner_instance, data_sha256,
+           sweep_id, point, replicate)
+         VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
       )
       .run(
         run.name,
@@ -74,7 +77,10 @@ export class RunRepository {
         this.owner.host,
         this.owner.pid,
         this.owner.instance,
-        run.dataSha256 ?? null
+        run.dataSha256 ?? null,
+        run.sweep?.id ?? null,
+        run.sweep?.point ?? null,
+        run.sweep?.replicate ?? null
       )
     return this.summary(Number(info.lastInsertRowid))
   }

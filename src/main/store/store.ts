@@ -4,8 +4,8 @@
  * runs left `running` (or `queued`) by a process that is gone become `interrupted` at open.
  *
  * What it stores is reached through its repositories: `runs` (one run's life), `history` (many
- * runs: lists, filtered pages), `comparisons`, `datasets` (imported CSV files) and `bundles`
- * (runs that travel between labs). This file keeps what concerns the file as a whole: opening,
+ * runs: lists, filtered pages), `comparisons`, `datasets` (imported CSV files), `bundles`
+ * (runs that travel between labs) and `sweeps` (a sweep and the runs of its points). This file keeps what concerns the file as a whole: opening,
  * migrations, which process owns an unfinished run, and closing.
  */
 import { randomUUID } from 'node:crypto'
@@ -21,6 +21,7 @@ import { migrations } from './migrations'
 import { openDatabase } from './open'
 import { searchText } from './rows'
 import { RunRepository } from './runs'
+import { SweepRepository } from './sweeps'
 
 export interface OpenOptions {
   /** Path of a better-sqlite3 addon built for another runtime (Electron's ABI). */
@@ -49,21 +50,20 @@ export class RunStore {
   readonly comparisons: ComparisonRepository
   readonly datasets: DatasetRepository
   readonly bundles: BundleRepository
+  readonly sweeps: SweepRepository
 
   private constructor(
     private readonly db: Database.Database,
     readonly path: string
   ) {
     openInstances.add(this.instance)
-    this.runs = new RunRepository(db, {
-      host: hostname(),
-      pid: process.pid,
-      instance: this.instance
-    })
+    const owner = { host: hostname(), pid: process.pid, instance: this.instance }
+    this.runs = new RunRepository(db, owner)
     this.history = new HistoryQueries(db, this.runs)
     this.comparisons = new ComparisonRepository(db)
     this.datasets = new DatasetRepository(db)
     this.bundles = new BundleRepository(db, this.runs, this.datasets)
+    this.sweeps = new SweepRepository(db, this.runs, owner)
   }
 
   /** Opens (or creates) the database; throws DatabaseOpenError naming the path and the reason. */

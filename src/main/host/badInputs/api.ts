@@ -171,6 +171,46 @@ export const apiBadInputs: Omit<ApiBadInput, 'channel'>[] = [
     rule: 'name must not contain control characters'
   },
   {
+    title: 'startSweep without a sweep',
+    method: 'startSweep',
+    params: { config: effectiveness },
+    field: 'sweep',
+    rule: 'sweep is required'
+  },
+  {
+    title: 'startSweep varying the seed',
+    method: 'startSweep',
+    params: { config: { ...effectiveness, sweep: { fields: [{ path: 'seed', values: [1, 2] }] } } },
+    field: 'sweep.fields.0.path',
+    rule: 'seed is not a field an effectiveness sweep can vary'
+  },
+  {
+    title: 'startSweep with a swept value the field refuses',
+    method: 'startSweep',
+    params: { config: { ...effectiveness, sweep: { fields: [{ path: 'k', values: [4, 50] }] } } },
+    field: 'sweep.fields.0.values.1',
+    rule: 'k = 50: k must be at most d (got k=50, d=20)'
+  },
+  {
+    title: 'startSweep of more runs than a sweep may hold',
+    method: 'startSweep',
+    params: {
+      config: {
+        ...effectiveness,
+        sweep: { fields: [{ path: 'theta', range: { from: 0, to: 8, steps: 200 } }], seeds: 3 }
+      }
+    },
+    field: 'sweep.seeds',
+    rule: 'this sweep has 600 runs (points × seeds); a sweep may hold at most 500'
+  },
+  {
+    title: 'sweepAggregate without a metric name',
+    method: 'sweepAggregate',
+    params: { id: 1, metric: { model: 'run' } },
+    field: 'metric.name',
+    rule: 'metric.name is required'
+  },
+  {
     title: 'a method the lab does not have',
     method: 'dropTables',
     params: {},
