@@ -25,7 +25,8 @@ const bundled = [
 const alias = {
   '@shared': resolve(__dirname, 'src/shared'),
   '@main': resolve(__dirname, 'src/main'),
-  '@renderer': resolve(__dirname, 'src/renderer/src')
+  '@renderer': resolve(__dirname, 'src/renderer/src'),
+  '@kinds': resolve(__dirname, 'src/kinds')
 }
 
 export default defineConfig({
@@ -43,10 +44,16 @@ export default defineConfig({
       }
     }
   },
+  // A sandboxed preload's `require` loads only `electron` (and `events`, `timers`, `url`): bundle
+  // everything else into the one file (src/preload/sandbox.test.ts checks the built result).
   preload: {
     resolve: { alias },
     build: {
-      rolldownOptions: { input: { index: resolve(__dirname, 'src/preload/index.ts') } }
+      externalizeDeps: false,
+      rolldownOptions: {
+        input: { index: resolve(__dirname, 'src/preload/index.ts') },
+        output: { format: 'cjs', codeSplitting: false }
+      }
     }
   },
   renderer: {

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
 import { runSortColumns, type RunFilter, type RunSort } from '../src/shared/history'
-import { seedHistory } from '../src/main/store/history-seed'
+import { seedHistory } from '../src/main/testing/historySeed'
 import { RunStore } from '../src/main/store/store'
 
 const count = Number(process.argv[2] ?? 10_000)
@@ -37,7 +37,7 @@ try {
   const page =
     (sort: RunSort, filter: RunFilter = {}, offset = 0) =>
     () =>
-      reopened.queryRuns({ sort, filter, offset, limit: 100 })
+      reopened.history.query({ sort, filter, offset, limit: 100 })
   for (const column of runSortColumns) {
     for (const direction of ['asc', 'desc'] as const) {
       const first = ms(page({ column, direction }))

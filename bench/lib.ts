@@ -3,12 +3,10 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { join, resolve } from 'node:path'
-import {
-  effectivenessConfigSchema,
-  finetuneConfigSchema,
-  universalityConfigSchema,
-  type ExperimentConfig
-} from '../src/shared/config'
+import { effectivenessConfigSchema } from '../src/kinds/effectiveness/config'
+import { finetuneConfigSchema } from '../src/kinds/finetune/config'
+import type { ExperimentConfig } from '../src/kinds/registry'
+import { universalityConfigSchema } from '../src/kinds/universality/config'
 
 export const root = resolve(__dirname, '..')
 export const KINDS = ['effectiveness', 'finetune', 'universality'] as const

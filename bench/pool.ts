@@ -4,11 +4,9 @@
  */
 import os from 'node:os'
 import { join } from 'node:path'
-import {
-  finetuneConfigSchema,
-  universalityConfigSchema,
-  type ExperimentConfig
-} from '../src/shared/config'
+import { finetuneConfigSchema } from '../src/kinds/finetune/config'
+import type { ExperimentConfig } from '../src/kinds/registry'
+import { universalityConfigSchema } from '../src/kinds/universality/config'
 import { openLab } from '../src/main/host/lab'
 import { nodeWorkerSpawner } from '../src/main/service/spawn-node'
 import type { WorkerInfo } from '../src/main/service/pool'

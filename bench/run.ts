@@ -5,16 +5,17 @@
  * model and per lambda.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import { effectivenessConfigSchema, lambdaValues } from '../src/shared/config'
+import { effectivenessConfigSchema } from '../src/kinds/effectiveness/config'
+import { lambdaValues } from '../src/shared/schema'
 import { initBackend } from '../src/main/lab/backend'
-import { runEffectiveness } from '../src/main/lab/experiments/effectiveness'
-import { collectingReporter } from '../src/main/lab/experiments/reporter'
+import { runEffectiveness } from '../src/kinds/effectiveness/run'
+import { collectingReporter } from '../src/main/lab/reporter'
 import { normTask } from '../src/main/lab/data'
 import { backdooredRows, sampleReluWeights, scoreGrid } from '../src/main/lab/relu'
 import { stream } from '../src/main/lab/rng'
 import { sampleSecret } from '../src/main/lab/secret'
-import { runFinetune } from '../src/main/lab/experiments/finetune'
-import { finetuneConfigSchema } from '../src/shared/config'
+import { runFinetune } from '../src/kinds/finetune/run'
+import { finetuneConfigSchema } from '../src/kinds/finetune/config'
 
 function time(fn: () => void, repeats = 3): number {
   fn() // warm-up

@@ -3,62 +3,47 @@
  * child process, a real SQLite file, driven in Chromium.
  */
 import { mkdirSync } from 'node:fs'
-import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures'
+import { NewExperimentPage } from './pages/newExperiment'
+import { RunPage } from './pages/runPage'
+import { RunsPage } from './pages/runsPage'
 
 const screens = 'test-results/screens'
 mkdirSync(screens, { recursive: true })
 
-async function fill(page: Page, field: string, value: string | number) {
-  await page.getByTestId(`field-${field}`).fill(String(value))
-}
-
 /** A small but real configuration, so the run takes a second or two. */
-async function fillSmallExperiment(page: Page) {
-  await fill(page, 'm', 600)
-  await fill(page, 'n', 600)
-  await fill(page, 'nTest', 600)
-}
+const small = { m: 600, n: 600, nTest: 600 }
 
 test('a bad value shows its error next to the field and keeps Run disabled', async ({
   page,
   lab
 }) => {
-  await page.goto(lab.url)
-  await page.getByTestId('nav-new').click()
-  await expect(page.getByTestId('run-button')).toBeEnabled()
-  await fill(page, 'k', 200)
-  await expect(page.getByTestId('error-k')).toContainText('k must be at most d (got k=200, d=100)')
-  await expect(page.getByTestId('run-button')).toBeDisabled()
-  await fill(page, 'd', 2.5)
-  await expect(page.getByTestId('error-d')).toContainText('d must be a whole number')
+  const form = await new NewExperimentPage(page).open(lab.url)
+  await expect(form.runButton).toBeEnabled()
+  await form.fill({ k: 200 })
+  await expect(form.error('k')).toContainText('k must be at most d (got k=200, d=100)')
+  await expect(form.runButton).toBeDisabled()
+  await form.fill({ d: 2.5 })
+  await expect(form.error('d')).toContainText('Input dimension d must be a whole number')
   await page.screenshot({ path: `${screens}/form-errors.png`, fullPage: true })
-  await fill(page, 'd', 100)
-  await fill(page, 'k', 10)
-  await expect(page.getByTestId('error-k')).toHaveCount(0)
-  await expect(page.getByTestId('run-button')).toBeEnabled()
+  await form.fill({ d: 100, k: 10 })
+  await expect(form.error('k')).toHaveCount(0)
+  await expect(form.runButton).toBeEnabled()
 })
 
 test('run from the form, see the chart and metrics, and find the run again after a reload and a restart', async ({
   page,
   lab
 }) => {
-  await page.goto(lab.url)
-  await page.getByTestId('nav-new').click()
-  await fillSmallExperiment(page)
-  await fill(page, 'name', 'e2e effectiveness')
-  await page.getByTestId('run-button').click()
-
-  await expect(page).toHaveURL(/#\/runs\/\d+$/)
-  const id = Number(page.url().match(/runs\/(\d+)$/)![1])
-  await expect(page.getByTestId('run-status')).toHaveText('done', { timeout: 60_000 })
+  const form = await new NewExperimentPage(page).open(lab.url)
+  await form.fill({ ...small, name: 'e2e effectiveness' })
+  const id = await form.run()
+  const run = new RunPage(page)
+  await run.waitFor('done', 60_000)
   await expect(page.getByTestId('run-name')).toHaveText('e2e effectiveness')
 
   // The chart is drawn on a canvas with real pixels.
-  const canvas = page.getByTestId('chart-asr').locator('canvas')
-  await expect(canvas).toBeVisible()
-  const box = await canvas.boundingBox()
-  expect(box!.width).toBeGreaterThan(200)
+  await run.chart('asr')
   const table = page.getByTestId('metrics-table')
   await expect(table).toContainText('λ50')
   await expect(page.getByTestId('metric-clean-cleanAccuracy')).toContainText('%')
@@ -68,16 +53,16 @@ test('run from the form, see the chart and metrics, and find the run again after
   await page.screenshot({ path: `${screens}/run-done.png`, fullPage: true })
 
   await page.reload()
-  await expect(page.getByTestId('run-status')).toHaveText('done')
-  await page.getByTestId('nav-runs').click()
-  await expect(page.getByTestId(`run-row-${id}`)).toContainText('e2e effectiveness')
-  await expect(page.getByTestId(`run-status-${id}`)).toHaveText('done')
+  await expect(run.status).toHaveText('done')
+  const runs = await new RunsPage(page).open()
+  await expect(runs.row(id)).toContainText('e2e effectiveness')
+  await expect(runs.status(id)).toHaveText('done')
 
   // Close and reopen the app: the run comes back from the SQLite file.
   await lab.restart()
   await page.goto(lab.url)
-  await page.getByTestId('nav-runs').click()
-  await expect(page.getByTestId(`run-status-${id}`)).toHaveText('done')
+  await runs.open()
+  await expect(runs.status(id)).toHaveText('done')
   await page.screenshot({ path: `${screens}/runs.png`, fullPage: true })
 })
 
@@ -85,15 +70,10 @@ test('progress shows phase, steps and ETA while a run computes, and Cancel stops
   page,
   lab
 }) => {
-  await page.goto(lab.url)
-  await page.getByTestId('nav-new').click()
+  const form = await new NewExperimentPage(page).open(lab.url)
   // Wide enough to take many seconds on one core.
-  await fill(page, 'd', 200)
-  await fill(page, 'm', 20000)
-  await fill(page, 'n', 3000)
-  await fill(page, 'nTest', 3000)
-  await fill(page, 'lambdas.steps', 200)
-  await page.getByTestId('run-button').click()
+  await form.fill({ d: 200, m: 20000, n: 3000, nTest: 3000, 'lambdas.steps': 200 })
+  await form.run()
   await expect(page.getByTestId('run-status')).toHaveText('running', { timeout: 30_000 })
   await expect(page.getByTestId('progress-steps')).toContainText(/step \d+ \/ \d+/)
   await expect(page.getByTestId('progress-phase')).not.toBeEmpty()

@@ -8,9 +8,10 @@ import os from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { _electron as electron, expect, test } from '@playwright/test'
 import type { LabBridge } from '../src/shared/api'
+import type { DesktopBridge } from '../src/shared/desktop'
 
 const root = resolve(__dirname, '..')
-type Bridged = { labBridge?: LabBridge }
+type Bridged = { labBridge?: LabBridge & { desktop?: DesktopBridge } }
 
 function electronBinary(): string | null {
   const dir = dirname(require.resolve('electron/package.json'))
@@ -55,6 +56,17 @@ test.describe('Electron window', () => {
         (globalThis as Bridged).labBridge!.invoke('appInfo', {})
       )
       expect(reply.ok && (reply.result as { host: string }).host).toBe('electron')
+      // The desktop extras (native dialogs, menu commands) are on the bridge, and nothing more.
+      expect(
+        await page.evaluate(() =>
+          Object.keys((globalThis as Bridged).labBridge!.desktop ?? {}).sort()
+        )
+      ).toEqual(['onCommand', 'openFile', 'saveFile'])
+      // The application menu, asked of Electron itself.
+      const menu = await app.evaluate(({ Menu }) =>
+        Menu.getApplicationMenu()?.items.map((item) => item.label.replace('&', ''))
+      )
+      expect(menu).toEqual(expect.arrayContaining(['File', 'Edit', 'View', 'Help']))
     } finally {
       await app.close()
       rmSync(dir, { recursive: true, force: true })

@@ -5,19 +5,16 @@
 import { mkdirSync } from 'node:fs'
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures'
+import { api } from './pages/api'
+import { NewExperimentPage } from './pages/newExperiment'
 
 const screens = 'test-results/screens'
 mkdirSync(screens, { recursive: true })
 
-async function fill(page: Page, field: string, value: string | number) {
-  await page.getByTestId(`field-${field}`).fill(String(value))
-}
-
-async function openFinetuneForm(page: Page, url: string) {
-  await page.goto(url)
-  await page.getByTestId('nav-new').click()
-  await page.getByTestId('kind-finetune').click()
-  await expect(page.getByTestId('field-train.epochs')).toBeVisible()
+async function openFinetuneForm(page: Page, url: string): Promise<NewExperimentPage> {
+  const form = await new NewExperimentPage(page).open(url, 'finetune')
+  await expect(form.field('train.epochs')).toBeVisible()
+  return form
 }
 
 /** The epoch shown by the progress bar, or null before it shows one. */
@@ -34,9 +31,9 @@ test('fine-tune from the form: the epoch counter moves, then the four-curve char
   page,
   lab
 }) => {
-  await openFinetuneForm(page, lab.url)
-  await fill(page, 'train.epochs', 12)
-  await fill(page, 'name', 'e2e fine-tuning')
+  const form = await openFinetuneForm(page, lab.url)
+  await form.fill({ 'train.epochs': 12 })
+  await form.fill({ name: 'e2e fine-tuning' })
   await page.getByTestId('run-button').click()
   await expect(page).toHaveURL(/#\/runs\/\d+$/)
 
@@ -64,6 +61,31 @@ test('fine-tune from the form: the epoch counter moves, then the four-curve char
   await expect(page.getByTestId('finetune-sentence')).toContainText(
     /Advantage at λ=2 went from -?\d/
   )
+  // Whichever way it went, the sentence says where the interval after fine-tuning lies against 0,
+  // and gives the spike energy divided by the rows' scale next to random directions.
+  await expect(page.getByTestId('finetune-sentence')).toContainText(
+    /its interval (still excludes 0|now includes 0|now lies below 0|included 0 before)/
+  )
+  await expect(page.getByTestId('finetune-sentence')).toContainText(
+    "spike energy, normalised by the rows' scale tr(C)/d"
+  )
+  // BackdoorBench's triple, the backdoor's cost, the null band and the chance level.
+  await expect(page.getByTestId('ft-backdoored-robustAccuracy')).toContainText('→')
+  await expect(page.getByTestId('ft-backdoored-normalisedSpikeEnergy')).toContainText('→')
+  await expect(page.getByTestId('ft-clean-nullSpikeEnergy')).toContainText('[')
+  await expect(page.getByTestId('ft-backdoored-spikeEnergy')).toContainText(
+    'after: ± fresh-draw error only'
+  )
+  await expect(page.getByTestId('ft-run-backdoorCost')).toContainText('points')
+  await expect(page.getByTestId('ft-data-majorityRate')).toContainText('%')
+  await expect(page.getByTestId('highlight-triple').locator('dt')).toHaveText([
+    'clean accuracy',
+    'ASR at λ = 2',
+    'robust accuracy at λ = 2'
+  ])
+  await expect(page.getByTestId('intervals-cover')).toContainText(
+    'not the key, the weights or the training data'
+  )
   await page.screenshot({ path: `${screens}/finetune-done.png`, fullPage: true })
 })
 
@@ -71,8 +93,8 @@ test('cancel a fine-tuning run mid-way: it is marked cancelled and keeps its fin
   page,
   lab
 }) => {
-  await openFinetuneForm(page, lab.url)
-  await fill(page, 'train.epochs', 500)
+  const form = await openFinetuneForm(page, lab.url)
+  await form.fill({ 'train.epochs': 500 })
   await page.getByTestId('run-button').click()
   await expect
     .poll(() => shownEpoch(page), { timeout: 90_000, intervals: [100] })
@@ -95,8 +117,8 @@ test('a CSV with text in a numeric cell is refused with its row and column, and 
   page,
   lab
 }) => {
-  await openFinetuneForm(page, lab.url)
-  await page.getByTestId('field-dataset.kind').selectOption('csv')
+  const form = await openFinetuneForm(page, lab.url)
+  await form.choose('dataset.kind', 'csv')
   const csv = 'a,b,label\n1,2,yes\n3,abc,no\n5,6,yes\n'
   await page
     .getByTestId('field-dataset.file')
@@ -105,16 +127,6 @@ test('a CSV with text in a numeric cell is refused with its row and column, and 
     'row 3, column "b": "abc" is not a number'
   )
   await page.screenshot({ path: `${screens}/finetune-csv-error.png`, fullPage: true })
-  const listed = await page.evaluate(async () => {
-    const storage = (globalThis as unknown as { sessionStorage: { getItem(key: string): string } })
-      .sessionStorage
-    const token = storage.getItem('backdoor-lab.token')
-    const response = await fetch('/api/listDatasets', {
-      method: 'POST',
-      headers: { 'x-lab-token': token },
-      body: '{}'
-    })
-    return (await response.json()) as unknown[]
-  })
+  const listed = await api<unknown[]>(page, 'listDatasets', {})
   expect(listed).toEqual([])
 })

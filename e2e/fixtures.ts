@@ -18,13 +18,18 @@ export interface LabHost {
 
 const root = resolve(__dirname, '..')
 
+/** The e2e host's memory budget per run. */
+export const E2E_MEMORY_BUDGET = '2G'
+
 function startHost(dbPath: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
     [join(root, 'out', 'main', 'host.js'), '--port', '0', '--db', dbPath],
     {
       cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe']
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // A stated memory budget per run, so that what is over it does not depend on the machine.
+      env: { ...process.env, BACKDOOR_LAB_MEMORY_BUDGET: E2E_MEMORY_BUDGET }
     }
   )
   return new Promise((done, fail) => {

@@ -5,33 +5,12 @@
  * restart.
  */
 import { mkdirSync, readFileSync } from 'node:fs'
-import type { Page } from '@playwright/test'
 import type { RunDetail, RunSummary } from '../src/shared/results'
 import { expect, test } from './fixtures'
+import { api, waitForRun } from './pages/api'
 
 const screens = 'test-results/screens'
 mkdirSync(screens, { recursive: true })
-
-/** Calls the lab's HTTP API from the page, with the token the page keeps. */
-async function api<T>(page: Page, method: string, params: unknown): Promise<T> {
-  return page.evaluate(
-    async ({ method, params }) => {
-      const storage = (globalThis as unknown as { sessionStorage: { getItem(k: string): string } })
-        .sessionStorage
-      const response = await fetch(`/api/${method}`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-lab-token': storage.getItem('backdoor-lab.token')
-        },
-        body: JSON.stringify(params)
-      })
-      if (!response.ok) throw new Error(`${method}: ${response.status} ${await response.text()}`)
-      return response.json()
-    },
-    { method, params }
-  ) as Promise<T>
-}
 
 const small = (seed: number, m = 200) => ({
   kind: 'effectiveness',
@@ -43,15 +22,6 @@ const small = (seed: number, m = 200) => ({
   seed,
   lambdas: { from: 0, to: 6, steps: 7 }
 })
-
-async function waitDone(page: Page, id: number): Promise<void> {
-  await expect
-    .poll(async () => (await api<RunDetail>(page, 'getRun', { id })).status, {
-      timeout: 90_000,
-      intervals: [250]
-    })
-    .toBe('done')
-}
 
 test('tag, filter, sort, compare two runs, save and reopen the comparison, re-run exactly', async ({
   page,
@@ -65,7 +35,7 @@ test('tag, filter, sort, compare two runs, save and reopen the comparison, re-ru
       { name: 'history C', config: small(3, 300) }
     ].map((p) => api<RunSummary>(page, 'startRun', p))
   )
-  for (const run of [a, b, c]) await waitDone(page, run.id)
+  for (const run of [a, b, c]) await waitForRun(page, run.id)
 
   // The table: status, key metric with its label, data set, seed.
   await page.getByTestId('nav-runs').click()
@@ -76,7 +46,12 @@ test('tag, filter, sort, compare two runs, save and reopen the comparison, re-ru
   await expect(page.getByTestId(`run-dataset-${a.id}`)).toHaveText('synthetic, d=20')
   await page.screenshot({ path: `${screens}/history-runs.png`, fullPage: true })
 
-  // Sort by seed, ascending: A (1), B (2), C (3) from the top.
+  // Sort by seed, ascending: A (1), B (2), C (3) from the top. Seed starts hidden (the default
+  // columns fit a 1280 px window); the column chooser shows it.
+  await expect(page.getByTestId('sort-seed')).toHaveCount(0)
+  await page.getByTestId('column-chooser-toggle').click()
+  await page.getByTestId('column-seed').check()
+  await page.getByTestId('column-chooser-toggle').click()
   await page.getByTestId('sort-seed').click() // numbers start descending
   await expect(page.getByTestId('sort-seed').locator('xpath=..')).toHaveAttribute(
     'aria-sort',
@@ -126,6 +101,12 @@ test('tag, filter, sort, compare two runs, save and reopen the comparison, re-ru
   await expect(page.getByTestId('diff-row-d')).toHaveAttribute('data-differs', 'false')
   await expect(page.getByTestId('diff-count')).toHaveText(/^2 of \d+ fields differ$/)
   await expect(page.getByTestId('compare-metric-run-lambda50Ratio')).toBeVisible()
+  // Rows in the form's words, not code keys.
+  await expect(page.getByTestId('diff-row-m')).toContainText('Hidden width m')
+  await expect(page.getByTestId('diff-row-tauRule')).toContainText('Minimise training error')
+  await expect(page.getByTestId('compare-metric-run-lambda50Ratio')).toContainText(
+    'λ50 ratio, clean / backdoored'
+  )
   const overlay = page.getByTestId('compare-chart-asr').locator('canvas')
   await expect(overlay).toBeVisible()
   expect((await overlay.boundingBox())!.width).toBeGreaterThan(200)
@@ -262,7 +243,7 @@ test('export runs as a bundle and import it back; a changed bundle is refused an
 }) => {
   await page.goto(lab.url)
   const run = await api<RunSummary>(page, 'startRun', { name: 'bundled', config: small(11) })
-  await waitDone(page, run.id)
+  await waitForRun(page, run.id)
   await page.getByTestId('nav-runs').click()
   const rows = page.locator('[data-testid^="run-row-"]')
   await expect(rows).toHaveCount(1)

@@ -1,35 +1,30 @@
 /**
  * Universality end to end (the paper's Theorem 3.1): the form and its errors, a small run with
- * every head family on the scatter, the random heads' histogram and the witness that holds; then
- * its L = 2 twin side by side, and the witness for another input.
+ * every head family on the scatter, the random heads' histogram and the witness that holds, its
+ * clean-encoder twin and the verdict built on it; then its L = 2 twin side by side, and the
+ * witness for another input. A clean encoder says what poisoning alone does, and the same run as
+ * an older version of the lab left it says what that version did not measure.
  */
 import { mkdirSync, readFileSync } from 'node:fs'
+import Database from 'better-sqlite3'
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures'
+import { NewExperimentPage } from './pages/newExperiment'
 
 const screens = 'test-results/screens'
 mkdirSync(screens, { recursive: true })
 
-async function fill(page: Page, field: string, value: string | number) {
-  await page.getByTestId(`field-${field}`).fill(String(value))
-}
-
-async function openUniversalityForm(page: Page, url: string) {
-  await page.goto(url)
-  await page.getByTestId('nav-new').click()
-  await page.getByTestId('kind-universality').click()
-  await expect(page.getByTestId('field-dataset.L')).toBeVisible()
+async function openUniversalityForm(page: Page, url: string): Promise<NewExperimentPage> {
+  const form = await new NewExperimentPage(page).open(url, 'universality')
+  await expect(form.field('dataset.L')).toBeVisible()
+  return form
 }
 
 /** A small but real configuration: a few seconds of computing. */
-async function fillSmallExperiment(page: Page) {
-  await fill(page, 'm', 300)
-  await fill(page, 'n', 600)
-  await fill(page, 'nTest', 600)
-  await fill(page, 'probes', 3)
-  await fill(page, 'randomHeads', 50)
-  await page.getByTestId('advanced-toggle').click()
-  await fill(page, 'head.epochs', 100)
+async function fillSmallExperiment(form: NewExperimentPage) {
+  await form.fill({ m: 300, n: 600, nTest: 600, probes: 3, randomHeads: 50 })
+  await form.page.getByTestId('advanced-toggle').click()
+  await form.fill({ 'head.epochs': 100 })
 }
 
 async function canvasIn(page: Page, testid: string) {
@@ -43,14 +38,14 @@ test('a target outside the classes shows its error next to the field and keeps R
   page,
   lab
 }) => {
-  await openUniversalityForm(page, lab.url)
+  const form = await openUniversalityForm(page, lab.url)
   await expect(page.getByTestId('run-button')).toBeEnabled()
-  await fill(page, 'target', 3)
+  await form.fill({ target: 3 })
   await expect(page.getByTestId('error-target')).toContainText(
     'target must be a class below L (got target=3, L=3)'
   )
   await expect(page.getByTestId('run-button')).toBeDisabled()
-  await fill(page, 'dataset.L', 4)
+  await form.fill({ 'dataset.L': 4 })
   await expect(page.getByTestId('error-target')).toHaveCount(0)
   await expect(page.getByTestId('run-button')).toBeEnabled()
 
@@ -59,10 +54,13 @@ test('a target outside the classes shows its error next to the field and keeps R
   await expect(page.getByTestId('error-target')).toContainText(
     'target must be a class below L = 3 (Iris has 3 species; got target=3)'
   )
+  // k starts within the data's 4 features; more is refused with where d comes from.
+  await expect(page.getByTestId('field-k')).toHaveValue('4')
+  await form.fill({ k: 10 })
   await expect(page.getByTestId('error-k')).toContainText("k must be at most the data's dimension")
   await page.screenshot({ path: `${screens}/universality-form-errors.png`, fullPage: true })
-  await fill(page, 'target', 2)
-  await fill(page, 'k', 2)
+  await form.fill({ target: 2 })
+  await form.fill({ k: 2 })
   await expect(page.getByTestId('run-button')).toBeEnabled()
 
   // MNIST: the classes are the checked digits.
@@ -85,12 +83,12 @@ test('run a small universality experiment: scatter, histogram, the witness holds
   page,
   lab
 }) => {
-  await openUniversalityForm(page, lab.url)
-  await fillSmallExperiment(page)
+  const form = await openUniversalityForm(page, lab.url)
+  await fillSmallExperiment(form)
   // The witness input is left automatic: the lab picks one the backdoor works on.
   await expect(page.getByTestId('field-witnessIndex')).toHaveValue('')
   await expect(page.getByTestId('field-witnessIndex')).toHaveAttribute('placeholder', 'automatic')
-  await fill(page, 'name', 'e2e universality')
+  await form.fill({ name: 'e2e universality' })
   await page.screenshot({ path: `${screens}/universality-form.png`, fullPage: true })
   await page.getByTestId('run-button').click()
 
@@ -102,10 +100,42 @@ test('run a small universality experiment: scatter, histogram, the witness holds
   await canvasIn(page, 'chart-scatter')
   await canvasIn(page, 'chart-histogram')
   await canvasIn(page, 'chart-per-target')
-  await expect(page.getByTestId('universality-gap')).toContainText(/\d\.\d\d \[/)
-  await expect(page.getByTestId('universality-sentence')).toContainText(
-    /The attacker's head reaches ASR \d\.\d\d \[/
+  // The verdict rests on the encoder's contribution (against the clean-encoder twin from the same
+  // draws) and the accuracy-matched gap; the sentence ends with what one run can show.
+  await expect(page.getByTestId('universality-lead')).toContainText(/-?\d\.\d\d \[/)
+  await expect(page.getByTestId('universality-lead')).toContainText('Encoder’s contribution')
+  const sentence = page.getByTestId('universality-sentence')
+  await expect(sentence).toContainText(
+    /^The attacker's head reaches ASR \d\.\d\d \[[^\]]+\] at \d+% clean accuracy, and \d\.\d\d \[[^\]]+\] on the clean encoder from the same draws: the encoder/
   )
+  await expect(sentence).toContainText(
+    /the encoder contributes -?\d\.\d\d \[[^\]]+\] of it|the encoder's contribution, -?\d\.\d\d \[[^\]]+\], is not distinguishable from 0/
+  )
+  await expect(sentence).toContainText('(heads trained by Adam)')
+  await expect(sentence).toContainText(
+    /Over the \d+ heads? within 0\.05 of its clean accuracy \((none|\d+) of the 50 random heads\), the ASR gap is \d\.\d\d \[/
+  )
+  await expect(sentence).toContainText(
+    'One run, one seed: the intervals cover the 600 held-out inputs of this one network, not the key, the weights or the training data; for the spread across those, run the same configuration over several seeds (a seed sweep).'
+  )
+  await expect(page.getByTestId('highlight-matched-gap')).toContainText('within 0.05')
+  await expect(page.getByTestId('clean-encoder-attacker-own')).toHaveText(/\d\.\d{3}/)
+  await expect(page.getByTestId('clean-encoder-attacker-clean')).toHaveText(/\d\.\d{3}/)
+  await expect(page.getByTestId('clean-encoder-attacker-change')).toHaveText(/^[+−]?\d\.\d{3}\s*\[/)
+  await expect(page.getByTestId('metric-attacker-matchedHeads')).toHaveText('1')
+  await expect(page.getByTestId('metric-run-encoderContribution')).toHaveText(/\d\.\d{3}/)
+  await expect(page.getByTestId('metric-run-majorityRate')).toHaveText(/\d%/)
+  await expect(page.getByTestId('chance-flag')).toHaveCount(0)
+  // ASR per target for every family, on both encoders.
+  for (const row of [
+    'own-attacker',
+    'own-probe',
+    'own-random',
+    'own-witness',
+    'clean-nullifying'
+  ]) {
+    await expect(page.getByTestId(`per-target-${row}-1`)).toHaveText(/\d\.\d\d/)
+  }
   const witness = page.getByTestId('witness-panel')
   await expect(witness).toBeVisible()
   await expect(page.getByTestId('witness-verdict')).toHaveText('holds')
@@ -129,6 +159,8 @@ test('run a small universality experiment: scatter, histogram, the witness holds
   await expect(page.getByTestId('metric-run-nullifyingResidual')).toHaveText(/\d/)
   await expect(page.getByTestId('metric-run-L')).toContainText('3')
   await page.screenshot({ path: `${screens}/universality-run.png`, fullPage: true })
+  await page.getByTestId('clean-encoder-card').scrollIntoViewIfNeeded()
+  await page.screenshot({ path: `${screens}/universality-run-clean-encoder-card.png` })
 
   // The scatter exports from its own Export menu, as the other run pages' charts do.
   const scatter = page.getByTestId('chart-scatter')
@@ -196,4 +228,67 @@ test('run a small universality experiment: scatter, histogram, the witness holds
   await expect(page.getByTestId('witness-verdict')).toHaveText('holds')
   await page.getByTestId('witness-panel').scrollIntoViewIfNeeded()
   await page.screenshot({ path: `${screens}/universality-witness-rerun.png`, fullPage: true })
+})
+
+test('a clean encoder says what poisoning alone does, and an older run says what its version did not measure', async ({
+  page,
+  lab
+}) => {
+  const form = await openUniversalityForm(page, lab.url)
+  await fillSmallExperiment(form)
+  await page.getByTestId('field-backdoored').selectOption({ label: 'Clean' })
+  await page.getByTestId('field-head.optimizer').selectOption({ label: 'Gradient descent' })
+  await form.fill({ name: 'e2e clean encoder' })
+  await page.getByTestId('run-button').click()
+  await expect(page).toHaveURL(/#\/runs\/\d+$/)
+  const id = Number(page.url().match(/runs\/(\d+)$/)![1])
+  await expect(page.getByTestId('run-status')).toHaveText('done', { timeout: 90_000 })
+
+  const sentence = page.getByTestId('universality-sentence')
+  await expect(sentence).toContainText(
+    /^With a clean encoder \(no backdoor\), the attacker's head reaches ASR \d\.\d\d \[[^\]]+\] at \d+% clean accuracy, all of it from poisoning the head\./
+  )
+  await expect(sentence).toContainText('(heads trained by gradient descent)')
+  await expect(sentence).toContainText(
+    'what poisoning alone does, the baseline for a backdoored encoder'
+  )
+  await expect(sentence).toContainText('a seed sweep')
+  await expect(sentence).not.toContainText('universal')
+  await expect(page.getByTestId('universality-lead')).toContainText('no backdoor')
+  // Its own twin: the same heads on both sides, so the encoder adds exactly nothing.
+  await expect(page.getByTestId('clean-encoder-card')).toContainText('it is its own twin')
+  await expect(page.getByTestId('clean-encoder-attacker-change')).toHaveText(/^0\.000\s*\[/)
+  await expect(page.getByTestId('clean-encoder-attacker-own')).toHaveText(
+    (await page.getByTestId('clean-encoder-attacker-clean').textContent())!
+  )
+  await expect(page.getByTestId('config-head')).toContainText('gradient descent')
+  await page.screenshot({ path: `${screens}/universality-run-clean.png`, fullPage: true })
+
+  // The same run as a version of the lab before the clean-encoder twin left it: without the
+  // numbers that version did not measure, and a config without the fields it did not have.
+  const db = new Database(lab.dbPath)
+  db.prepare(
+    `DELETE FROM metrics WHERE run_id = ? AND (model LIKE 'cleanEncoder.%'
+       OR name IN ('matchedHeads', 'matchedGap', 'encoderContribution', 'majorityRate'))`
+  ).run(id)
+  db.prepare(
+    `DELETE FROM series WHERE run_id = ? AND (model LIKE 'cleanEncoder.%'
+       OR name LIKE 'asrPerTarget.%' OR (model = 'witness' AND name = 'asrPerTarget'))`
+  ).run(id)
+  db.prepare(
+    `UPDATE runs SET config = json_remove(config, '$.accuracyMargin', '$.head.optimizer') WHERE id = ?`
+  ).run(id)
+  db.close()
+  await page.reload()
+  await expect(sentence).toContainText(
+    "The version of the lab that made this run did not measure the clean-encoder twin or the accuracy-matched gap, so it cannot tell the encoder's part from the poisoning of the head, and gives no verdict"
+  )
+  await expect(page.getByTestId('universality-lead')).toContainText('Not measured by the version')
+  await expect(page.getByTestId('clean-encoder-missing')).toBeVisible()
+  await expect(page.getByTestId('metric-run-encoderContribution')).toContainText('not measured')
+  await expect(page.getByTestId('per-target-own-probe-none')).toContainText('not measured')
+  await expect(page.getByTestId('per-target-own-attacker-0')).toHaveText(/\d\.\d\d/)
+  // Its config carries no optimiser: that version trained its heads by Adam.
+  await expect(page.getByTestId('config-head')).toContainText('Adam')
+  await page.screenshot({ path: `${screens}/universality-run-older.png`, fullPage: true })
 })

@@ -1,125 +1,138 @@
 /**
- * Electron entry: app lifecycle, one window, and the LabApi bound to IPC. Everything else lives
- * in the service, shared with the headless host and the CLI.
+ * Electron entry: app lifecycle, one window, the LabApi bound to IPC, and a desktop's manners
+ * (one instance, a remembered window, a native menu and dialogs, a taskbar progress bar, a
+ * notification when a long run finishes unseen). Everything else lives in the service, shared
+ * with the headless host and the CLI.
  */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { app, BrowserWindow, ipcMain, session, shell, utilityProcess } from 'electron'
-import {
-  apiChannels,
-  apiMethods,
-  EVENTS_CHANNEL,
-  LabApiError,
-  type BridgeReply
-} from '../shared/api'
-import type { FromWorker, SpawnWorker } from './service/protocol'
+import { app, BrowserWindow, dialog, Menu, session } from 'electron'
+import { EVENTS_CHANNEL } from '../shared/api'
 import { openLab } from './host/lab'
-import { databasePath } from './host/paths'
+import { DatabaseOpenError } from './store/open'
+import { APP_NAME, databasePath } from './host/paths'
+import { menuActions, notifyIfLongRun, type DesktopContext } from './desktop/commands'
+import { NativeFiles } from './desktop/files'
+import { bindIpc } from './desktop/ipc'
+import { menuTemplate } from './desktop/menu'
+import { TaskbarProgress } from './desktop/run-feedback'
+import type { AppPage } from './desktop/security'
+import { guardSession } from './desktop/session'
+import { createMainWindow, windowStateFile } from './desktop/window'
+import { utilityWorkerSpawner } from './desktop/worker'
 
-const rendererUrl = process.env.ELECTRON_RENDERER_URL
-const rendererFile = join(__dirname, '../renderer/index.html')
-
-/** Runs each experiment in an Electron utility process (a Node child that Electron manages). */
-const utilitySpawner: SpawnWorker = () => {
-  const child = utilityProcess.fork(join(__dirname, 'worker.js'), [], {
-    stdio: 'pipe',
-    serviceName: 'Backdoor Lab run'
-  })
-  let stderr = ''
-  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)))
-  return {
-    send: (message) => child.postMessage(message),
-    onMessage: (listener) => void child.on('message', (message: FromWorker) => listener(message)),
-    onExit: (listener) => void child.once('exit', (code) => listener(code, stderr.trim())),
-    kill: () => void child.kill()
-  }
+// The dev server's address comes from electron-vite while developing; a packaged app loads its
+// own file whatever the environment says.
+const page: AppPage = {
+  file: join(__dirname, '../renderer/index.html'),
+  devServerUrl: app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL
 }
 
-/** better-sqlite3 built for Electron's ABI by scripts/electron-native.mjs, when present. */
+/**
+ * better-sqlite3 built for Electron's ABI by scripts/electron-native.mjs, when running from the
+ * source tree. The packaged app has it in its own node_modules (electron-builder rebuilds it).
+ */
 function electronNativeBinding(): string | undefined {
-  const file = join(__dirname, '../../build/electron-native/better_sqlite3.node')
+  if (app.isPackaged) return undefined
+  const file = join(app.getAppPath(), 'build', 'electron-native', 'better_sqlite3.node')
   return existsSync(file) ? file : undefined
 }
 
-function isTrustedSender(frameUrl: string | undefined): boolean {
-  if (!frameUrl) return false
-  if (rendererUrl) return frameUrl.startsWith(rendererUrl)
-  return (
-    frameUrl.startsWith('file://') &&
-    decodeURIComponent(new URL(frameUrl).pathname).endsWith('/renderer/index.html')
+function openDatabase() {
+  const dbPath = databasePath(
+    process.env.BACKDOOR_LAB_DB ? undefined : join(app.getPath('userData'), 'lab.db')
   )
-}
-
-function createWindow(): BrowserWindow {
-  const window = new BrowserWindow({
-    width: 1360,
-    height: 900,
-    minWidth: 900,
-    minHeight: 600,
-    show: false,
-    title: 'Backdoor Lab',
-    webPreferences: {
-      preload: join(__dirname, '../preload/index.js'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true
-    }
-  })
-  window.once('ready-to-show', () => window.show())
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url)
-    return { action: 'deny' }
-  })
-  window.webContents.on('will-navigate', (event, url) => {
-    if (!isTrustedSender(url)) event.preventDefault()
-  })
-  if (rendererUrl) void window.loadURL(rendererUrl)
-  else void window.loadFile(rendererFile)
-  return window
-}
-
-app.whenReady().then(() => {
-  // Deny every permission but writing text to the clipboard (Copy caption), and that only for
-  // the app's own page.
-  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback, details) =>
-    callback(permission === 'clipboard-sanitized-write' && isTrustedSender(details.requestingUrl))
-  )
-  const lab = openLab({
-    dbPath: databasePath(
-      process.env.BACKDOOR_LAB_DB ? undefined : join(app.getPath('userData'), 'lab.db')
-    ),
+  return openLab({
+    dbPath,
     host: 'electron',
-    worker: utilitySpawner,
-    nativeBinding: electronNativeBinding()
+    worker: utilityWorkerSpawner(join(__dirname, 'worker.js')),
+    nativeBinding: electronNativeBinding(),
+    resumeSweeps: true
   })
-  for (const method of apiMethods) {
-    ipcMain.handle(
-      apiChannels[method],
-      async (event, params: unknown): Promise<BridgeReply<unknown>> => {
-        if (!isTrustedSender(event.senderFrame?.url)) {
-          return { ok: false, error: 'IPC from an untrusted frame was refused', status: 403 }
-        }
-        try {
-          return { ok: true, result: await lab.service.dispatch(method, params) }
-        } catch (error) {
-          const e = error instanceof LabApiError ? error : new LabApiError(String(error))
-          return { ok: false, error: e.message, fields: e.fields, status: e.status }
-        }
-      }
-    )
-  }
-  lab.service.subscribe((event) => {
-    for (const window of BrowserWindow.getAllWindows())
-      window.webContents.send(EVENTS_CHANNEL, event)
-  })
-  createWindow()
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow()
-  })
-  app.on('before-quit', () => lab.close())
-})
+}
 
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit()
-})
+/** Brings the window to the front (creating it when needed); set once the app is ready. */
+let showWindow: (() => BrowserWindow) | null = null
+
+function start(): void {
+  guardSession(session.defaultSession, page)
+  let lab: ReturnType<typeof openDatabase>
+  try {
+    lab = openDatabase()
+  } catch (error) {
+    // A database that cannot be opened says which file and why; anything else is the native module.
+    dialog.showErrorBox(
+      'Backdoor Lab cannot open its database',
+      error instanceof DatabaseOpenError
+        ? error.message
+        : `${error instanceof Error ? error.message : String(error)}\n\n` +
+            'Start the app with `npm start`, which fetches better-sqlite3 built for Electron, or ' +
+            'use the browser version with `npm run host`.'
+    )
+    app.quit()
+    return
+  }
+  const dbPath = lab.store.path
+  const files = new NativeFiles(app.getPath('documents'))
+  bindIpc(lab.service, files, page)
+
+  let window: BrowserWindow | null = null
+  const show = (): BrowserWindow => {
+    if (!window || window.isDestroyed()) {
+      window = createMainWindow({
+        page,
+        preload: join(__dirname, '../preload/index.js'),
+        stateFile: windowStateFile(app.getPath('userData'))
+      })
+      window.on('closed', () => (window = null))
+    } else {
+      if (window.isMinimized()) window.restore()
+      window.show()
+    }
+    window.focus()
+    return window
+  }
+  showWindow = show
+  const ctx: DesktopContext = {
+    service: lab.service,
+    files,
+    databasePath: dbPath,
+    showWindow: show
+  }
+
+  const taskbar = new TaskbarProgress()
+  lab.service.subscribe((event) => {
+    const progress = taskbar.update(event)
+    for (const open of BrowserWindow.getAllWindows()) {
+      open.webContents.send(EVENTS_CHANNEL, event)
+      if (progress !== null) open.setProgressBar(progress)
+    }
+    if (event.type === 'run') notifyIfLongRun(ctx, event.run)
+  })
+
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      menuTemplate(menuActions(ctx), {
+        platform: process.platform,
+        appName: 'Backdoor Lab',
+        databasePath: dbPath,
+        devTools: !app.isPackaged
+      })
+    )
+  )
+  show()
+  app.on('activate', () => show())
+  app.on('before-quit', () => lab.close())
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  if (process.platform === 'win32') app.setAppUserModelId(`org.${APP_NAME}.desktop`)
+  // A second launch hands over to this one: its window comes to the front.
+  app.on('second-instance', () => showWindow?.())
+  void app.whenReady().then(start)
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+}

@@ -4,38 +4,72 @@
  * this one table; the preload checks channels against it. No Node, no DOM.
  */
 import { z } from 'zod'
-import {
-  historyKinds,
-  MAX_COMPARED_RUNS,
-  MAX_QUERY_LIMIT,
-  runSortColumns,
-  type RunQueryResult
-} from './history'
+import { apiChannels as channelTable, EVENTS_CHANNEL, type ChannelMethod } from './channels'
+import { MAX_COMPARED_RUNS, MAX_QUERY_LIMIT, runSortColumns, type RunQueryResult } from './history'
+import { kindNames } from '../kinds/registry'
 import type { Environment, Progress, RunDetail, RunSummary } from './results'
 import { runStatuses } from './results'
+import type { SweepAggregate, SweepDetail, SweepSummary } from './sweepStatus'
 
 const runId = z
   .number({ error: 'id must be a number' })
   .int({ error: 'id must be a whole number' })
   .positive({ error: 'id must be positive' })
 
-const tag = z
-  .string()
+/** C0 and C1 control characters (escape codes, NUL, bell, ...): never part of a name. */
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/
+/** The same, but tabs and line breaks, which multi-line text may hold. */
+const CONTROL_CHARACTERS_BUT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/
+
+/** One line of text for people (a name, a tag): no control characters, at most `max`. */
+export const singleLineText = (field: string, max: number) =>
+  z
+    .string({ error: `${field} must be text` })
+    .trim()
+    .max(max, { error: `${field} must be at most ${max} characters` })
+    .refine((v) => !CONTROL_CHARACTERS.test(v), {
+      error: `${field} must not contain control characters (tabs, line breaks, escape codes)`
+    })
+
+/** Notes: any text with tabs and line breaks, no other control characters. */
+export const notesText = z
+  .string({ error: 'notes must be text' })
+  .max(100_000, { error: 'notes must be at most 100,000 characters' })
+  .refine((v) => !CONTROL_CHARACTERS_BUT_LINES.test(v), {
+    error: 'notes must not contain control characters other than tabs and line breaks'
+  })
+
+/** A tag: one non-empty line of at most 64 characters. */
+export const tagText = z
+  .string({ error: 'tags must be text' })
   .trim()
   .min(1, { error: 'tags must not be empty' })
   .max(64, { error: 'a tag must be at most 64 characters' })
+  .refine((v) => !CONTROL_CHARACTERS.test(v), {
+    error: 'tags must not contain control characters (tabs, line breaks, escape codes)'
+  })
+const tag = tagText
+
+/** Whether YYYY-MM-DD names a day of the calendar (2024-02-30 does not). */
+function realDay(text: string): boolean {
+  const [y, m, d] = text.slice(0, 10).split('-').map(Number)
+  const day = new Date(Date.UTC(y, m - 1, d))
+  return day.getUTCFullYear() === y && day.getUTCMonth() === m - 1 && day.getUTCDate() === d
+}
 
 const isoInstant = (field: string) =>
   z
-    .string()
+    .string({ error: `${field} must be an ISO date (YYYY-MM-DD) or date-time` })
     .refine(
       (v) =>
         /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) &&
         !Number.isNaN(Date.parse(v)),
-      {
-        error: `${field} must be an ISO date (YYYY-MM-DD) or date-time`
-      }
+      { error: `${field} must be an ISO date (YYYY-MM-DD) or date-time`, abort: true }
     )
+    .refine(realDay, {
+      error: (issue) =>
+        `${field} must be a real day: ${String(issue.input).slice(0, 10)} does not exist`
+    })
 
 const comparedRuns = z
   .array(runId)
@@ -60,6 +94,12 @@ export interface Comparison {
 
 /** The largest CSV file the lab imports, in bytes of UTF-8 text (20 MB). */
 export const MAX_DATASET_BYTES = 20 * 1024 * 1024
+
+/**
+ * The largest run bundle the lab imports, in bytes (50 MB): room for a CSV file at the size
+ * limit, escaped as JSON, beside its runs.
+ */
+export const MAX_BUNDLE_BYTES = 50 * 1024 * 1024
 
 /** A size for people: "812 kB", "20.0 MB" (1 MB = 1024 x 1024 bytes, as the file picker counts). */
 export function formatBytes(bytes: number): string {
@@ -94,27 +134,38 @@ export function utf8Length(text: string): number {
   return bytes
 }
 
+const sweepId = z
+  .number({ error: 'id must be a number' })
+  .int({ error: 'id must be a whole number' })
+  .positive({ error: 'id must be positive' })
+
+const requiredName = z
+  .string({ error: 'name is required' })
+  .pipe(singleLineText('name', 200))
+  .pipe(z.string().min(1, { error: 'name must not be empty' }))
+
+/**
+ * The widths a figure can be exported at, in inches. Narrower than 1.5 in, the y axis (its tick
+ * labels and a title in two lines) no longer fits beside a plot: chart.js gives it at most half
+ * the width, and its title would run over the tick labels.
+ */
+export const FIGURE_WIDTH = { min: 1.5, max: 20 } as const
+
 export const apiSchemas = {
   startRun: z.object({
     // The config is validated by parseExperimentConfig so that errors name each field.
-    config: z.unknown(),
-    name: z.string().trim().max(200, { error: 'name must be at most 200 characters' }).optional()
+    config: z.unknown().refine((v) => v !== undefined, { error: 'config is required' }),
+    name: singleLineText('name', 200).optional()
   }),
   cancelRun: z.object({ id: runId }),
   listRuns: z.object({}).optional(),
   getRun: z.object({ id: runId }),
   updateRun: z.object({
     id: runId,
-    name: z
-      .string()
-      .trim()
-      .min(1, { error: 'name must not be empty' })
-      .max(200, { error: 'name must be at most 200 characters' })
+    name: singleLineText('name', 200)
+      .pipe(z.string().min(1, { error: 'name must not be empty' }))
       .optional(),
-    notes: z
-      .string()
-      .max(100_000, { error: 'notes must be at most 100,000 characters' })
-      .optional(),
+    notes: notesText.optional(),
     tags: z.array(tag).max(50, { error: 'at most 50 tags' }).optional()
   }),
   deleteRuns: z.object({ ids: z.array(runId).min(1, { error: 'ids must name at least one run' }) }),
@@ -122,13 +173,13 @@ export const apiSchemas = {
   exportChart: z.object({
     runIds: chartRuns,
     chart: z.string({ error: 'chart is required' }).trim().min(1, { error: 'chart is required' }),
-    format: z.enum(['png', 'svg', 'pdf', 'csv', 'json'], {
-      error: 'format must be one of: png, svg, pdf, csv, json'
+    format: z.enum(['png', 'svg', 'pdf', 'tex', 'csv', 'json'], {
+      error: 'format must be one of: png, svg, pdf, tex, csv, json'
     }),
     widthInches: z
       .number({ error: 'widthInches must be a number' })
-      .min(1, { error: 'widthInches must be at least 1' })
-      .max(20, { error: 'widthInches must be at most 20' })
+      .min(FIGURE_WIDTH.min, { error: `widthInches must be at least ${FIGURE_WIDTH.min}` })
+      .max(FIGURE_WIDTH.max, { error: `widthInches must be at most ${FIGURE_WIDTH.max}` })
       .default(3.25),
     dpi: z.union([z.literal(300), z.literal(600)], { error: 'dpi must be 300 or 600' }).default(300)
   }),
@@ -145,11 +196,7 @@ export const apiSchemas = {
   importBundle: z.object({ json: z.string({ error: 'json must be the text of a bundle' }) }),
   appInfo: z.object({}).optional(),
   importDataset: z.object({
-    name: z
-      .string({ error: 'name is required' })
-      .trim()
-      .min(1, { error: 'name must not be empty' })
-      .max(200, { error: 'name must be at most 200 characters' }),
+    name: requiredName,
     // Characters first (cheap, and a UTF-8 file has at least as many bytes as characters),
     // then the exact UTF-8 size.
     content: z
@@ -164,12 +211,14 @@ export const apiSchemas = {
     .object({
       filter: z
         .object({
-          kinds: z.array(z.enum(historyKinds)).optional(),
+          kinds: z.array(z.enum(kindNames)).optional(),
           statuses: z.array(z.enum(runStatuses)).optional(),
           tags: z.array(tag).max(50, { error: 'at most 50 tags' }).optional(),
           text: z.string().max(200, { error: 'text must be at most 200 characters' }).optional(),
           createdFrom: isoInstant('createdFrom').optional(),
-          createdTo: isoInstant('createdTo').optional()
+          createdTo: isoInstant('createdTo').optional(),
+          sweepId: sweepId.optional(),
+          inSweep: z.boolean({ error: 'inSweep must be true or false' }).optional()
         })
         .optional(),
       sort: z
@@ -201,15 +250,49 @@ export const apiSchemas = {
       .max(50, { error: 'ids may name at most 50 runs' })
   }),
   saveComparison: z.object({
-    name: z
-      .string({ error: 'name is required' })
-      .trim()
-      .min(1, { error: 'name must not be empty' })
-      .max(200, { error: 'name must be at most 200 characters' }),
+    name: requiredName,
     runIds: comparedRuns
   }),
   listComparisons: z.object({}).optional(),
-  deleteComparison: z.object({ id: runId })
+  deleteComparison: z.object({ id: runId }),
+  // Sweeps (SCIENCE.md section 12): a base config, one or two swept fields, r seeds per point.
+  startSweep: z.object({
+    // The sweep config is validated by parseSweepConfig so that errors name each field.
+    config: z.unknown().refine((v) => v !== undefined, { error: 'config is required' }),
+    name: singleLineText('name', 200).optional()
+  }),
+  getSweep: z.object({ id: sweepId }),
+  listSweeps: z
+    .object({
+      ids: z
+        .array(sweepId)
+        .max(MAX_QUERY_LIMIT, { error: `ids may name at most ${MAX_QUERY_LIMIT} sweeps` })
+        .optional(),
+      limit: z
+        .number()
+        .int({ error: 'limit must be a whole number' })
+        .min(1, { error: 'limit must be at least 1' })
+        .max(MAX_QUERY_LIMIT, { error: `limit must be at most ${MAX_QUERY_LIMIT}` })
+        .default(100)
+    })
+    .default({ limit: 100 }),
+  cancelSweep: z.object({ id: sweepId }),
+  resumeSweep: z.object({ id: sweepId }),
+  deleteSweep: z.object({ id: sweepId }),
+  sweepAggregate: z.object({
+    id: sweepId,
+    metric: z.object(
+      {
+        model: z
+          .string({ error: 'metric.model is required' })
+          .min(1, { error: 'metric.model is required' }),
+        name: z
+          .string({ error: 'metric.name is required' })
+          .min(1, { error: 'metric.name is required' })
+      },
+      { error: 'metric must be { model, name }' }
+    )
+  })
 } as const
 
 export type ApiMethod = keyof typeof apiSchemas
@@ -217,30 +300,12 @@ export type ApiParams<M extends ApiMethod> = z.input<(typeof apiSchemas)[M]>
 /** Parameters after validation (defaults filled in). */
 export type ApiInput<M extends ApiMethod> = NonNullable<z.output<(typeof apiSchemas)[M]>>
 
-export const apiChannels: Record<ApiMethod, string> = {
-  startRun: 'runs:start',
-  cancelRun: 'runs:cancel',
-  listRuns: 'runs:list',
-  getRun: 'runs:get',
-  updateRun: 'runs:update',
-  deleteRuns: 'runs:delete',
-  exportChart: 'export:chart',
-  chartCaption: 'export:caption',
-  exportBundle: 'bundles:export',
-  importBundle: 'bundles:import',
-  appInfo: 'app:info',
-  importDataset: 'datasets:import',
-  listDatasets: 'datasets:list',
-  deleteDataset: 'datasets:delete',
-  queryRuns: 'runs:query',
-  rerunRun: 'runs:rerun',
-  getRuns: 'runs:getMany',
-  saveComparison: 'comparisons:save',
-  listComparisons: 'comparisons:list',
-  deleteComparison: 'comparisons:delete'
-}
+// The channel table lives in a file without zod, for the sandboxed preload. The compiler checks
+// both ways round: every method has a channel (this line), every channel a method (the next).
+export const apiChannels: Record<ApiMethod, string> = channelTable
+const _noChannelWithoutMethod: Record<ChannelMethod, unknown> = apiSchemas
 export const apiMethods = Object.keys(apiChannels) as ApiMethod[]
-export const EVENTS_CHANNEL = 'runs:event'
+export { EVENTS_CHANNEL }
 
 export interface AppInfo {
   appVersion: string
@@ -249,6 +314,8 @@ export interface AppInfo {
   hostNote?: string
   databasePath: string
   parallelRuns: number
+  /** The bytes one run may hold (its estimate is checked before the run is saved). */
+  memoryBudget: number
   /** The backend a run starts on here, probed once in a worker; null until the probe answers. */
   environment: Environment | null
 }
@@ -304,6 +371,14 @@ export interface ApiResults {
   saveComparison: Comparison
   listComparisons: Comparison[]
   deleteComparison: { deleted: number }
+  startSweep: SweepDetail
+  getSweep: SweepDetail
+  listSweeps: SweepSummary[]
+  cancelSweep: SweepDetail
+  resumeSweep: SweepDetail
+  /** `runs`: how many runs went with the sweep. */
+  deleteSweep: { deleted: number; runs: number }
+  sweepAggregate: SweepAggregate
 }
 
 export type LabEvent =
@@ -311,6 +386,9 @@ export type LabEvent =
   | { type: 'progress'; runId: number; progress: Progress }
   | { type: 'deleted'; ids: number[] }
   | { type: 'data'; runId: number }
+  /** A sweep whose runs changed status (or were created, deleted or replaced). */
+  | { type: 'sweep'; sweep: SweepSummary }
+  | { type: 'sweepDeleted'; id: number }
 
 /** What the renderer talks to, whichever host it runs in. */
 export interface LabClient {

@@ -2,10 +2,17 @@ import { describe, expect, it } from 'vitest'
 import {
   BAND_MARK,
   REFERENCE_MARK,
-  advantageChartSpec,
-  asrBeforeAfterChartSpec,
   asrChartSpec,
   bandLabel,
+  legendFilter,
+  modelStyle,
+  okabeIto,
+  type ChartPoint,
+  type LineChartSpec
+} from './charts'
+import { advantageChartSpec } from '../kinds/effectiveness/charts'
+import {
+  asrBeforeAfterChartSpec,
   beforeAfterLabel,
   epochAccuracyChartSpec,
   epochAsrChartSpec,
@@ -13,14 +20,10 @@ import {
   epochLossChartSpec,
   epochSpikeChartSpec,
   thetaLabel,
-  trackedLambdaLabel,
-  legendFilter,
-  modelStyle,
-  okabeIto,
-  type ChartPoint,
-  type LineChartSpec
-} from './charts'
-import { effectivenessDefaults, finetuneConfigSchema } from './config'
+  trackedLambdaLabel
+} from '../kinds/finetune/charts'
+import { effectivenessDefaults } from '../kinds/effectiveness/config'
+import { finetuneConfigSchema } from '../kinds/finetune/config'
 import type { RunDetail, SeriesPoint, SeriesRecord } from './results'
 
 const lambdas = [0, 1, 2, 3, 4]

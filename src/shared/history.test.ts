@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import { effectivenessDefaults, finetuneConfigSchema, parseExperimentConfig } from './config'
+import { effectivenessDefaults } from '../kinds/effectiveness/config'
+import { finetuneConfigSchema } from '../kinds/finetune/config'
+import { parseExperimentConfig } from '../kinds/registry'
 import {
   compareNumbers,
   configDiff,
   configSearchEntries,
   flattenConfig,
-  keyEstimate,
   notSharedByKind,
   sharedMetrics
 } from './history'
+import { keyEstimate } from '../kinds/registry'
 import type { MetricRecord, RunDetail, SeriesRecord } from './results'
 
 const numbers = (metrics: MetricRecord[], series: SeriesRecord[] = []) => ({ metrics, series })
@@ -117,6 +119,27 @@ describe('sharedMetrics across kinds', () => {
         'backdoored/loss.before'
       ])
     )
+    // The backdoor's cost before fine-tuning is the effectiveness run's cost of the same network.
+    const cost = (kind: 'effectiveness' | 'finetune', name: string) => ({
+      kind,
+      metrics: [{ model: 'run', name, value: -0.03, lower: -0.05, upper: -0.01 }]
+    })
+    expect(
+      sharedMetrics([
+        cost('effectiveness', 'backdoorCost'),
+        cost('finetune', 'backdoorCost.before')
+      ]).shared
+    ).toEqual([
+      {
+        model: 'run',
+        name: 'backdoorCost',
+        values: [
+          { value: -0.03, lower: -0.05, upper: -0.01 },
+          { value: -0.03, lower: -0.05, upper: -0.01 }
+        ],
+        note: 'fine-tuning runs: before fine-tuning'
+      }
+    ])
     // Two fine-tuning runs compare their before and after values as they are.
     expect(sharedMetrics([finetune, finetune]).shared.map((m) => m.name)).toContain(
       'lambda50.before'

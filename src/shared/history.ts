@@ -1,28 +1,9 @@
 /**
- * Run history and comparison, as pure code: the query the runs table sends, the key metric of
- * each kind, configs flattened to dotted keys and their differences, and whether two runs gave
+ * Run history and comparison, as pure code: the query the runs table sends, configs flattened to dotted keys and their differences, and whether two runs gave
  * the same numbers. No Node, no DOM.
  */
-import type { ExperimentConfig, ExperimentKind } from './config'
-import type {
-  KeyMetric,
-  MetricRecord,
-  RunDetail,
-  RunStatus,
-  RunSummary,
-  SeriesRecord
-} from './results'
-import { findMetric } from './results'
-import { beforeAfter, trackLambdaOf } from './summaries'
-
-/** Every experiment kind, for the kind filter (the compiler checks that none is missing). */
-export const historyKinds = [
-  'effectiveness',
-  'finetune',
-  'universality'
-] as const satisfies readonly ExperimentKind[]
-type MissingKind = Exclude<ExperimentKind, (typeof historyKinds)[number]>
-export const everyKindListed: [MissingKind] extends [never] ? true : never = true
+import { findKind, type ExperimentConfig, type ExperimentKind } from '../kinds/registry'
+import type { MetricRecord, RunDetail, RunStatus, RunSummary, SeriesRecord } from './results'
 
 export const runSortColumns = [
   'id',
@@ -54,6 +35,10 @@ export interface RunFilter {
   createdFrom?: string
   /** Created at or before this instant; a bare date (YYYY-MM-DD) includes that whole UTC day. */
   createdTo?: string
+  /** Only the runs of this sweep. */
+  sweepId?: number
+  /** Only runs of some sweep (true), or only runs of none (false). */
+  inSweep?: boolean
 }
 
 export interface RunSort {
@@ -71,53 +56,6 @@ export interface RunQueryResult {
 
 export const MAX_QUERY_LIMIT = 500
 export const MAX_COMPARED_RUNS = 8
-
-const known = (v: number | null | undefined): v is number =>
-  typeof v === 'number' && Number.isFinite(v)
-
-function sig(value: number): string {
-  return String(Number(value.toPrecision(3)))
-}
-
-/**
- * The one number the runs table shows and sorts by, per kind: the λ50 ratio (effectiveness), the
- * advantage at the tracked λ after fine-tuning (or before, when the run stopped first), the
- * universality gap. Null while the run has not measured it.
- */
-export function keyEstimate(
-  run: Pick<RunDetail, 'status' | 'config' | 'metrics' | 'series' | 'progress'>
-): KeyMetric | null {
-  const from = (
-    label: string,
-    m:
-      | MetricRecord
-      | { value: number | null; lower?: number | null; upper?: number | null }
-      | undefined
-  ): KeyMetric | null =>
-    m && known(m.value)
-      ? {
-          label,
-          value: m.value,
-          ...(known(m.lower) && known(m.upper) ? { lower: m.lower, upper: m.upper } : {})
-        }
-      : null
-  switch (run.config.kind) {
-    case 'effectiveness':
-      return from('λ50 ratio', findMetric(run, 'run', 'lambda50Ratio'))
-    case 'finetune': {
-      const { before, after } = beforeAfter(run, 'run', 'advantage')
-      const lambda = trackLambdaOf(run)
-      const at = lambda == null ? '' : ` at λ=${sig(lambda)}`
-      return (
-        from(`advantage${at} after fine-tuning`, after) ??
-        from(`advantage${at} before fine-tuning`, before)
-      )
-    }
-    case 'universality':
-      return from('universality gap', findMetric(run, 'run', 'universalityGap'))
-  }
-  return null
-}
 
 export type ConfigValue = string | number | boolean | null
 
@@ -180,25 +118,14 @@ export interface MetricRow {
   note?: string
 }
 
-/**
- * Metrics a fine-tuning run reports before and after (`lambda50.before`) and an effectiveness run
- * once, for the network as planted: compared with an effectiveness run, the `before` value is
- * the same quantity.
- */
-const PLANTED_METRICS = new Set(['cleanAccuracy', 'lambda50', 'spikeEnergy', 'tau'])
-export const BEFORE_FINETUNING_NOTE = 'fine-tuning runs: before fine-tuning'
-
 /** The key a run's metric is compared under, given the kinds compared. */
 function comparedName(
-  kind: ExperimentKind | undefined,
-  kinds: Set<ExperimentKind | undefined>,
+  kind: string | undefined,
+  kinds: Set<string | undefined>,
   name: string
 ): { name: string; note?: string } {
-  if (kind === 'finetune' && kinds.has('effectiveness') && name.endsWith('.before')) {
-    const base = name.slice(0, -'.before'.length)
-    if (PLANTED_METRICS.has(base)) return { name: base, note: BEFORE_FINETUNING_NOTE }
-  }
-  return { name }
+  const others = new Set([...kinds].filter((k): k is string => k !== undefined && k !== kind))
+  return findKind(kind)?.comparedMetric?.(name, others) ?? { name }
 }
 
 /**

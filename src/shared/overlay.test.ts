@@ -2,19 +2,16 @@ import { describe, expect, it } from 'vitest'
 import {
   asrChartSpec,
   BAND_MARK,
-  headFamilyStyle,
-  universalRegionLabel,
   legendFilter,
   REFERENCE_MARK,
   withAlpha,
   type ChartPoint
 } from './charts'
-import {
-  effectivenessDefaults,
-  finetuneConfigSchema,
-  universalityConfigSchema,
-  type ExperimentConfig
-} from './config'
+import { headFamilyStyle, universalRegionLabel } from '../kinds/universality/charts'
+import { effectivenessDefaults } from '../kinds/effectiveness/config'
+import { finetuneConfigSchema } from '../kinds/finetune/config'
+import { universalityConfigSchema } from '../kinds/universality/config'
+import { type ExperimentConfig } from '../kinds/registry'
 import { overlaySpec, runPalette, sharedCharts, hasData, modelMarkers } from './overlay'
 import type { RunDetail, SeriesRecord } from './results'
 import type { LegendItem } from 'chart.js'

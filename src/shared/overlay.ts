@@ -6,7 +6,8 @@
  * every run draws them, once per run when only some do. No Node, no DOM.
  */
 import type { ChartDataset } from 'chart.js'
-import { chartRegistry, drawsKind, specFor, type ChartEntry } from './chartRegistry'
+import { chartRegistry, drawsKind, specFor } from '../kinds/charts'
+import { type ChartEntry } from './chartEntry'
 import {
   BAND_MARK,
   okabeIto,
@@ -15,7 +16,6 @@ import {
   type ChartPoint,
   type LineChartSpec
 } from './charts'
-import type { ExperimentKind } from './config'
 import type { RunDetail } from './results'
 
 type LineDataset = ChartDataset<'line', ChartPoint[]>
@@ -132,38 +132,36 @@ function recolour(datasets: LineDataset[], tag: string, colour: string): LineDat
 function references(specs: LineChartSpec[], tags: string[], colours: string[]): LineDataset[] {
   const perRun = specs.map((s) => s.data.datasets.filter(isReference))
   const labels = [...new Set(perRun.flat().map((d) => d.label))]
-  return labels.flatMap((label) => {
-    const lines = perRun.map((list) => list.find((d) => d.label === label))
-    if (lines.every(Boolean)) {
-      const first = lines[0]!
-      const points = lines.flatMap((d) => d!.data)
-      const horizontal = new Set(points.map((p) => p.y)).size === 1
-      if (!horizontal) return [first]
-      const xs = points.map((p) => p.x)
-      const y = points[0].y
-      return [
-        {
-          ...first,
-          data: [
-            { x: Math.min(...xs), y },
-            { x: Math.max(...xs), y }
-          ]
-        }
+  const sharedBy = (label: string | undefined) =>
+    perRun.every((list) => list.some((d) => d.label === label))
+  const shared = labels.filter(sharedBy).map((label) => {
+    const lines = perRun.map((list) => list.find((d) => d.label === label)!)
+    const first = lines[0]
+    const points = lines.flatMap((d) => d.data)
+    const horizontal = new Set(points.map((p) => p.y)).size === 1
+    if (!horizontal) return first
+    const xs = points.map((p) => p.x)
+    const y = points[0].y
+    return {
+      ...first,
+      data: [
+        { x: Math.min(...xs), y },
+        { x: Math.max(...xs), y }
       ]
     }
-    return lines.flatMap((d, i) =>
-      d
-        ? [
-            {
-              ...d,
-              label: `${tags[i]} · ${d.label}`,
-              borderColor: withAlpha(colours[i], 0.55),
-              backgroundColor: withAlpha(colours[i], 0.55)
-            }
-          ]
-        : []
-    )
   })
+  // The others run by run, in each run's order.
+  const own = perRun.flatMap((list, i) =>
+    list
+      .filter((d) => !sharedBy(d.label))
+      .map((d) => ({
+        ...d,
+        label: `${tags[i]} · ${d.label}`,
+        borderColor: withAlpha(colours[i], 0.55),
+        backgroundColor: withAlpha(colours[i], 0.55)
+      }))
+  )
+  return [...shared, ...own]
 }
 
 type Axis = { min?: number; max?: number; title?: { text?: string | string[] } }
@@ -195,6 +193,13 @@ export function overlaySpec(runs: RunDetail[], chartName: string): LineChartSpec
   const scales = (first.scales ?? {}) as Record<string, Axis>
   const yTitles = [...new Set(axes.map((a) => String(a.y?.title?.text ?? '')))]
   const legend = first.plugins?.legend
+  // On paper: each run's colour as a key, and each run's notes under its tag.
+  const paper = {
+    runs: tags.map((tag, i) => ({ tag, colour: colours[i] })),
+    notes: specs.flatMap((s, i) =>
+      (s.options?.plugins?.paper?.notes ?? []).map((note) => `${tags[i]}: ${note}`)
+    )
+  }
   return {
     type: 'line',
     data: { datasets },
@@ -216,6 +221,7 @@ export function overlaySpec(runs: RunDetail[], chartName: string): LineChartSpec
       } as NonNullable<LineChartSpec['options']>['scales'],
       plugins: {
         ...first.plugins,
+        paper,
         legend: {
           ...legend,
           // Markers tell the models apart, so the legend shows them, at text size.
@@ -238,7 +244,7 @@ export function chartNames(): string[] {
  */
 export function sharedCharts(runs: Pick<RunDetail, 'kind'>[]): {
   shared: ChartEntry[]
-  notShared: { entry: ChartEntry; kinds: readonly ExperimentKind[] }[]
+  notShared: { entry: ChartEntry; kinds: readonly string[] }[]
 } {
   const kinds = [...new Set(runs.map((r) => r.kind))]
   const relevant = chartRegistry.filter((c) => kinds.some((k) => c.kinds.includes(k)))
@@ -247,7 +253,10 @@ export function sharedCharts(runs: Pick<RunDetail, 'kind'>[]): {
     shared: relevant.filter(sharedByAll),
     notShared: relevant
       .filter((c) => !sharedByAll(c))
-      .map((entry) => ({ entry, kinds: entry.kinds.filter((k) => kinds.includes(k)) }))
+      .map((entry) => ({
+        entry,
+        kinds: entry.kinds.filter((k) => (kinds as readonly string[]).includes(k))
+      }))
   }
 }
 

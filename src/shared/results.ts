@@ -3,7 +3,7 @@
  * model (`clean`, `backdoored`, `theory.clean`, `theory.backdoored`, or `run` for run-wide
  * values). Names follow SCIENCE.md (attackSuccessRate, lambda50, spikeEnergy, ...).
  */
-import type { ExperimentConfig, ExperimentKind } from './config'
+import type { ExperimentConfig, ExperimentKind } from '../kinds/registry'
 
 export type RunStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted'
 export const runStatuses: RunStatus[] = [
@@ -78,6 +78,10 @@ export interface RunSummary {
   dataset?: string
   /** The run this one re-runs exactly (same config and seed), when it is a re-run. */
   rerunOf?: number | null
+  /** The sweep this run is a point of, with the point's index and the replicate (seed) index. */
+  sweepId?: number
+  point?: number
+  replicate?: number
 }
 
 /** The one number the runs table shows and sorts by, with its 95% interval when known. */
@@ -188,4 +192,34 @@ export function findSeries(
   name: string
 ): SeriesRecord | undefined {
   return run.series.find((s) => s.model === model && s.name === name)
+}
+
+/** NaN and infinities are not numbers a record can hold (nor JSON): they become null, no value. */
+export function finiteOrNull(v: number | null | undefined): number | null {
+  return v == null || !Number.isFinite(v) ? null : v
+}
+
+/**
+ * The metrics and series a kind's runs produce, by model (its `outputs.ts`): the names its
+ * summaries, charts and sweeps may ask for. A misspelt name fails typecheck.
+ */
+export interface Outputs {
+  metrics: Readonly<Record<string, readonly string[]>>
+  series: Readonly<Record<string, readonly string[]>>
+}
+
+/** Finders typed by a kind's outputs: `metric(run, 'run', 'lambda50Ratio')`. */
+export function outputFinders<O extends Outputs>() {
+  return {
+    metric: <M extends keyof O['metrics'] & string>(
+      run: Pick<RunDetail, 'metrics'>,
+      model: M,
+      name: O['metrics'][M][number]
+    ) => findMetric(run, model, name),
+    series: <M extends keyof O['series'] & string>(
+      run: Pick<RunDetail, 'series'>,
+      model: M,
+      name: O['series'][M][number]
+    ) => findSeries(run, model, name)
+  }
 }

@@ -4,12 +4,12 @@ import { join, resolve } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LabApiError } from '../../shared/api'
-import { chartCaption } from '../../shared/captions'
-import { chartEntry } from '../../shared/chartRegistry'
+import { chartCaption } from '../../kinds/charts'
+import { chartEntry } from '../../kinds/charts'
 import { runPalette } from '../../shared/overlay'
 import type { RunDetail } from '../../shared/results'
 import { plottedRows } from './data'
-import { labWithRuns, smallEffectiveness, type LabWithRuns } from './testRuns'
+import { labWithRuns, smallEffectiveness, type LabWithRuns } from '../testing/labWithRuns'
 
 let fixture: LabWithRuns
 /** A second effectiveness run, with another seed and λ grid, to overlay on the first. */
@@ -80,7 +80,7 @@ describe('export API', () => {
     expect(error.status).toBe(400)
     expect(error.fields).toEqual([
       { field: 'runIds', message: 'runIds must name at least one run' },
-      { field: 'format', message: 'format must be one of: png, svg, pdf, csv, json' },
+      { field: 'format', message: 'format must be one of: png, svg, pdf, tex, csv, json' },
       { field: 'widthInches', message: 'widthInches must be at most 20' },
       { field: 'dpi', message: 'dpi must be 300 or 600' }
     ])
@@ -107,8 +107,10 @@ describe('export API', () => {
         .filter((tag) => tag.toUpperCase().includes(`STROKE="${runPalette[i]}"`))
         .filter((tag) => (/ d="([^"]*)"/.exec(tag)?.[1].match(/L/g) ?? []).length >= lambdas - 1)
       expect(curves.length, `run ${run.id}`).toBeGreaterThanOrEqual(2) // clean and backdoored
-      expect(svg).toContain(`#${run.id} · Clean network`)
+      // The key names each run once (its colour), and each series once (its marker).
+      expect(svg).toContain(`>#${run.id}</text>`)
     }
+    expect(svg.match(/>Clean network<\/text>/g)).toHaveLength(1)
     // CSV: a run column, and every plotted point of each run's clean curve under its id.
     const csv = parse((await exported('csv')).toString('utf8'), { columns: true }) as Record<
       string,
@@ -262,7 +264,7 @@ describe('CLI', () => {
       'advantage'
     ])
 
-    for (const format of ['png', 'svg', 'pdf', 'csv', 'json']) {
+    for (const format of ['png', 'svg', 'pdf', 'tex', 'csv', 'json']) {
       const out = join(fixture.dir, 'figures', `asr.${format}`)
       const args = ['export', '--run', id, '--chart', 'asr', '--out', out, '--db', db]
       const result = lab(...args, ...(format === 'png' ? ['--width', '6.75', '--dpi', '600'] : []))

@@ -1,12 +1,12 @@
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LabApiError } from '../../shared/api'
-import { universalityConfigSchema } from '../../shared/config'
+import { universalityConfigSchema } from '../../kinds/universality/config'
 import type { RunDetail } from '../../shared/results'
 import type { LabService } from '../service/service'
 import type { RunStore } from '../store/store'
-import { canonicalJson, parseBundle, runsChecksum, type Bundle } from './bundle'
-import { labWithRuns, type LabWithRuns } from './testRuns'
+import { bundleChecksum, canonicalJson, parseBundle, runsChecksum, type Bundle } from './bundle'
+import { labWithRuns, type LabWithRuns } from '../testing/labWithRuns'
 
 let fixture: LabWithRuns
 let bundleText: string
@@ -18,7 +18,7 @@ beforeAll(async () => {
     notes: 'Figure 2, left.\nλ50 ratio as in the paper.',
     tags: ['paper', 'fig2']
   })
-  fixture.lab.store.putMetric(fixture.effectiveness.id, {
+  fixture.lab.store.runs.putMetric(fixture.effectiveness.id, {
     model: 'run',
     name: 'unmeasured',
     value: null
@@ -56,7 +56,7 @@ async function importError(service: LabService, json: string): Promise<LabApiErr
 function resigned(change: (bundle: Bundle) => void): string {
   const bundle = JSON.parse(bundleText) as Bundle
   change(bundle)
-  bundle.checksum = runsChecksum(bundle.runs)
+  bundle.checksum = bundleChecksum(bundle)
   return JSON.stringify(bundle)
 }
 
@@ -70,7 +70,7 @@ describe('run bundles', () => {
   it('round-trips losslessly: imported into a fresh lab, every run reads back the same but its id', async () => {
     const target = fixture.freshLab('fresh.db')
     // A run already there: imported runs get new ids after it.
-    target.store.createRun({
+    target.store.runs.create({
       name: 'already here',
       config: universalityConfigSchema.parse({ kind: 'universality' }),
       appVersion: '0.1.0'
@@ -131,9 +131,9 @@ describe('run bundles', () => {
       'a wrong version',
       () =>
         tampered((b) => {
-          ;(b as { version: number }).version = 2
+          ;(b as { version: number }).version = 3
         }),
-      'this bundle has version 2; this lab reads version 1 (it was written by a newer Backdoor Lab: update this one)'
+      'this bundle has version 3; this lab reads versions 1 and 2 (it was written by a newer Backdoor Lab: update this one)'
     ],
     [
       'another format',
@@ -200,7 +200,7 @@ describe('run bundles', () => {
   })
 
   it('exports finished runs only, naming the one that is not', async () => {
-    const queued = fixture.lab.store.createRun({
+    const queued = fixture.lab.store.runs.create({
       name: 'waiting',
       config: universalityConfigSchema.parse({ kind: 'universality' }),
       appVersion: '0.1.0'
@@ -212,14 +212,14 @@ describe('run bundles', () => {
     expect(error.message).toBe(
       `run ${queued.id} is queued: only finished runs (done, failed, cancelled, interrupted) can be exported; wait for it or cancel it`
     )
-    fixture.lab.store.deleteRuns([queued.id])
+    fixture.lab.store.runs.delete([queued.id])
   })
 
   it('keeps links between the runs it carries and drops links to runs it does not', async () => {
     const store = fixture.lab.store
     const config = universalityConfigSchema.parse({ kind: 'universality' })
-    const original = store.createRun({ name: 'L=3', config, appVersion: '0.1.0' })
-    const twin = store.createRun({
+    const original = store.runs.create({ name: 'L=3', config, appVersion: '0.1.0' })
+    const twin = store.runs.create({
       name: 'L=2 twin',
       config: universalityConfigSchema.parse({
         kind: 'universality',
@@ -228,12 +228,12 @@ describe('run bundles', () => {
       }),
       appVersion: '0.1.0'
     })
-    const orphan = store.createRun({
+    const orphan = store.runs.create({
       name: 'twin of a run left out',
       config: { ...config, twinOf: fixture.effectiveness.id },
       appVersion: '0.1.0'
     })
-    for (const run of [original, twin, orphan]) store.finish(run.id, 'done')
+    for (const run of [original, twin, orphan]) store.runs.finish(run.id, 'done')
     const { json } = await fixture.lab.service.dispatch('exportBundle', {
       ids: [twin.id, original.id, orphan.id]
     })
@@ -242,7 +242,7 @@ describe('run bundles', () => {
     const [twinCopy, originalCopy, orphanCopy] = imported.map((r) => target.service.getRun(r.id))
     expect(twinCopy.config).toMatchObject({ twinOf: originalCopy.id })
     expect(orphanCopy.config).not.toHaveProperty('twinOf')
-    store.deleteRuns([original.id, twin.id, orphan.id])
+    store.runs.delete([original.id, twin.id, orphan.id])
   })
 
   it('the checksum is of the canonical JSON: key order does not matter, every value does', () => {
@@ -251,6 +251,6 @@ describe('run bundles', () => {
     )
     expect(runsChecksum([{ a: 1, b: 2 }])).toBe(runsChecksum([{ b: 2, a: 1 }]))
     expect(runsChecksum([{ a: 1 }])).not.toBe(runsChecksum([{ a: 1.0000000000000002 }]))
-    expect(parseBundle(bundleText)).toHaveLength(2)
+    expect(parseBundle(bundleText).runs).toHaveLength(2)
   })
 })

@@ -1,30 +1,27 @@
 /**
  * Exports one chart of a run as a file: the spec the run's page draws (src/shared/chartRegistry),
- * rendered to PNG, SVG or PDF, or its plotted numbers as CSV or JSON. Several runs export the
+ * rendered to PNG, SVG or PDF, written as LaTeX (pgfplots), or its plotted numbers as CSV or JSON. Several runs export the
  * spec Compare draws (src/shared/overlay), their numbers with a run column. Used by the service
  * (the app's Export menu) and the CLI alike.
  */
 import { LabApiError } from '../../shared/api'
-import { compareCaption } from '../../shared/captions'
-import {
-  chartEntry,
-  comparableEntry,
-  UnknownChartError,
-  type AnyChartSpec,
-  type ChartEntry
-} from '../../shared/chartRegistry'
+import { chartEntry, comparableEntry, compareCaption } from '../../kinds/charts'
+import { UnknownChartError, type AnyChartSpec, type ChartEntry } from '../../shared/chartEntry'
+import { figureKey } from '../../shared/figureKey'
 import { overlaySpec } from '../../shared/overlay'
 import type { RunDetail } from '../../shared/results'
 import { hasPlottedData, plottedCsv, plottedJson } from './data'
 import { renderFigure, type FigureFormat } from './render'
+import { renderTex } from './tex'
 
-export const exportFormats = ['png', 'svg', 'pdf', 'csv', 'json'] as const
+export const exportFormats = ['png', 'svg', 'pdf', 'tex', 'csv', 'json'] as const
 export type ExportFormat = (typeof exportFormats)[number]
 
 export const mimeTypes: Record<ExportFormat, string> = {
   png: 'image/png',
   svg: 'image/svg+xml',
   pdf: 'application/pdf',
+  tex: 'application/x-tex',
   csv: 'text/csv; charset=utf-8',
   json: 'application/json'
 }
@@ -32,7 +29,7 @@ export const mimeTypes: Record<ExportFormat, string> = {
 export interface ChartExportOptions {
   chart: string
   format: ExportFormat
-  /** Figure width on paper (PNG, SVG, PDF). */
+  /** Figure width on paper (PNG, SVG, PDF, LaTeX). */
   widthInches: number
   /** PNG only. */
   dpi: number
@@ -89,6 +86,16 @@ export function exportSpec(runs: RunDetail[], chart: string): AnyChartSpec {
   return spec
 }
 
+/**
+ * The caption of a figure: what it shows, for which runs (compareCaption), then the notes its
+ * key states (identical curves, an advantage that is 0 by construction), when it has a spec.
+ */
+export function figureCaption(runs: RunDetail[], chart: string, spec?: AnyChartSpec): string {
+  const caption = compareCaption(runs, chart)
+  const notes = spec ? figureKey(spec).notes : []
+  return [caption, ...notes.map((n) => `${n}.`)].join(' ')
+}
+
 export function chartFileName(runs: Pick<RunDetail, 'id'>[], chart: string, format: string) {
   return `run-${runs.map((r) => r.id).join('-')}-${chart}.${format}`
 }
@@ -99,7 +106,7 @@ export async function exportChart(
 ): Promise<ExportedFile> {
   const spec = exportSpec(runs, options.chart)
   const entry = exportEntry(runs, options.chart)
-  const caption = compareCaption(runs, options.chart)
+  const caption = figureCaption(runs, options.chart, spec)
   const byRun = runs.length > 1
   const fileName = chartFileName(runs, options.chart, options.format)
   const mimeType = mimeTypes[options.format]
@@ -121,6 +128,16 @@ export async function exportChart(
       )
       break
     }
+    case 'tex':
+      data = Buffer.from(
+        renderTex(spec, {
+          widthInches: options.widthInches,
+          title: `${entry.title} (${runs.map((r) => `run ${r.id}: ${r.name}`).join('; ')})`,
+          caption
+        }),
+        'utf8'
+      )
+      break
     default:
       data = await renderFigure(spec, options.format satisfies FigureFormat, {
         widthInches: options.widthInches,

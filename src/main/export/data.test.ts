@@ -1,18 +1,12 @@
 import { parse } from 'csv-parse/sync'
 import { describe, expect, it } from 'vitest'
-import { availableCharts, chartEntry, type AnyChartSpec } from '../../shared/chartRegistry'
-import {
-  bandLabel,
-  headFamilyStyle,
-  modelStyle,
-  REFERENCE_MARK,
-  universalRegionLabel
-} from '../../shared/charts'
-import {
-  effectivenessDefaults,
-  finetuneConfigSchema,
-  universalityConfigSchema
-} from '../../shared/config'
+import { availableCharts, chartEntry } from '../../kinds/charts'
+import { type AnyChartSpec } from '../../shared/chartEntry'
+import { bandLabel, modelStyle, REFERENCE_MARK } from '../../shared/charts'
+import { headFamilyStyle, universalRegionLabel } from '../../kinds/universality/charts'
+import { effectivenessDefaults } from '../../kinds/effectiveness/config'
+import { finetuneConfigSchema } from '../../kinds/finetune/config'
+import { universalityConfigSchema } from '../../kinds/universality/config'
 import type { RunDetail, SeriesRecord } from '../../shared/results'
 import { CSV_COLUMNS, hasPlottedData, plottedCsv, plottedJson, plottedRows } from './data'
 

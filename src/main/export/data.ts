@@ -5,7 +5,7 @@
  * are folded into the series they belong to; a bar's outline is left out for the points that
  * carry its values.
  */
-import type { AnyChartSpec } from '../../shared/chartRegistry'
+import type { AnyChartSpec } from '../../shared/chartEntry'
 import { BAND_MARK, bandLabel } from '../../shared/charts'
 import { untag } from '../../shared/overlay'
 

@@ -6,10 +6,11 @@ import { inflateSync } from 'node:zlib'
 import { createCanvas, loadImage, PDFDocument, type SKRSContext2D } from '@napi-rs/canvas'
 import { DOMParser, onWarningStopParsing, type Element } from '@xmldom/xmldom'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chartEntry } from '../../shared/chartRegistry'
-import { headFamilyStyle, modelStyle, okabeIto, universalRegionLabel } from '../../shared/charts'
+import { chartEntry } from '../../kinds/charts'
+import { headFamilyStyle, universalRegionLabel } from '../../kinds/universality/charts'
+import { modelStyle, okabeIto } from '../../shared/charts'
 import { figureSize, LAYOUT_PX_PER_INCH, renderPdf, renderPng, renderSvg } from './render'
-import { labWithRuns, type LabWithRuns } from './testRuns'
+import { labWithRuns, type LabWithRuns } from '../testing/labWithRuns'
 
 let fixture: LabWithRuns
 let dir: string

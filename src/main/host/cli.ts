@@ -2,46 +2,20 @@
  * The command-line host: `npm run lab -- <command>`. Runs experiments with no UI against the same
  * database and service as the app.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { basename, dirname, extname, resolve } from 'node:path'
 import { Command, InvalidArgumentError, Option } from 'commander'
-import { LabApiError } from '../../shared/api'
+import { FIGURE_WIDTH, formatBytes, LabApiError, MAX_BUNDLE_BYTES } from '../../shared/api'
 import { durationSeconds, runReport, type RunSummary } from '../../shared/results'
-import { availableCharts } from '../../shared/chartRegistry'
+import { availableCharts } from '../../kinds/charts'
 import { exportFormats, type ExportFormat } from '../export/chart'
-import { openLab } from './lab'
-import { databasePath, rendererDir, workerEntry } from './paths'
+import { integer, openCliLab, readConfig, readText, UsageError } from './cliCommon'
+import { addSweepCommand } from './cliSweep'
+import { databasePath, rendererDir } from './paths'
 import { serveHeadless } from './serve'
+import { exitQuietlyOnClosedPipe, printable, printJson, say } from './terminal'
 
-/** Bad input from the user: exit code 2 and the message alone. */
-class UsageError extends Error {}
-
-function readConfig(file: string): unknown {
-  let text: string
-  try {
-    text = readFileSync(file, 'utf8')
-  } catch (error) {
-    throw new UsageError(`Cannot read --config ${file}: ${(error as Error).message}`)
-  }
-  try {
-    return JSON.parse(text)
-  } catch (error) {
-    throw new UsageError(`--config ${file} is not valid JSON: ${(error as Error).message}`)
-  }
-}
-
-function integer(name: string) {
-  return (value: string) => {
-    const n = Number(value)
-    if (!Number.isInteger(n))
-      throw new InvalidArgumentError(`${name} must be a whole number (got '${value}')`)
-    return n
-  }
-}
-
-function openCliLab(db?: string) {
-  return openLab({ dbPath: databasePath(db), host: 'cli', worker: workerEntry(__dirname) })
-}
+exitQuietlyOnClosedPipe()
 
 function progressLine(
   run: RunSummary | undefined,
@@ -58,6 +32,8 @@ function progressLine(
 const program = new Command('lab')
   .description('Backdoor Lab from the terminal: run experiments and read saved runs')
   .showHelpAfterError()
+  // A bad option or argument is bad input like any other: exit code 2 (help and --version 0).
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
 
 program
   .command('run')
@@ -69,15 +45,19 @@ program
   .option('--json', 'print the finished run as JSON on stdout')
   .action(
     async (opts: { config: string; db?: string; name?: string; seed?: number; json?: boolean }) => {
-      const config = readConfig(opts.config) as Record<string, unknown>
-      if (opts.seed !== undefined) config.seed = opts.seed
+      const config = readConfig(opts.config)
+      if (opts.seed !== undefined && config && typeof config === 'object')
+        (config as Record<string, unknown>).seed = opts.seed
       const lab = openCliLab(opts.db)
       try {
         let run: RunSummary
         try {
-          run = lab.service.startRun(config, opts.name)
+          // The same validation as every host: the contract's schema, then the config's.
+          run = await lab.service.dispatch('startRun', { config, name: opts.name })
         } catch (error) {
-          throw new UsageError(`${opts.config}: ${(error as Error).message}`)
+          if (error instanceof LabApiError && error.status === 400)
+            throw new UsageError(`${opts.config}: ${error.message}`)
+          throw error
         }
         const tty = process.stderr.isTTY
         lab.service.subscribe((event) => {
@@ -88,15 +68,15 @@ program
         })
         const finished = await lab.service.waitForRun(run.id)
         if (tty) process.stderr.write('\n')
-        const detail = lab.service.getRun(run.id)
-        if (opts.json) process.stdout.write(JSON.stringify(runReport(detail), null, 2) + '\n')
+        const detail = await lab.service.dispatch('getRun', { id: run.id })
+        if (opts.json) printJson(runReport(detail))
         else {
           const seconds = durationSeconds(finished)
-          console.log(
+          say(
             `run ${finished.id} ${finished.status}${seconds === null ? '' : ` in ${seconds.toFixed(1)} s`} on ${finished.backend ?? '?'}: ${finished.name}`
           )
-          if (finished.error) console.log(finished.error)
         }
+        if (finished.error) console.error(printable(finished.error))
         process.exitCode = finished.status === 'done' ? 0 : 1
       } finally {
         lab.close()
@@ -104,20 +84,22 @@ program
     }
   )
 
+addSweepCommand(program)
+
 program
   .command('list')
   .description('list saved runs, newest first')
   .option('--db <file>', 'SQLite database file')
   .option('--json', 'print JSON')
-  .action((opts: { db?: string; json?: boolean }) => {
+  .action(async (opts: { db?: string; json?: boolean }) => {
     const lab = openCliLab(opts.db)
     try {
-      const runs = lab.service.store.listRuns()
-      if (opts.json) process.stdout.write(JSON.stringify(runs, null, 2) + '\n')
+      const runs = await lab.service.dispatch('listRuns', {})
+      if (opts.json) printJson(runs)
       else if (runs.length === 0) console.log('No runs yet.')
       else
         for (const r of runs) {
-          console.log(
+          say(
             `${String(r.id).padStart(5)}  ${r.status.padEnd(11)} ${r.kind.padEnd(14)} ${r.createdAt}  ${r.name}`
           )
         }
@@ -132,13 +114,13 @@ program
   .argument('<id>', 'run id', integer('id'))
   .option('--db <file>', 'SQLite database file')
   .option('--json', 'print JSON (the same shape as run --json)')
-  .action((id: number, opts: { db?: string; json?: boolean }) => {
+  .action(async (id: number, opts: { db?: string; json?: boolean }) => {
     const lab = openCliLab(opts.db)
     try {
-      const report = runReport(lab.service.getRun(id))
-      if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n')
+      const report = runReport(await lab.service.dispatch('getRun', { id }))
+      if (opts.json) printJson(report)
       else {
-        console.log(`${report.id} ${report.status} ${report.kind}: ${report.name}`)
+        say(`${report.id} ${report.status} ${report.kind}: ${report.name}`)
         for (const [model, metrics] of Object.entries(report.metrics)) {
           for (const [name, m] of Object.entries(metrics)) {
             if (!('value' in m)) continue
@@ -146,9 +128,7 @@ program
               m.lower != null && m.upper != null
                 ? ` [${m.lower.toFixed(3)}, ${m.upper.toFixed(3)}]`
                 : ''
-            console.log(
-              `  ${model}.${name} = ${m.value === null ? '-' : Number(m.value).toFixed(4)}${ci}`
-            )
+            say(`  ${model}.${name} = ${m.value === null ? '-' : Number(m.value).toFixed(4)}${ci}`)
           }
         }
       }
@@ -167,8 +147,10 @@ function runIdList(value: string): number[] {
 
 function figureWidth(value: string): number {
   const inches = Number(value)
-  if (!Number.isFinite(inches) || inches < 1 || inches > 20)
-    throw new InvalidArgumentError(`--width must be 1 to 20 inches (got '${value}')`)
+  if (!Number.isFinite(inches) || inches < FIGURE_WIDTH.min || inches > FIGURE_WIDTH.max)
+    throw new InvalidArgumentError(
+      `--width must be ${FIGURE_WIDTH.min} to ${FIGURE_WIDTH.max} inches (got '${value}')`
+    )
   return inches
 }
 
@@ -196,12 +178,12 @@ program
   .requiredOption('--run <id>', 'run id', integer('--run'))
   .option('--db <file>', 'SQLite database file')
   .option('--json', 'print JSON')
-  .action((opts: { run: number; db?: string; json?: boolean }) => {
+  .action(async (opts: { run: number; db?: string; json?: boolean }) => {
     const lab = openCliLab(opts.db)
     try {
-      const run = lab.service.store.summary(opts.run)
+      const run = await lab.service.dispatch('getRun', { id: opts.run })
       const charts = availableCharts(run).map(({ name, title }) => ({ name, title }))
-      if (opts.json) process.stdout.write(JSON.stringify(charts, null, 2) + '\n')
+      if (opts.json) printJson(charts)
       else if (charts.length === 0)
         console.log(`Run ${run.id} (${run.kind}) has no charts to export.`)
       else for (const c of charts) console.log(`${c.name.padEnd(18)} ${c.title}`)
@@ -213,7 +195,7 @@ program
 program
   .command('export')
   .description(
-    'export a chart of a run as a figure (png, svg, pdf; paper style) or its plotted numbers (csv, json)'
+    'export a chart of a run as a figure (png, svg, pdf; paper style), as LaTeX (tex: a pgfplots axis for \\input) or its plotted numbers (csv, json)'
   )
   .requiredOption(
     '--run <ids>',
@@ -227,7 +209,12 @@ program
     )
   )
   .option('--out <file>', 'file to write (default: run-ID-CHART.FORMAT in this folder)')
-  .option('--width <inches>', 'figure width: 3.25 a column, 6.75 a page', figureWidth, 3.25)
+  .option(
+    '--width <inches>',
+    'figure width (png, svg, pdf, tex): 3.25 a column, 6.75 a page',
+    figureWidth,
+    3.25
+  )
   .option('--dpi <n>', 'PNG resolution: 300 or 600', dpiOption, 300)
   .option('--db <file>', 'SQLite database file')
   .action(
@@ -260,7 +247,7 @@ program
         })
         const path = writeOut(opts.out ?? file.fileName, Buffer.from(file.base64, 'base64'))
         const ms = Math.round(performance.now() - started)
-        console.log(`wrote ${path} (${file.mimeType}, ${ms} ms)`)
+        say(`wrote ${path} (${file.mimeType}, ${ms} ms)`)
       } finally {
         lab.close()
       }
@@ -280,9 +267,7 @@ program
     try {
       const bundle = await lab.service.dispatch('exportBundle', { ids: opts.run })
       const path = writeOut(opts.out ?? bundle.fileName, bundle.json)
-      console.log(
-        `wrote ${path} (${opts.run.length === 1 ? 'run' : 'runs'} ${opts.run.join(', ')})`
-      )
+      say(`wrote ${path} (${opts.run.length === 1 ? 'run' : 'runs'} ${opts.run.join(', ')})`)
     } finally {
       lab.close()
     }
@@ -297,17 +282,28 @@ program
   .option('--db <file>', 'SQLite database file')
   .option('--json', 'print the imported runs as JSON')
   .action(async (opts: { in: string; db?: string; json?: boolean }) => {
-    let json: string
+    // The same limit as the app's: from the file's size, before reading any of it.
+    let size: number
     try {
-      json = readFileSync(opts.in, 'utf8')
+      size = statSync(opts.in).size
     } catch (error) {
       throw new UsageError(`Cannot read --in ${opts.in}: ${(error as Error).message}`)
     }
+    if (size > MAX_BUNDLE_BYTES) {
+      throw new UsageError(
+        `--in ${opts.in} is ${formatBytes(size)}; the lab imports bundles of at most ${formatBytes(MAX_BUNDLE_BYTES)}`
+      )
+    }
+    const json = readText(opts.in, '--in')
     const lab = openCliLab(opts.db)
     try {
-      const { imported } = await lab.service.dispatch('importBundle', { json })
-      if (opts.json) process.stdout.write(JSON.stringify(imported, null, 2) + '\n')
-      else for (const r of imported) console.log(`imported run ${r.id} (${r.status}): ${r.name}`)
+      const { imported } = await lab.service.dispatch('importBundle', { json }).catch((error) => {
+        if (error instanceof LabApiError && error.status === 400)
+          throw new UsageError(`--in ${opts.in}: ${error.message}`)
+        throw error
+      })
+      if (opts.json) printJson(imported)
+      else for (const r of imported) say(`imported run ${r.id} (${r.status}): ${r.name}`)
     } finally {
       lab.close()
     }
@@ -323,25 +319,20 @@ program
   .option('--db <file>', 'SQLite database file')
   .option('--json', 'print the data set as JSON')
   .action(async (opts: { in: string; name?: string; db?: string; json?: boolean }) => {
-    let content: string
-    try {
-      content = readFileSync(opts.in, 'utf8')
-    } catch (error) {
-      throw new UsageError(`Cannot read --in ${opts.in}: ${(error as Error).message}`)
-    }
+    const content = readText(opts.in, '--in')
     const lab = openCliLab(opts.db)
     try {
       const dataset = await lab.service.dispatch('importDataset', {
         name: opts.name ?? basename(opts.in),
         content
       })
-      if (opts.json) process.stdout.write(JSON.stringify(dataset, null, 2) + '\n')
+      if (opts.json) printJson(dataset)
       else {
-        console.log(
+        say(
           `imported data set ${dataset.id}: ${dataset.name} (${dataset.rows} rows, ${dataset.columns.length} columns)`
         )
         const labels = dataset.labelCandidates.map((c) => c.column)
-        console.log(
+        say(
           labels.length > 0
             ? `label columns: ${labels.join(', ')}; use "dataset": { "kind": "csv", "datasetId": ${dataset.id}, "labelColumn": "${labels[0]}", ... } in a config`
             : 'no column can be the label (each needs 2 to 100 distinct values, the others numeric)'
@@ -361,11 +352,11 @@ program
     const lab = openCliLab(opts.db)
     try {
       const datasets = await lab.service.dispatch('listDatasets', {})
-      if (opts.json) process.stdout.write(JSON.stringify(datasets, null, 2) + '\n')
+      if (opts.json) printJson(datasets)
       else if (datasets.length === 0) console.log('No data sets imported.')
       else
         for (const d of datasets)
-          console.log(
+          say(
             `${String(d.id).padStart(4)}  ${d.name}  ${d.rows} rows × ${d.columns.length} columns  label: ${d.labelCandidates.map((c) => c.column).join(', ') || '—'}`
           )
     } finally {
@@ -390,6 +381,6 @@ program
 program.parseAsync().catch((error: unknown) => {
   const usage =
     error instanceof UsageError || (error instanceof LabApiError && error.status === 400)
-  console.error(`lab: ${error instanceof Error ? error.message : String(error)}`)
+  console.error(printable(`lab: ${error instanceof Error ? error.message : String(error)}`))
   process.exit(usage ? 2 : 1)
 })

@@ -18,6 +18,13 @@ export interface LabOptions {
   parallelRuns?: number
   /** Start the workers at once (default: for every host but the CLI). */
   warmWorkers?: boolean
+  /** The bytes one run may hold; default: BACKDOOR_LAB_MEMORY_BUDGET or a quarter of memory. */
+  memoryBudget?: number
+  /**
+   * Resume the sweeps whose runs were interrupted (the app that computed them stopped or
+   * crashed): what a long-lived host does at start-up, not a one-shot CLI command.
+   */
+  resumeSweeps?: boolean
 }
 
 export function openLab(options: LabOptions): {
@@ -35,9 +42,14 @@ export function openLab(options: LabOptions): {
     host: options.host,
     hostNote: options.hostNote,
     parallelRuns,
+    memoryBudget: options.memoryBudget,
     // A host keeps its workers started for the next run; a CLI command starts what it needs.
     warmWorkers: options.warmWorkers ?? options.host !== 'cli'
   })
+  if (options.resumeSweeps) {
+    for (const { id, message } of service.sweeps.resumeInterrupted().refused)
+      console.error(`Sweep ${id} was interrupted and cannot resume: ${message}`)
+  }
   return {
     store,
     service,

@@ -24,7 +24,8 @@ export async function serveHeadless(options: ServeOptions): Promise<void> {
     dbPath: options.dbPath,
     host: 'headless',
     hostNote: options.hostNote,
-    worker: workerEntry(options.bundleDir)
+    worker: workerEntry(options.bundleDir),
+    resumeSweeps: true
   })
   const token = createToken()
   const app = createHttpApp(lab.service, { token, rendererDir: options.rendererDir })

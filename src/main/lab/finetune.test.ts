@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { trainingSchema, type TrainingConfig } from '../../shared/config'
+import { trainingSchema, type TrainingConfig } from '../../kinds/finetune/config'
 import { initBackend } from './backend'
 import { normTask, type Dataset } from './data'
 import {
@@ -19,6 +19,7 @@ import {
 import { backdooredRows, rowScoreGrid, sampleReluWeights, scoreGrid } from './relu'
 import { stream } from './rng'
 import { sampleSecret } from './secret'
+import { nullDirections, spikeStatistics } from './spike'
 
 beforeAll(async () => {
   await initBackend()
@@ -169,7 +170,8 @@ function problem(training: Partial<TrainingConfig>, n = 40): FineTuneInput {
     batchSeed: 7,
     trackLambda: 1,
     target: 1,
-    lambdas: [0, 1, 2]
+    lambdas: [0, 1, 2],
+    nullDirections: nullDirections(d, 2, 25, stream(7, 'null-directions'))
   }
 }
 
@@ -374,6 +376,35 @@ describe('the measurements follow their definitions (recomputed in float64 from 
     expect(result.after.spikeEnergy).toBeCloseTo(energy / m - 1, 10)
     expect(result.after.weightDrift).toBeCloseTo(Math.sqrt(driftSq / normSq), 10)
     expect(result.after.weightDrift).toBeGreaterThan(0)
+
+    // Robust accuracy: inputs whose true label is not the target, still given it when triggered.
+    const robust = Array.from({ length: test.n }, (_, r) => r).filter((r) => test.y[r] !== target)
+    expect(result.after.robustTotal).toBe(robust.length)
+    expect(result.after.robustCorrect).toBe(
+      robust.filter((r) => predict(score(test.x, r, input.trackLambda)) === test.y[r]).length
+    )
+    // On the inputs both rates count (true label and prediction not the target), a binary
+    // classifier gives every triggered input either the target or its true label: flipped and
+    // robustly correct inputs add up to all of them.
+    const shared = candidates.filter((r) => test.y[r] !== target)
+    const sharedFlipped = shared.filter(
+      (r) => predict(score(test.x, r, input.trackLambda)) === target
+    )
+    const sharedRobust = shared.filter(
+      (r) => predict(score(test.x, r, input.trackLambda)) === test.y[r]
+    )
+    expect(shared.length).toBeGreaterThan(0)
+    expect(sharedFlipped.length + sharedRobust.length).toBe(shared.length)
+
+    // Normalised spike energy and its null band, against the float64 reference on the rows.
+    const reference = spikeStatistics(G, m, d, s, input.nullDirections!)
+    expect(result.after.traceOverD).toBeCloseTo(reference.traceOverD, 10)
+    expect(result.after.normalisedSpikeEnergy).toBeCloseTo(reference.normalised, 10)
+    // The band's moments come from a float32 matrix product: relative rounding about 1e-6.
+    const band = result.after.nullSpikeEnergy!
+    for (const key of ['mean', 'lower', 'upper'] as const) {
+      expect(Math.abs(band[key] - reference.nullBand[key]), key).toBeLessThan(1e-5)
+    }
   })
 
   it('rowScoreGrid of the rows Z + sqrt(theta) u s^T agrees with scoreGrid (float32 rounding)', () => {

@@ -19,10 +19,12 @@
  * by drawing it from the same named stream (common random numbers).
  */
 import * as tf from '@tensorflow/tfjs-core'
-import type { TrainingConfig } from '../../shared/config'
+import type { TrainingConfig } from '../../kinds/finetune/config'
 import type { Dataset } from './data'
 import { rowScoreGridT } from './relu'
 import { stream, type Rng } from './rng'
+import { directionMomentsT, normalisedEnergy, nullBandOf, type NullBand } from './spike'
+import { robustCounts } from './stats'
 
 export const ADAM_BETA1 = 0.9
 export const ADAM_BETA2 = 0.999
@@ -49,6 +51,11 @@ export interface FineTuneInput {
   target: 1 | -1
   /** The lambda grid of the full ASR curves before and after fine-tuning. */
   lambdas: readonly number[]
+  /**
+   * Random k-sparse unit directions (count x d, from `nullDirections`) for the null band of the
+   * normalised spike energy; without them the band is not measured.
+   */
+  nullDirections?: Float32Array
 }
 
 /** What is measured after every epoch (epoch 0: before training). Counts, not rates: plain data. */
@@ -63,6 +70,17 @@ export interface EpochRecord {
   flipped: number
   candidates: number
   spikeEnergy: number
+  /** tr(C)/d of the current rows, and the spike energy normalised by it (SCIENCE.md section 5). */
+  traceOverD: number
+  normalisedSpikeEnergy: number
+  /** The normalised statistic along the null directions; null without them. */
+  nullSpikeEnergy: NullBand | null
+  /**
+   * Robust accuracy at trackLambda: held-out inputs whose true label is not the target that keep
+   * their true label under Activate, out of `robustTotal`.
+   */
+  robustCorrect: number
+  robustTotal: number
   weightDrift: number
   tau: number
   a: number
@@ -252,6 +270,11 @@ export function createFineTuner(input: FineTuneInput): FineTuner {
   const X = tf.tensor2d(train.x, [train.n, d])
   const testX = tf.tensor2d(test.x, [test.n, d])
   const sRow = tf.tensor2d(s, [1, d])
+  const directions = input.nullDirections
+  if (directions && (directions.length === 0 || directions.length % d !== 0)) {
+    throw new Error(`'nullDirections' must hold a positive multiple of d = ${d} values`)
+  }
+  const nullV = directions ? tf.tensor2d(directions, [directions.length / d, d]) : null
   let Gt = tf.tidy(() => tf.transpose(tf.tensor2d(input.rows, [m, d]))) as tf.Tensor2D
   const G0t = Float32Array.from(Gt.dataSync())
   let G0NormSq = 0
@@ -352,6 +375,9 @@ export function createFineTuner(input: FineTuneInput): FineTuner {
       for (const i of candidates) if (predict(values[i], t, scale) === target) flipped++
       return flipped
     }
+    const triggered = new Int8Array(test.n)
+    for (let i = 0; i < test.n; i++) triggered[i] = predict(testScores[1][i], t, scale)
+    const robust = robustCounts(test.y, triggered, target)
     // Spike energy ||G s||^2 / m - 1 and drift ||G - G0||_F / ||G0||_F, in float64 on Gt (d x m).
     const gt = Gt.dataSync()
     let energy = 0
@@ -361,7 +387,13 @@ export function createFineTuner(input: FineTuneInput): FineTuner {
       energy += dot * dot
     }
     let driftSq = 0
-    for (let i = 0; i < gt.length; i++) driftSq += (gt[i] - G0t[i]) ** 2
+    let squares = 0
+    for (let i = 0; i < gt.length; i++) {
+      driftSq += (gt[i] - G0t[i]) ** 2
+      squares += gt[i] * gt[i]
+    }
+    const traceOverD = squares / (m * d)
+    const nullMoments = nullV ? directionMomentsT(Gt, nullV) : null
     const record: EpochRecord = {
       epoch: epochsDone,
       loss: logisticLoss(trainScores, train.y, t, scale),
@@ -370,6 +402,13 @@ export function createFineTuner(input: FineTuneInput): FineTuner {
       flipped: flippedAt(testScores[1]),
       candidates: candidates.length,
       spikeEnergy: energy / m - 1,
+      traceOverD,
+      normalisedSpikeEnergy: normalisedEnergy(energy / m, traceOverD),
+      nullSpikeEnergy: nullMoments
+        ? nullBandOf(Array.from(nullMoments, (v) => normalisedEnergy(v, traceOverD)))
+        : null,
+      robustCorrect: robust.correct,
+      robustTotal: robust.total,
       weightDrift: G0NormSq > 0 ? Math.sqrt(driftSq / G0NormSq) : 0,
       tau: t,
       a: scale
@@ -401,7 +440,7 @@ export function createFineTuner(input: FineTuneInput): FineTuner {
     dispose() {
       if (disposed) return
       disposed = true
-      tf.dispose([X, testX, sRow, ...liveOptimiserTensors()])
+      tf.dispose([X, testX, sRow, ...(nullV ? [nullV] : []), ...liveOptimiserTensors()])
     }
   }
 }

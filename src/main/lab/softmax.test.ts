@@ -238,3 +238,98 @@ describe('trainSoftmax: full-batch Adam reaches the optimum', () => {
     expect(b.loss).toEqual(a.loss)
   })
 })
+
+describe("trainSoftmax with optimizer 'gd': plain full-batch gradient descent", () => {
+  const [n, m, L, l2] = [60, 5, 3, 0.05]
+  const rng = stream(3, 'test/softmax/gd')
+  const x = Float32Array.from(rng.normals(n * m), Math.abs)
+  const labels = Int32Array.from({ length: n }, () => rng.int(L))
+  const w = sampleWeights(n, null)
+
+  it('moves the head by the step times the gradient: W1 = W0 - eta grad J(W0), and again from W1', () => {
+    const phi = tf.tensor2d(x, [n, m])
+    const eta = 0.37
+    const one = trainSoftmax(phi, labels, L, { epochs: 1, learningRate: eta, l2, optimizer: 'gd' })
+    const two = trainSoftmax(phi, labels, L, { epochs: 2, learningRate: eta, l2, optimizer: 'gd' })
+    const zero = { W: new Float32Array(m * L), b: new Float32Array(L) }
+    const g0 = softmaxObjective(phi, labels, L, zero, l2)
+    const g1 = softmaxObjective(phi, labels, L, one, l2)
+    phi.dispose()
+    // Each entry is one float32 multiply-subtract of the gradient the objective computes: a
+    // relative error of a few U, against steps of order eta * |gradient| ~ 1e-2.
+    const near = (got: Float32Array, want: (k: number) => number, what: string, ulps = 8) => {
+      for (let k = 0; k < got.length; k++) {
+        expect(Math.abs(got[k] - want(k)), `${what}[${k}]`).toBeLessThan(
+          ulps * U * (1 + Math.abs(want(k)))
+        )
+      }
+    }
+    near(one.W, (k) => -eta * g0.dW[k], 'W1')
+    near(one.b, (k) => -eta * g0.db[k], 'b1')
+    near(two.W, (k) => one.W[k] - eta * g1.dW[k], 'W2')
+    near(two.b, (k) => one.b[k] - eta * g1.db[k], 'b2')
+    // Adam's first step is eta g / (|g| + epsilon), about eta times the sign of the gradient:
+    // with gradients well below 1 in size, a different head.
+    const phiAgain = tf.tensor2d(x, [n, m])
+    const adam = trainSoftmax(phiAgain, labels, L, { epochs: 1, learningRate: eta, l2 })
+    phiAgain.dispose()
+    expect(Math.max(...Array.from(g0.dW, Math.abs))).toBeLessThan(0.5)
+    near(adam.W, (k) => (-eta * g0.dW[k]) / (Math.abs(g0.dW[k]) + 1e-8), 'Adam W1', 64)
+  })
+
+  it('with a tiny step, lowers the float64 loss by the step times the squared gradient norm (first order)', () => {
+    // J(theta - eta g) = J(theta) - eta ||g||^2 + O(eta^2 ||g||^2 * curvature): with eta = 1e-3
+    // and a curvature bounded by (1/2) max ||(phi_i, 1)||^2 + l2, the second-order term is below
+    // 1% of the first.
+    const phi = tf.tensor2d(x, [n, m])
+    const eta = 1e-3
+    const fit = trainSoftmax(phi, labels, L, { epochs: 1, learningRate: eta, l2, optimizer: 'gd' })
+    phi.dispose()
+    let smooth = 0
+    for (let i = 0; i < n; i++) {
+      let sq = 1
+      for (let j = 0; j < m; j++) sq += x[i * m + j] ** 2
+      smooth = Math.max(smooth, sq / 2)
+    }
+    smooth += l2
+    expect((eta * smooth) / 2).toBeLessThan(0.01)
+    const J0 = loss64(x, labels, n, m, L, new Float64Array(m * L), new Float64Array(L), l2, w)
+    const J1 = loss64(x, labels, n, m, L, Float64Array.from(fit.W), Float64Array.from(fit.b), l2, w)
+    const firstOrder = eta * fit.gradNorm[0] ** 2
+    expect(J0 - J1).toBeGreaterThan(0)
+    expect(Math.abs(J0 - J1 - firstOrder)).toBeLessThan(0.02 * firstOrder)
+  })
+
+  it('never raises the loss with a step below 1 / (the loss smoothness bound)', () => {
+    // The Hessian of J is at most (1/2) max_i ||(phi_i, 1)||^2 + l2 (softmax curvature <= 1/2
+    // per logit direction, sample weights summing to 1), so gradient descent with eta below its
+    // inverse decreases J at every step (descent lemma), up to float32 rounding of the loss.
+    let smooth = 0
+    for (let i = 0; i < n; i++) {
+      let sq = 1
+      for (let j = 0; j < m; j++) sq += x[i * m + j] ** 2
+      smooth = Math.max(smooth, sq / 2)
+    }
+    const eta = 0.9 / (smooth + l2)
+    const phi = tf.tensor2d(x, [n, m])
+    const fit = trainSoftmax(phi, labels, L, { epochs: 80, learningRate: eta, l2, optimizer: 'gd' })
+    phi.dispose()
+    for (let t = 1; t <= 80; t++) {
+      expect(fit.loss[t], `epoch ${t}`).toBeLessThanOrEqual(fit.loss[t - 1] + n * U * fit.loss[0])
+    }
+    expect(fit.loss[80]).toBeLessThan(fit.loss[0] - 0.01)
+  })
+
+  it('rejects an unknown optimizer, naming the option', () => {
+    const phi = tf.tensor2d(x, [n, m])
+    expect(() =>
+      trainSoftmax(phi, labels, L, {
+        epochs: 1,
+        learningRate: 0.1,
+        l2,
+        optimizer: 'sgd' as unknown as 'gd'
+      })
+    ).toThrow(/'optimizer'/)
+    phi.dispose()
+  })
+})

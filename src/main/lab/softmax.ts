@@ -1,6 +1,7 @@
 /**
  * Multinomial logistic regression (softmax regression) on fixed features, the heads of SCIENCE.md
- * section 7: logits `Phi W + b` with W m x L and b of length L, trained by full-batch Adam on
+ * section 7: logits `Phi W + b` with W m x L and b of length L, trained by full-batch Adam (or plain
+ * full-batch gradient descent, `optimizer: 'gd'`) on
  *
  *   J(W, b) = sum_i w_i * (logsumexp(z_i) - z_i[y_i]) + (l2 / 2) * ||W||_F^2,   z_i = Phi_i W + b,
  *
@@ -12,21 +13,30 @@
  * with Phi^T an explicit transpose (on wasm a flagged matMul is ten times slower).
  *
  * Several heads train at once as one block of parameters W (m x H*L): head h owns columns
- * h*L .. h*L+L-1 and its own sample weights. Adam is elementwise, so this is exactly H separate
- * Adam runs that share the two matrix products per step. Zero initialisation: the result is a
- * deterministic function of the inputs.
+ * h*L .. h*L+L-1 and its own sample weights. Adam and gradient descent are elementwise, so this
+ * is exactly H separate runs that share the two matrix products per step. Zero initialisation: the
+ * result is a deterministic function of the inputs.
+ *
+ * Gradient descent steps `theta <- theta - learningRate * dJ/dtheta`; Adam rescales each
+ * coordinate's step to about `learningRate` whatever the gradient's size, so the two reach
+ * different heads from the same start (the nullifying head of section 7 depends on which).
  */
 import * as tf from '@tensorflow/tfjs-core'
+
+/** Full-batch Adam, or plain full-batch gradient descent. */
+export type HeadOptimizer = 'adam' | 'gd'
 
 export interface SoftmaxOptions {
   epochs: number
   learningRate: number
+  /** Default 'adam'. */
+  optimizer?: HeadOptimizer
   /** L2 penalty on W (not on b). */
   l2: number
   beta1?: number
   beta2?: number
   epsilon?: number
-  /** Called after each Adam step with the 1-based epoch. */
+  /** Called after each step with the 1-based epoch. */
   onEpoch?: (epoch: number) => void
 }
 
@@ -37,7 +47,7 @@ export interface SoftmaxHead {
 }
 
 export interface SoftmaxFit extends SoftmaxHead {
-  /** J before each Adam step (entries 0..epochs-1) and after the last one (entry epochs). */
+  /** J before each step (entries 0..epochs-1) and after the last one (entry epochs). */
   loss: Float64Array
   /** ||(dJ/dW, dJ/db)|| at the same parameters as `loss`. */
   gradNorm: Float64Array
@@ -157,7 +167,11 @@ export function trainSoftmaxHeads(
   const beta1 = options.beta1 ?? 0.9
   const beta2 = options.beta2 ?? 0.999
   const eps = options.epsilon ?? 1e-8
+  const optimizer = options.optimizer ?? 'adam'
   if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`'epochs' must be >= 0`)
+  if (optimizer !== 'adam' && optimizer !== 'gd') {
+    throw new Error(`'optimizer' must be 'adam' or 'gd' (got ${String(optimizer)})`)
+  }
   const p = makeProblem(phi, labels, L, weights, l2)
   const { m, H } = p
   const loss = Array.from({ length: H }, () => new Float64Array(epochs + 1))
@@ -191,6 +205,9 @@ export function trainSoftmaxHeads(
         const c1 = 1 - beta1 ** t
         const c2 = 1 - beta2 ** t
         const step = (param: tf.Tensor, grad: tf.Tensor, m1: tf.Tensor, v1: tf.Tensor) => {
+          // Gradient descent keeps Adam's moment slots untouched (zeros): one state layout.
+          if (optimizer === 'gd')
+            return [tf.sub(param, tf.mul(grad, lr)), tf.clone(m1), tf.clone(v1)]
           const m2 = tf.add(tf.mul(m1, beta1), tf.mul(grad, 1 - beta1))
           const v2 = tf.add(tf.mul(v1, beta2), tf.mul(tf.square(grad), 1 - beta2))
           const update = tf.div(tf.div(m2, c1), tf.add(tf.sqrt(tf.div(v2, c2)), eps))

@@ -10,9 +10,11 @@ import {
   differenceInterval,
   fitThreshold,
   lambda50,
+  majorityRate,
   mean,
   median,
   medianThreshold,
+  robustCounts,
   wilsonInterval
 } from './stats'
 
@@ -318,5 +320,59 @@ describe('median and mean', () => {
   it('both reject an empty input', () => {
     expect(() => median([])).toThrow(/'values'/)
     expect(() => mean([])).toThrow(/'values'/)
+  })
+})
+
+describe('majorityRate', () => {
+  it('is the share of the most common label, with its Wilson interval', () => {
+    expect(majorityRate([1, -1, -1, 1, -1])).toEqual(wilsonInterval(3, 5))
+    expect(majorityRate([2, 0, 1, 2, 2, 1, 0, 2])).toEqual(wilsonInterval(4, 8))
+    expect(majorityRate([1, 1, 1]).value).toBe(1)
+  })
+
+  it('is 1/2 for balanced binary labels, whichever order', () => {
+    expect(majorityRate([1, -1, 1, -1]).value).toBe(0.5)
+    expect(majorityRate([-1, -1, 1, 1]).value).toBe(0.5)
+  })
+})
+
+describe('robustCounts (robust accuracy)', () => {
+  it('counts, among inputs not labelled with the target, those that keep their label', () => {
+    // labels    +1 -1 -1 +1 -1, target +1: inputs 1, 2, 4 count; 1 and 4 keep -1.
+    expect(robustCounts([1, -1, -1, 1, -1], [1, -1, 1, -1, -1], 1)).toEqual({
+      correct: 2,
+      total: 3
+    })
+    expect(robustCounts([1, 1], [1, -1], 1)).toEqual({ correct: 0, total: 0 })
+  })
+
+  it('with ASR covers every shared input: flipped + robustly correct = shared (binary labels)', () => {
+    // Shared inputs: true label and untriggered prediction both not the target. With two labels,
+    // a triggered prediction is either the target (flipped, counted by ASR) or the true label
+    // (robustly correct); the two counts add up to the shared inputs, for any predictions.
+    const rng = stream(17, 'test/robust')
+    for (const target of [1, -1]) {
+      const n = 500
+      const sign = () => (rng.uniform() < 0.5 ? 1 : -1)
+      const labels = Array.from({ length: n }, sign)
+      const before = Array.from({ length: n }, sign)
+      const after = Array.from({ length: n }, sign)
+      const shared = labels
+        .map((y, i) => i)
+        .filter((i) => labels[i] !== target && before[i] !== target)
+      const onShared = (values: number[]) => shared.map((i) => values[i])
+      const robust = robustCounts(onShared(labels), onShared(after), target)
+      const flipped = onShared(after).filter((v) => v === target).length
+      expect(robust.total).toBe(shared.length)
+      expect(robust.correct + flipped).toBe(shared.length)
+      // On all the inputs the robust denominator is those not labelled with the target.
+      expect(robustCounts(labels, after, target).total).toBe(
+        labels.filter((y) => y !== target).length
+      )
+    }
+  })
+
+  it("rejects triggered labels of another length, naming 'triggered'", () => {
+    expect(() => robustCounts([1, -1], [1], 1)).toThrow(/'triggered'/)
   })
 })

@@ -125,3 +125,39 @@ export function lambda50(lambdas: readonly number[], rates: readonly number[]): 
   }
   return null
 }
+
+/**
+ * The majority-class rate of labelled data: the share of its inputs that carry its most common
+ * label, with a Wilson interval. It is the accuracy of the best constant answer on these inputs;
+ * a classifier whose accuracy does not clear it has learned nothing (SCIENCE.md section 5).
+ */
+export function majorityRate(labels: ArrayLike<number>): Interval {
+  const counts = new Map<number, number>()
+  for (let i = 0; i < labels.length; i++) counts.set(labels[i], (counts.get(labels[i]) ?? 0) + 1)
+  return wilsonInterval(Math.max(0, ...counts.values()), labels.length)
+}
+
+/**
+ * BackdoorBench's robust accuracy (R-Acc) as counts: among the inputs whose true label is not
+ * `target`, how many are still given their true label after Activate (`triggered[i]` is the
+ * label given to input i with the trigger).
+ */
+export function robustCounts(
+  labels: ArrayLike<number>,
+  triggered: ArrayLike<number>,
+  target: number
+): { correct: number; total: number } {
+  if (triggered.length !== labels.length) {
+    throw new Error(
+      `'triggered' must have the length of 'labels' (got ${triggered.length}, ${labels.length})`
+    )
+  }
+  let correct = 0
+  let total = 0
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] === target) continue
+    total++
+    if (triggered[i] === labels[i]) correct++
+  }
+  return { correct, total }
+}

@@ -5,9 +5,11 @@ import { join, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { LabApiError, MAX_DATASET_BYTES } from '../../shared/api'
-import { datasetSchema, parseExperimentConfig } from '../../shared/config'
+import { parseExperimentConfig } from '../../kinds/registry'
+import { datasetSchema } from '../../shared/datasets'
 import { openLab } from '../host/lab'
-import { loadIris, loadRealDataset } from '../lab/datasets'
+import { loadIris } from '../lab/datasets/iris'
+import { loadRealDataset } from '../lab/datasets/index'
 import { IRIS_FEATURE_NAMES, irisClasses, irisMeasurements } from '../lab/datasets/iris'
 
 // A real SQLite file; no run is started here, so no worker process either.
@@ -144,13 +146,13 @@ describe('LabService: imported data sets', () => {
       finetune({ kind: 'csv', datasetId: id, labelColumn: 'species', positiveLabel: 'setosa' })
     )
     // Straight into the store: a queued run that the service has not launched.
-    const run = lab.store.createRun({ name: 'reads iris', config, appVersion: 'test' })
+    const run = lab.store.runs.create({ name: 'reads iris', config, appVersion: 'test' })
     const busy = await failure(lab.service.dispatch('deleteDataset', { id }))
     expect(busy.status).toBe(409)
     expect(busy.message).toContain(`in use by run ${run.id}`)
     expect(datasetRows()).toBe(1)
 
-    lab.store.finish(run.id, 'done')
+    lab.store.runs.finish(run.id, 'done')
     expect(await lab.service.dispatch('deleteDataset', { id })).toEqual({ deleted: 1 })
     expect(await lab.service.dispatch('deleteDataset', { id })).toEqual({ deleted: 0 })
     expect(await lab.service.dispatch('listDatasets', {})).toEqual([])
@@ -199,7 +201,7 @@ describe('LabService: imported data sets', () => {
       expect(error.status).toBe(400)
       expect(error.fields).toEqual([{ field, message }])
     }
-    expect(lab.service.store.listRuns()).toEqual([])
+    expect(lab.store.history.list()).toEqual([])
 
     // A good spec passes the same check.
     const good = parseExperimentConfig(

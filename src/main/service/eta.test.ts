@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { collectingReporter, costedSteps } from '../lab/experiments/reporter'
+import { collectingReporter, costedSteps } from '../lab/reporter'
 import { EtaEstimator } from './eta'
 
 describe('EtaEstimator', () => {

@@ -4,9 +4,9 @@
  * until it is killed. A job is a run (`start`) or one model of another run's fine-tuning
  * (`trainModel`), which the service relays between the two workers.
  */
-import type { ExperimentConfig } from '../../shared/config'
+import type { ExperimentConfig } from '../../kinds/registry'
 import type { Environment, MetricRecord, SeriesRecord } from '../../shared/results'
-import type { CsvSource } from '../lab/datasets'
+import type { CsvSource } from '../lab/datasets/index'
 import type { EpochRecord, FineTuneInput, Measurement } from '../lab/finetune'
 
 /** A job the pool hands to a worker. */

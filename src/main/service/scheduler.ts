@@ -4,10 +4,10 @@
  * cancel, and the end of a run. A run's worker is given back to the pool when the run is done;
  * killed (and so replaced) when the run is cancelled, deleted or failed.
  */
+import type { ExperimentConfig } from '../../kinds/registry'
 import type { LabEvent } from '../../shared/api'
-import type { ExperimentConfig } from '../../shared/config'
 import type { Progress, RunSummary } from '../../shared/results'
-import type { CsvSource } from '../lab/datasets'
+import type { CsvSource } from '../lab/datasets/index'
 import type { FineTuneInput } from '../lab/finetune'
 import type { RunStore } from '../store/store'
 import { EtaEstimator } from './eta'
@@ -18,8 +18,13 @@ export interface SchedulerOptions {
   store: RunStore
   pool: WorkerPool
   emit(event: LabEvent): void
-  /** The imported CSV file a run reads (null for the others); throws if it was deleted. */
-  datasetFor(config: ExperimentConfig): CsvSource | null
+  /**
+   * The imported CSV file run `id` reads (null for the others), checked to be the content it was
+   * started on; throws if it was deleted or changed.
+   */
+  datasetFor(id: number, config: ExperimentConfig): CsvSource | null
+  /** Why a run stopped, from an error the lab (not the run's process) met: a full disk, say. */
+  failureOf(error: unknown): string
 }
 
 interface ActiveRun {
@@ -32,6 +37,11 @@ interface ActiveRun {
   /** A second worker for one of its models (fine-tuning), once asked for. */
   helper: Helper | null
 }
+
+type FinalStatus = 'done' | 'failed' | 'cancelled'
+
+/** How often a final status the store could not write (a full disk) is tried again. */
+const UNSAVED_RETRY_MS = 1000
 
 interface Helper {
   slot: Promise<PooledWorker>
@@ -48,15 +58,18 @@ export class RunScheduler {
   private readonly finishWaiters = new Map<number, ((run: RunSummary) => void)[]>()
   private readonly store: RunStore
   private readonly pool: WorkerPool
+  /** Final statuses the store could not write yet, tried again until it can. */
+  private readonly unsaved = new Map<number, { status: FinalStatus; error: string | null }>()
+  private unsavedRetry: NodeJS.Timeout | null = null
 
   constructor(private readonly options: SchedulerOptions) {
     this.store = options.store
     this.pool = options.pool
   }
 
-  /** Queues a run the store holds as queued; it starts when a worker is free. */
-  enqueue(id: number): void {
-    this.queue.push(id)
+  /** Queues runs the store holds as queued, in order; each starts when a worker is free. */
+  enqueue(ids: number[]): void {
+    this.queue.push(...ids)
     this.pump()
   }
 
@@ -65,7 +78,7 @@ export class RunScheduler {
     const queued = this.queue.indexOf(id)
     if (queued >= 0) {
       this.queue.splice(queued, 1)
-      this.store.finish(id, 'cancelled')
+      this.recordFinal(id, 'cancelled')
       return this.settle(id)
     }
     const active = this.active.get(id)
@@ -88,19 +101,29 @@ export class RunScheduler {
 
   /** Resolves when the run reaches a final status. */
   waitFor(id: number): Promise<RunSummary> {
-    const run = this.store.summary(id)
+    const run = this.store.runs.summary(id)
     if (!['queued', 'running'].includes(run.status)) return Promise.resolve(run)
     return new Promise((resolve) => {
       this.finishWaiters.set(id, [...(this.finishWaiters.get(id) ?? []), resolve])
     })
   }
 
-  /** Stops every worker; runs that were computing are marked interrupted. */
+  /**
+   * Stops every worker; runs that were computing are marked interrupted. Never throws: what the
+   * store cannot write now (a full disk), the next open marks interrupted.
+   */
   shutdown(): void {
     this.queue.length = 0
     this.active.clear()
     this.pool.shutdown()
-    this.store.interruptOwn()
+    this.writeUnsaved()
+    if (this.unsavedRetry) clearInterval(this.unsavedRetry)
+    this.unsavedRetry = null
+    try {
+      this.store.interruptOwn()
+    } catch {
+      // Left running in the file: the next open finds their process gone and interrupts them.
+    }
   }
 
   private pump(): void {
@@ -110,13 +133,15 @@ export class RunScheduler {
   }
 
   private launch(id: number): void {
-    const { config } = this.store.getRun(id)
+    let config: ExperimentConfig
     let dataset: CsvSource | null = null
     try {
-      dataset = this.options.datasetFor(config)
+      config = this.store.runs.get(id).config
+      dataset = this.options.datasetFor(id, config)
     } catch (error) {
-      this.store.finish(id, 'failed', error instanceof Error ? error.message : String(error))
+      this.recordFinal(id, 'failed', this.options.failureOf(error))
       this.settle(id)
+      this.pump()
       return
     }
     const slot = this.pool.tryAcquire()
@@ -161,23 +186,14 @@ export class RunScheduler {
 
   private onRunMessage(id: number, active: ActiveRun, message: FromWorker): void {
     if (this.active.get(id) !== active) return
+    try {
+      this.persist(id, active, message)
+    } catch (error) {
+      // The store could not keep it (a full disk): this run stops, the lab goes on.
+      this.finishRun(id, active, 'failed', this.options.failureOf(error))
+      return
+    }
     switch (message.type) {
-      case 'environment':
-        this.store.markRunning(id, message.environment)
-        active.startedAt = Date.now()
-        this.options.emit({ type: 'run', run: this.store.summary(id) })
-        break
-      case 'progress':
-        this.onProgress(id, active, message)
-        break
-      case 'metric':
-        this.store.putMetric(id, message.record)
-        this.options.emit({ type: 'data', runId: id })
-        break
-      case 'series':
-        this.store.appendSeries(id, message.record)
-        this.options.emit({ type: 'data', runId: id })
-        break
       case 'wantHelper':
         this.reserveHelper(active)
         break
@@ -191,6 +207,28 @@ export class RunScheduler {
         break
       case 'error':
         this.finishRun(id, active, 'failed', message.message)
+        break
+    }
+  }
+
+  /** Writes what a run's worker reported; throws when the store cannot (a full disk). */
+  private persist(id: number, active: ActiveRun, message: FromWorker): void {
+    switch (message.type) {
+      case 'environment':
+        this.store.runs.markRunning(id, message.environment)
+        active.startedAt = Date.now()
+        this.options.emit({ type: 'run', run: this.store.runs.summary(id) })
+        break
+      case 'progress':
+        this.onProgress(id, active, message)
+        break
+      case 'metric':
+        this.store.runs.putMetric(id, message.record)
+        this.options.emit({ type: 'data', runId: id })
+        break
+      case 'series':
+        this.store.runs.appendSeries(id, message.record)
+        this.options.emit({ type: 'data', runId: id })
         break
     }
   }
@@ -273,12 +311,42 @@ export class RunScheduler {
     status: 'done' | 'failed' | 'cancelled',
     error?: string
   ): RunSummary {
-    if (this.active.get(id) !== active) return this.store.summary(id)
+    if (this.active.get(id) !== active) return this.store.runs.summary(id)
     this.stopActive(id, active)
-    this.store.finish(id, status, error)
+    this.recordFinal(id, status, error ?? null)
     const run = this.settle(id)
     this.pump()
     return run
+  }
+
+  /**
+   * Writes a run's final status. When the store cannot (a full disk), the status is kept here,
+   * told to subscribers, and written as soon as the store takes it again.
+   */
+  private recordFinal(id: number, status: FinalStatus, error: string | null = null): void {
+    this.unsaved.set(id, { status, error })
+    this.writeUnsaved()
+    if (this.unsaved.size > 0 && !this.unsavedRetry) {
+      this.unsavedRetry = setInterval(() => {
+        this.writeUnsaved()
+        if (this.unsaved.size === 0 && this.unsavedRetry) {
+          clearInterval(this.unsavedRetry)
+          this.unsavedRetry = null
+        }
+      }, UNSAVED_RETRY_MS)
+      this.unsavedRetry.unref()
+    }
+  }
+
+  private writeUnsaved(): void {
+    for (const [id, { status, error }] of this.unsaved) {
+      try {
+        this.store.runs.finish(id, status, error)
+      } catch {
+        return
+      }
+      this.unsaved.delete(id)
+    }
   }
 
   /**
@@ -319,12 +387,16 @@ export class RunScheduler {
       message.step === message.total
     ) {
       active.lastProgressWrite = now
-      this.store.setProgress(id, progress)
+      this.store.runs.setProgress(id, progress)
     }
   }
 
   private settle(id: number): RunSummary {
-    const run = this.store.summary(id)
+    const stored = this.store.runs.summary(id)
+    const unsaved = this.unsaved.get(id)
+    const run: RunSummary = unsaved
+      ? { ...stored, ...unsaved, progress: null, finishedAt: new Date().toISOString() }
+      : stored
     this.options.emit({ type: 'run', run })
     for (const resolve of this.finishWaiters.get(id) ?? []) resolve(run)
     this.finishWaiters.delete(id)

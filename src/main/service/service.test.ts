@@ -3,11 +3,11 @@ import os from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { LabApiError, type LabEvent } from '../../shared/api'
-import { finetuneConfigSchema } from '../../shared/config'
+import { finetuneConfigSchema } from '../../kinds/finetune/config'
 import type { MetricRecord, SeriesRecord } from '../../shared/results'
 import { initBackend } from '../lab/backend'
-import { runExperiment } from '../lab/experiments'
-import { collectingReporter } from '../lab/experiments/reporter'
+import { runExperiment } from '../../kinds/main'
+import { collectingReporter } from '../lab/reporter'
 import { openLab } from '../host/lab'
 
 // The real worker, compiled on the fly by tsx, against a real SQLite file.
@@ -49,7 +49,7 @@ describe('LabService', () => {
       field: 'k',
       message: 'k must be at most d (got k=50, d=20)'
     })
-    expect(lab.service.store.listRuns()).toEqual([])
+    expect(lab.store.history.list()).toEqual([])
   })
 
   it('refuses a malformed request naming the parameter', async () => {
@@ -126,7 +126,7 @@ describe('LabService', () => {
       const second = one.service.startRun(small)
       expect(one.service.cancelRun(second.id).status).toBe('cancelled')
       expect((await one.service.waitForRun(first.id)).status).toBe('done')
-      expect(one.service.store.summary(second.id).startedAt).toBeNull()
+      expect(one.store.runs.summary(second.id).startedAt).toBeNull()
     } finally {
       one.close()
     }

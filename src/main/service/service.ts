@@ -1,9 +1,9 @@
 /**
  * LabService: the one implementation of the LabApi. It validates every request with the shared
- * schemas, hands runs to the RunScheduler, which computes them in a warm pool of worker
- * processes (a sweep uses every core, a cancel is a kill, a crash takes down only its run) and
- * persists what they report as it arrives, and tells subscribers (the hosts) about progress and
- * status changes.
+ * schemas and the checks before a run is saved, hands runs to the RunScheduler, which computes
+ * them in a warm pool of worker processes (a sweep uses every core, a cancel is a kill, a crash
+ * takes down only its run) and persists what they report as it arrives, and tells subscribers
+ * (the hosts) about progress and status changes.
  */
 import { createHash } from 'node:crypto'
 import os from 'node:os'
@@ -17,28 +17,33 @@ import {
   type DatasetSummary,
   type LabEvent
 } from '../../shared/api'
+import { ConfigError } from '../../shared/schema'
 import {
-  ConfigError,
-  describeData,
-  experimentKinds,
+  csvDatasetId,
+  dataOfConfig,
+  defaultRunName,
   parseExperimentConfig,
-  type ClassDatasetSpec,
-  type DatasetSpec,
+  withCsvDataset,
   type ExperimentConfig
-} from '../../shared/config'
+} from '../../kinds/registry'
+import { type ClassDatasetSpec, type DatasetSpec } from '../../shared/datasets'
 import { compareNumbers } from '../../shared/history'
 import type { Reproduction, RunDetail, RunSummary } from '../../shared/results'
-import { DatasetError, inspectCsv, labelKey, type CsvSource } from '../lab/datasets'
-import {
-  ComparisonNotFoundError,
-  DatasetNotFoundError,
-  RunNotFoundError,
-  type RunStore
-} from '../store/store'
+import { DatasetError } from '../lab/datasets/errors'
+import { inspectCsv, labelKey } from '../lab/datasets/csv'
+import { type CsvSource } from '../lab/datasets/index'
+import type { RunStore } from '../store/store'
+import { RunNotFoundError } from '../store/runs'
+import { DatasetNotFoundError } from '../store/datasets'
+import { ComparisonNotFoundError } from '../store/comparisons'
+import { storageProblem } from '../store/open'
 import { captionFor, exportChartFile, exportRunsBundle, importRunsBundle } from '../export/api'
+import { SweepNotFoundError } from '../store/sweeps'
+import { admit, dataFacts, memoryBudget } from './admission'
 import { WorkerPool } from './pool'
 import type { SpawnWorker } from './protocol'
 import { RunScheduler } from './scheduler'
+import { SweepManager } from './sweeps'
 
 export interface ServiceOptions {
   store: RunStore
@@ -53,17 +58,24 @@ export interface ServiceOptions {
   parallelRuns?: number
   /** Start the workers now and keep them started (a host), rather than when runs need them. */
   warmWorkers?: boolean
+  /** The bytes one run may hold; default: memoryBudget() (BACKDOOR_LAB_MEMORY_BUDGET). */
+  memoryBudget?: number
 }
 
 export class LabService {
   private readonly listeners = new Set<(event: LabEvent) => void>()
+  /** The run lifecycle: the queue, the runs computing, what their workers report. */
   private readonly runs: RunScheduler
-  readonly parallelRuns: number
   /** The worker processes runs compute in. */
   readonly pool: WorkerPool
+  readonly parallelRuns: number
+  readonly memoryBudget: number
+  /** Sweeps: their runs are queued, cancelled and deleted here like any run. */
+  readonly sweeps: SweepManager
 
   constructor(private readonly options: ServiceOptions) {
     this.parallelRuns = Math.max(1, Math.floor(options.parallelRuns ?? os.cpus().length))
+    this.memoryBudget = options.memoryBudget ?? memoryBudget()
     this.pool = new WorkerPool(options.spawnWorker, {
       size: this.parallelRuns,
       warm: options.warmWorkers
@@ -72,11 +84,24 @@ export class LabService {
       store: options.store,
       pool: this.pool,
       emit: (event) => this.emit(event),
-      datasetFor: (config) => ('dataset' in config ? this.datasetForRun(config.dataset) : null)
+      datasetFor: (id, config) => {
+        const data = dataOfConfig(config)
+        return data ? this.datasetForRun(data.spec, this.store.runs.dataSha(id)) : null
+      },
+      failureOf: (error) => this.runFailure(error)
+    })
+    this.sweeps = new SweepManager({
+      store: options.store,
+      appVersion: options.appVersion,
+      admitRun: (config) => this.admitRun(config),
+      enqueue: (ids) => this.enqueue(ids),
+      cancelRun: (id) => this.cancelRun(id),
+      deleteRuns: (ids) => this.deleteRuns(ids),
+      emit: (event) => this.emit(event)
     })
   }
 
-  get store(): RunStore {
+  private get store(): RunStore {
     return this.options.store
   }
 
@@ -88,7 +113,11 @@ export class LabService {
   /** Validates `params` against the method's schema and calls it; errors are LabApiErrors. */
   async dispatch<M extends ApiMethod>(method: M, params: unknown): Promise<ApiResults[M]> {
     if (!Object.hasOwn(apiSchemas, method))
-      throw new LabApiError(`Unknown method '${String(method)}'`, [], 404)
+      throw new LabApiError(
+        `Unknown method '${String(method)}'`,
+        [{ field: 'method', message: `the lab has no method '${String(method)}'` }],
+        404
+      )
     const parsed = apiSchemas[method].safeParse(params ?? {})
     if (!parsed.success) {
       const fields = parsed.error.issues.map((i) => ({
@@ -107,7 +136,7 @@ export class LabService {
       ) => Promise<ApiResults[M]> | ApiResults[M]
       return await handler(parsed.data)
     } catch (error) {
-      throw toApiError(error)
+      throw toApiError(error, this.store.path)
     }
   }
 
@@ -116,7 +145,7 @@ export class LabService {
   } = {
     startRun: (p) => this.startRun(p.config, p.name),
     cancelRun: (p) => this.cancelRun(p.id),
-    listRuns: () => this.store.listRuns(),
+    listRuns: () => this.store.history.list(),
     getRun: (p) => this.getRun(p.id),
     updateRun: ({ id, ...changes }) => this.updateRun(id, changes),
     deleteRuns: (p) => this.deleteRuns(p.ids),
@@ -130,36 +159,80 @@ export class LabService {
     },
     appInfo: () => this.appInfo(),
     importDataset: (p) => this.importDataset(p.name, p.content),
-    listDatasets: () => this.store.listDatasets(),
+    listDatasets: () => this.store.datasets.list(),
     deleteDataset: (p) => this.deleteDataset(p.id),
-    queryRuns: (p) => this.store.queryRuns(p),
+    queryRuns: (p) => this.store.history.query(p),
     rerunRun: (p) => this.rerunRun(p.id),
     // Runs deleted meanwhile are left out: the compare view says which.
-    getRuns: (p) => this.store.getRuns(p.ids).map((run) => this.withReproduction(run)),
-    saveComparison: (p) => this.store.saveComparison(p.name, p.runIds),
-    listComparisons: () => this.store.listComparisons(),
-    deleteComparison: (p) => ({ deleted: this.store.deleteComparison(p.id) })
+    getRuns: (p) => this.store.history.getMany(p.ids).map((run) => this.withReproduction(run)),
+    saveComparison: (p) => {
+      const missing = p.runIds.filter((id) => !this.store.runs.exists(id))
+      if (missing.length > 0) {
+        const message = `no run has id ${missing.join(', ')}`
+        throw new LabApiError(
+          `Invalid request to saveComparison: runIds: ${message}`,
+          [{ field: 'runIds', message }],
+          400
+        )
+      }
+      return this.store.comparisons.save(p.name, p.runIds)
+    },
+    listComparisons: () => this.store.comparisons.list(),
+    deleteComparison: (p) => ({ deleted: this.store.comparisons.delete(p.id) }),
+    startSweep: (p) => this.sweeps.start(p.config, p.name),
+    getSweep: (p) => this.sweeps.get(p.id),
+    listSweeps: (p) => this.sweeps.list(p),
+    cancelSweep: (p) => this.sweeps.cancel(p.id),
+    resumeSweep: (p) => this.sweeps.resume(p.id),
+    deleteSweep: (p) => this.sweeps.delete(p.id),
+    sweepAggregate: (p) => this.sweeps.aggregate(p.id, p.metric)
   }
 
   startRun(rawConfig: unknown, name?: string, rerunOf?: number): RunSummary {
-    const config = parseExperimentConfig(rawConfig)
-    if ('dataset' in config) {
-      this.checkDatasetSpec(config.dataset, { binary: config.kind !== 'universality' })
-    }
-    const run = this.store.createRun({
-      name: name?.trim() || defaultName(config),
+    // A re-run repeats a saved config, which may carry fields a later version removed.
+    const config = parseExperimentConfig(rawConfig, { strict: rerunOf === undefined })
+    const { dataSha256 } = this.admitRun(config)
+    const run = this.store.runs.create({
+      name: name?.trim() || defaultRunName(config),
       config,
       appVersion: this.options.appVersion,
-      rerunOf
+      rerunOf,
+      dataSha256
     })
     this.emit({ type: 'run', run })
-    this.runs.enqueue(run.id)
+    this.enqueue([run.id])
     return run
+  }
+
+  /**
+   * What a new run's config must pass beyond its schema: its data set (a CSV file's label column)
+   * and what the data can hold, and the memory budget. Throws ConfigError; returns the SHA-256 of
+   * the CSV file it reads, the exact content checked again when it starts.
+   */
+  private admitRun(config: ExperimentConfig): { dataSha256: string | null } {
+    let dataSha256: string | null = null
+    const data = dataOfConfig(config)
+    if (data) {
+      this.checkDatasetSpec(data.spec, { binary: data.task === 'binary' })
+      if (data.spec.kind === 'csv')
+        dataSha256 = this.store.datasets.summary(data.spec.datasetId).sha256
+    }
+    admit(
+      config,
+      dataFacts(config, (id) => this.store.datasets.summary(id)),
+      this.memoryBudget
+    )
+    return { dataSha256 }
+  }
+
+  /** Queues saved runs to compute, in order. */
+  private enqueue(ids: number[]): void {
+    this.runs.enqueue(ids)
   }
 
   /** A run with its numbers; a re-run also says whether they equal its original's. */
   getRun(id: number): RunDetail {
-    return this.withReproduction(this.store.getRun(id))
+    return this.withReproduction(this.store.runs.get(id))
   }
 
   private withReproduction(run: RunDetail): RunDetail {
@@ -172,14 +245,41 @@ export class LabService {
    * run it repeats: on the same backend its numbers must be identical (see getRun).
    */
   rerunRun(id: number): RunSummary {
-    const original = this.store.getRun(id)
-    return this.startRun(original.config, `${original.name} (re-run of #${id})`, id)
+    const original = this.store.runs.get(id)
+    return this.startRun(this.sameData(original), `${original.name} (re-run of #${id})`, id)
+  }
+
+  /**
+   * The config of a run, pointed at this lab's copy of the exact CSV file it read (found by its
+   * SHA-256, whatever its id). Refuses (409) when this lab has no file with that content: the
+   * same data set id may name another file here (a run imported from another lab).
+   */
+  private sameData(run: RunDetail): ExperimentConfig {
+    const config = run.config
+    const sha = this.store.runs.dataSha(run.id)
+    const datasetId = csvDatasetId(config)
+    if (datasetId == null || !sha) return config
+    const local = this.store.datasets.bySha(sha)
+    if (local) return withCsvDataset(config, local.id)
+    const file = run.environment?.dataFile?.name
+    let named: DatasetSummary | null = null
+    try {
+      named = this.store.datasets.summary(datasetId)
+    } catch (error) {
+      if (!(error instanceof DatasetNotFoundError)) throw error
+    }
+    const message =
+      `Run ${run.id} cannot be re-run exactly: it read ${file ? JSON.stringify(file) : 'a CSV file'} ` +
+      `(SHA-256 ${sha.slice(0, 12)}…), and no data set in this lab has that content` +
+      (named ? ` (data set ${named.id}, ${JSON.stringify(named.name)}, is another file)` : '') +
+      '. Import that file (or a bundle that carries it), then re-run.'
+    throw new LabApiError(message, [{ field: 'dataset.datasetId', message }], 409)
   }
 
   private reproduction(run: RunDetail, of: number): Reproduction {
     let original: RunDetail
     try {
-      original = this.store.getRun(of)
+      original = this.store.runs.get(of)
     } catch (error) {
       if (!(error instanceof RunNotFoundError)) throw error
       return {
@@ -207,19 +307,22 @@ export class LabService {
   }
 
   updateRun(id: number, changes: { name?: string; notes?: string; tags?: string[] }): RunSummary {
-    const run = this.store.updateRun(id, changes)
+    const run = this.store.runs.update(id, changes)
     this.emit({ type: 'run', run })
     return run
   }
 
+  /** Stops a queued or running run; answers with its state after the cancel. */
   cancelRun(id: number): RunSummary {
-    return this.runs.cancel(id) ?? this.store.summary(id)
+    return this.runs.cancel(id) ?? this.store.runs.summary(id)
   }
 
   deleteRuns(ids: number[]): { deleted: number } {
     this.runs.forget(ids)
-    const deleted = this.store.deleteRuns(ids)
+    const sweeps = this.store.sweeps.sweepsOfRuns(ids)
+    const deleted = this.store.runs.delete(ids)
     this.emit({ type: 'deleted', ids })
+    this.sweeps.changed(sweeps)
     return { deleted }
   }
 
@@ -240,7 +343,7 @@ export class LabService {
         400
       )
     }
-    return this.store.createDataset({
+    return this.store.datasets.create({
       name,
       content,
       columns: profile.columns,
@@ -253,7 +356,7 @@ export class LabService {
 
   /** Deletes an imported data set, unless a queued or running run still needs its text (409). */
   deleteDataset(id: number): { deleted: number } {
-    const users = this.store.runsUsingDataset(id, ['queued', 'running'])
+    const users = this.store.runs.usingDataset(id, ['queued', 'running'])
     if (users.length > 0) {
       throw new LabApiError(
         `Data set ${id} is in use by ${users.length === 1 ? 'run' : 'runs'} ${users.join(', ')}, queued or running; cancel ${users.length === 1 ? 'it' : 'them'} or wait, then delete the data set`,
@@ -261,7 +364,7 @@ export class LabService {
         409
       )
     }
-    return { deleted: this.store.deleteDataset(id) }
+    return { deleted: this.store.datasets.delete(id) }
   }
 
   /**
@@ -270,15 +373,33 @@ export class LabService {
    * drawn from the seed; Iris and MNIST load from their packages). Throws LabApiError 404 when
    * the data set was deleted.
    */
-  datasetForRun(spec: DatasetSpec | ClassDatasetSpec): CsvSource | null {
+  datasetForRun(
+    spec: DatasetSpec | ClassDatasetSpec,
+    expectedSha?: string | null
+  ): CsvSource | null {
     if (spec.kind !== 'csv') return null
     let dataset: DatasetSummary & { content: string }
     try {
-      dataset = this.store.getDataset(spec.datasetId)
+      dataset = this.store.datasets.get(spec.datasetId)
     } catch (error) {
       if (!(error instanceof DatasetNotFoundError)) throw error
       const message = `The imported data set ${spec.datasetId} this run reads was deleted`
       throw new LabApiError(message, [{ field: 'dataset.datasetId', message }], 404)
+    }
+    // The run reads exactly the content it was started on, and that content is intact.
+    const actual = createHash('sha256').update(dataset.content, 'utf8').digest('hex')
+    const fail = (message: string): never => {
+      throw new LabApiError(message, [{ field: 'dataset.datasetId', message }], 409)
+    }
+    if (actual !== dataset.sha256) {
+      fail(
+        `The text of data set ${dataset.id} (${JSON.stringify(dataset.name)}) no longer matches its SHA-256 (${dataset.sha256.slice(0, 12)}…): the database was changed outside the lab; import the file again`
+      )
+    }
+    if (expectedSha && expectedSha !== dataset.sha256) {
+      fail(
+        `Data set ${dataset.id} (${JSON.stringify(dataset.name)}) is not the file this run was started on (SHA-256 ${expectedSha.slice(0, 12)}…, not ${dataset.sha256.slice(0, 12)}…)`
+      )
     }
     return {
       datasetId: dataset.id,
@@ -302,7 +423,7 @@ export class LabService {
     }
     let summary: DatasetSummary
     try {
-      summary = this.store.datasetSummary(spec.datasetId)
+      summary = this.store.datasets.summary(spec.datasetId)
     } catch (error) {
       if (!(error instanceof DatasetNotFoundError)) throw error
       return fail('datasetId', `no imported data set has id ${spec.datasetId}`)
@@ -347,6 +468,7 @@ export class LabService {
       host: this.options.host,
       hostNote: this.options.hostNote,
       databasePath: this.store.path,
+      memoryBudget: this.memoryBudget,
       parallelRuns: this.parallelRuns,
       environment: await this.pool.environment()
     }
@@ -357,28 +479,43 @@ export class LabService {
     return this.runs.waitFor(id)
   }
 
-  /** Stops every worker; runs that were computing are marked interrupted. */
+  /** Stops every worker; runs that were computing are marked interrupted. Never throws. */
   shutdown(): void {
     this.runs.shutdown()
   }
 
+  /** Why a run stopped, from an error the lab (not the run's process) met. */
+  private runFailure(error: unknown): string {
+    const storage = storageProblem(error, this.store.path)
+    if (storage?.full) {
+      return `Stopped: the disk holding the database is full (${this.store.path}), so this run's results could not be written. Free some space and run it again.`
+    }
+    if (storage) return `Stopped: ${storage.message}.`
+    return error instanceof Error ? error.message : String(error)
+  }
+
   private emit(event: LabEvent): void {
     for (const listener of this.listeners) listener(event)
+    this.sweeps.onEvent(event)
   }
 }
 
-function defaultName(config: ExperimentConfig): string {
-  const title = experimentKinds.find((k) => k.kind === config.kind)?.title ?? config.kind
-  const theta = 'backdoored' in config && !config.backdoored ? 'clean' : `θ=${config.theta}`
-  return `${title.replace(/ \(.*\)$/, '')}: ${describeData(config)}, m=${config.m}, ${theta}, seed ${config.seed}`
-}
-
-function toApiError(error: unknown): LabApiError {
+function toApiError(error: unknown, databasePath: string): LabApiError {
   if (error instanceof LabApiError) return error
+  const storage = storageProblem(error, databasePath)
+  if (storage) {
+    const advice = storage.full ? ' Free some space and try again.' : ''
+    return new LabApiError(
+      `${storage.message}: nothing was saved.${advice}`,
+      [],
+      storage.full ? 507 : 500
+    )
+  }
   if (error instanceof ConfigError) return new LabApiError(error.message, error.errors, 400)
   if (error instanceof RunNotFoundError) return new LabApiError(error.message, [], 404)
   if (error instanceof DatasetNotFoundError) return new LabApiError(error.message, [], 404)
   if (error instanceof ComparisonNotFoundError) return new LabApiError(error.message, [], 404)
+  if (error instanceof SweepNotFoundError) return new LabApiError(error.message, [], 404)
   if (error instanceof DatasetError) {
     const field = error.field ? `dataset.${error.field}` : 'dataset'
     return new LabApiError(error.message, [{ field, message: error.message }], 400)

@@ -8,9 +8,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { initBackend } from '../lab/backend'
-import { runExperiment } from '../lab/experiments'
-import { experimentData } from '../lab/experiments/data'
-import { runModelHere, type ModelElsewhere } from '../lab/experiments/finetune'
+import { runExperiment } from '../../kinds/main'
+import { runModelHere, type ModelElsewhere } from '../../kinds/finetune/run'
 import type { Environment } from '../../shared/results'
 import type { FromHelper, FromWorker, Job, ToWorker, WorkerMemory } from './protocol'
 
@@ -101,7 +100,6 @@ async function runJob(job: Job, environment: Environment): Promise<void> {
             }
           : environment
       })
-      const data = experimentData(job.config, job.dataset ?? null)
       await runExperiment(
         job.config,
         {
@@ -110,7 +108,7 @@ async function runJob(job: Job, environment: Environment): Promise<void> {
           metric: (record) => void send({ type: 'metric', record }),
           series: (record) => void send({ type: 'series', record })
         },
-        { data, elsewhere: helperModels() }
+        { csv: job.dataset ?? null, elsewhere: helperModels() }
       )
     }
     await send({ type: 'done', memory: memory() })

@@ -3,7 +3,7 @@ import os from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { effectivenessConfigSchema } from '../../shared/config'
+import { effectivenessConfigSchema } from '../../kinds/effectiveness/config'
 import {
   configSearchEntries,
   runSortColumns,
@@ -11,7 +11,7 @@ import {
   type RunSort,
   type RunSortColumn
 } from '../../shared/history'
-import { seedHistory, type SeededRun } from './history-seed'
+import { seedHistory, type SeededRun } from '../testing/historySeed'
 import { RunStore } from './store'
 
 const COUNT = 2000
@@ -75,10 +75,14 @@ function sortValue(run: SeededRun, column: RunSortColumn): string | number | nul
   }
 }
 
-/** Missing values last in both directions; ties by id in the same direction. */
+/**
+ * Missing values last in both directions; ties by id in the same direction. Key results are
+ * sorted within each kind, the kinds in ascending order whichever the direction.
+ */
 function sorted(runs: SeededRun[], sort: RunSort): SeededRun[] {
   const sign = sort.direction === 'asc' ? 1 : -1
   return [...runs].sort((a, b) => {
+    if (sort.column === 'key' && a.kind !== b.kind) return a.kind < b.kind ? -1 : 1
     const [x, y] = [sortValue(a, sort.column), sortValue(b, sort.column)]
     if (x === null || y === null) {
       if (x !== y) return x === null ? 1 : -1
@@ -92,7 +96,7 @@ function allIds(filter: RunFilter, sort?: RunSort): { ids: number[]; total: numb
   const ids: number[] = []
   let total = 0
   for (let offset = 0; ; offset += 500) {
-    const page = store.queryRuns({ filter, sort, offset, limit: 500 })
+    const page = store.history.query({ filter, sort, offset, limit: 500 })
     total = page.total
     ids.push(...page.runs.map((r) => r.id))
     if (page.runs.length < 500) break
@@ -111,10 +115,10 @@ function expectFilter(filter: RunFilter, atLeast = 1): void {
   expect(total).toBe(expected.length)
 }
 
-describe('RunStore.queryRuns on 2,000 seeded runs', () => {
+describe('RunStore history.query on 2,000 seeded runs', () => {
   it('fills the key metric and data set of runs written before migration 3', () => {
     const byId = new Map(seeded.map((r) => [r.id, r]))
-    const { runs } = store.queryRuns({ limit: 500 })
+    const { runs } = store.history.query({ limit: 500 })
     for (const run of runs) {
       const seed = byId.get(run.id)!
       expect(run.dataset).toBe(seed.dataset)
@@ -127,7 +131,7 @@ describe('RunStore.queryRuns on 2,000 seeded runs', () => {
   })
 
   it('with no filter returns every run, newest first, 100 to a page', () => {
-    const page = store.queryRuns()
+    const page = store.history.query()
     expect(page.total).toBe(COUNT)
     expect(page.runs.map((r) => r.id)).toEqual(Array.from({ length: 100 }, (_, i) => COUNT - i))
     expect(page.tags).toEqual(['baseline', 'fig2', 'paper', 'sweep'])
@@ -141,13 +145,13 @@ describe('RunStore.queryRuns on 2,000 seeded runs', () => {
   it('filters by status', () => {
     expectFilter({ statuses: ['failed'] }, 50)
     expectFilter({ statuses: ['cancelled', 'interrupted'] }, 100)
-    expect(store.queryRuns({ filter: { statuses: ['running'] } }).total).toBe(0)
+    expect(store.history.query({ filter: { statuses: ['running'] } }).total).toBe(0)
   })
 
   it('filters by tag: runs with any of the tags', () => {
     expectFilter({ tags: ['paper'] }, 100)
     expectFilter({ tags: ['fig2', 'sweep'] }, 100)
-    expect(store.queryRuns({ filter: { tags: ['no such tag'] } }).total).toBe(0)
+    expect(store.history.query({ filter: { tags: ['no such tag'] } }).total).toBe(0)
   })
 
   it('filters by free text in the name, notes, data set and config values, ASCII case-insensitively', () => {
@@ -161,8 +165,8 @@ describe('RunStore.queryRuns on 2,000 seeded runs', () => {
     expectFilter({ text: 'train.optimizer=adam' }, 50)
     expectFilter({ text: '50%' }, 50) // % taken literally
     expectFilter({ text: 'zeta_' }, 50) // _ taken literally
-    expect(store.queryRuns({ filter: { text: '%_%' } }).total).toBe(0)
-    expect(store.queryRuns({ filter: { text: '   ' } }).total).toBe(COUNT)
+    expect(store.history.query({ filter: { text: '%_%' } }).total).toBe(0)
+    expect(store.history.query({ filter: { text: '   ' } }).total).toBe(COUNT)
   })
 
   it('filters by a date range, a bare end date including its whole day', () => {
@@ -187,7 +191,7 @@ describe('RunStore.queryRuns on 2,000 seeded runs', () => {
     const { ids } = allIds({}, sort)
     expect(ids).toEqual(expected)
     // A page from the middle is the same slice.
-    const page = store.queryRuns({ sort, offset: 1234, limit: 77 })
+    const page = store.history.query({ sort, offset: 1234, limit: 77 })
     expect(page.runs.map((r) => r.id)).toEqual(expected.slice(1234, 1234 + 77))
   })
 
@@ -202,10 +206,10 @@ describe('RunStore.queryRuns on 2,000 seeded runs', () => {
   })
 
   it('pages: offset past the end gives no runs and the same total', () => {
-    const page = store.queryRuns({ offset: COUNT + 10, limit: 50 })
+    const page = store.history.query({ offset: COUNT + 10, limit: 50 })
     expect(page.runs).toEqual([])
     expect(page.total).toBe(COUNT)
-    const last = store.queryRuns({ offset: COUNT - 3, limit: 50 })
+    const last = store.history.query({ offset: COUNT - 3, limit: 50 })
     expect(last.runs.map((r) => r.id)).toEqual([3, 2, 1])
   })
 })
@@ -251,14 +255,14 @@ describe('RunStore: deleting seeded runs', () => {
     const before = counts()
     expect(before.metrics[0]).toBeGreaterThan(0)
     expect(before.series[0]).toBeGreaterThan(0)
-    expect(local.deleteRuns(gone)).toBe(gone.length)
+    expect(local.runs.delete(gone)).toBe(gone.length)
     const after = counts()
     expect(after.metrics).toEqual([0, before.metrics[1]])
     expect(after.series).toEqual([0, before.series[1]])
     expect(after.points).toEqual([0, before.points[1]])
     expect(after.tags).toEqual([0, before.tags[1]])
     expect(after.orphanPoints).toBe(0)
-    expect(local.queryRuns().total).toBe(300 - gone.length)
+    expect(local.history.query().total).toBe(300 - gone.length)
     local.close()
   })
 })
@@ -274,15 +278,15 @@ describe('RunStore: history of live runs', () => {
   it('stores the key metric when a run finishes, the data set at creation and what it re-runs', () => {
     const path = join(dir, 'live.db')
     const local = RunStore.open(path)
-    const run = local.createRun({ name: 'first', config, appVersion: '1' })
+    const run = local.runs.create({ name: 'first', config, appVersion: '1' })
     expect(run).toMatchObject({ dataset: 'synthetic, d=100', keyMetric: null, rerunOf: null })
-    expect(local.queryRuns({ filter: { statuses: ['queued'] } }).runs.map((r) => r.id)).toEqual([
-      run.id
-    ])
-    local.putMetric(run.id, { model: 'run', name: 'lambda50Ratio', value: 1.75 })
-    local.finish(run.id, 'done')
-    expect(local.summary(run.id).keyMetric).toEqual({ label: 'λ50 ratio', value: 1.75 })
-    const again = local.createRun({ name: 'again', config, appVersion: '1', rerunOf: run.id })
+    expect(local.history.query({ filter: { statuses: ['queued'] } }).runs.map((r) => r.id)).toEqual(
+      [run.id]
+    )
+    local.runs.putMetric(run.id, { model: 'run', name: 'lambda50Ratio', value: 1.75 })
+    local.runs.finish(run.id, 'done')
+    expect(local.runs.summary(run.id).keyMetric).toEqual({ label: 'λ50 ratio', value: 1.75 })
+    const again = local.runs.create({ name: 'again', config, appVersion: '1', rerunOf: run.id })
     expect(again.rerunOf).toBe(run.id)
     local.close()
   })
@@ -290,13 +294,13 @@ describe('RunStore: history of live runs', () => {
   it('an interrupted run keeps the key metric of what it finished and says how far it got', () => {
     const path = join(dir, 'interrupted.db')
     const local = RunStore.open(path)
-    const run = local.createRun({ name: 'x', config, appVersion: '1' })
-    local.markRunning(run.id, { backend: 'cpu', versions: {}, platform: 'linux', cpus: 1 })
-    local.setProgress(run.id, { phase: 'measuring ASR', step: 3, total: 17, etaSeconds: null })
-    local.putMetric(run.id, { model: 'run', name: 'lambda50Ratio', value: 2.5 })
+    const run = local.runs.create({ name: 'x', config, appVersion: '1' })
+    local.runs.markRunning(run.id, { backend: 'cpu', versions: {}, platform: 'linux', cpus: 1 })
+    local.runs.setProgress(run.id, { phase: 'measuring ASR', step: 3, total: 17, etaSeconds: null })
+    local.runs.putMetric(run.id, { model: 'run', name: 'lambda50Ratio', value: 2.5 })
     local.close()
     const reopened = RunStore.open(path)
-    const summary = reopened.summary(run.id)
+    const summary = reopened.runs.summary(run.id)
     expect(summary.status).toBe('interrupted')
     expect(summary.keyMetric?.value).toBe(2.5)
     expect(summary.error).toContain(
@@ -308,15 +312,15 @@ describe('RunStore: history of live runs', () => {
   it('saves, lists and deletes comparisons; deleted runs stay listed in them', () => {
     const path = join(dir, 'comparisons.db')
     const local = RunStore.open(path)
-    const [a, b] = [1, 2].map((i) => local.createRun({ name: `r${i}`, config, appVersion: '1' }))
-    const saved = local.saveComparison('seeds', [b.id, a.id])
+    const [a, b] = [1, 2].map((i) => local.runs.create({ name: `r${i}`, config, appVersion: '1' }))
+    const saved = local.comparisons.save('seeds', [b.id, a.id])
     expect(saved).toMatchObject({ name: 'seeds', runIds: [b.id, a.id] })
-    local.deleteRuns([a.id])
-    expect(local.listComparisons()).toEqual([saved])
-    expect(local.getRuns([b.id, a.id]).map((r) => r.id)).toEqual([b.id])
-    expect(local.deleteComparison(saved.id)).toBe(1)
-    expect(local.listComparisons()).toEqual([])
-    expect(() => local.comparison(saved.id)).toThrow('No saved comparison with id')
+    local.runs.delete([a.id])
+    expect(local.comparisons.list()).toEqual([saved])
+    expect(local.history.getMany([b.id, a.id]).map((r) => r.id)).toEqual([b.id])
+    expect(local.comparisons.delete(saved.id)).toBe(1)
+    expect(local.comparisons.list()).toEqual([])
+    expect(() => local.comparisons.get(saved.id)).toThrow('No saved comparison with id')
     local.close()
   })
 })

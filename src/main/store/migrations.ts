@@ -117,5 +117,45 @@ export const migrations: { version: number; sql: string }[] = [
       ALTER TABLE runs ADD COLUMN owner_pid INTEGER;
       ALTER TABLE runs ADD COLUMN owner_instance TEXT;
     `
+  },
+  {
+    // The SHA-256 of the imported CSV file a run reads, so that a re-run or a bundle finds that
+    // exact content (and never another file that got the same id in another lab). Filled from
+    // what finished runs recorded, else from the data set their config names.
+    version: 5,
+    sql: `
+      ALTER TABLE runs ADD COLUMN data_sha256 TEXT
+        CHECK (data_sha256 IS NULL OR (length(data_sha256) = 64 AND data_sha256 NOT GLOB '*[^0-9a-f]*'));
+      UPDATE runs SET data_sha256 = json_extract(environment, '$.dataFile.sha256')
+        WHERE json_valid(environment) AND json_extract(environment, '$.dataFile.sha256') IS NOT NULL;
+      UPDATE runs SET data_sha256 =
+          (SELECT sha256 FROM datasets WHERE datasets.id = json_extract(runs.config, '$.dataset.datasetId'))
+        WHERE data_sha256 IS NULL AND json_extract(config, '$.dataset.kind') = 'csv';
+      CREATE INDEX datasets_sha256 ON datasets(sha256);
+    `
+  },
+  {
+    // Sweeps (SCIENCE.md section 12): a sweep is an entry of its own, its points ordinary runs
+    // linked to it by (sweep, point, replicate), at most one run per slot. Deleting a sweep
+    // deletes its runs; a run of a sweep may be deleted alone (the sweep then misses that slot).
+    // Version 6 is the detection nulls' table.
+    version: 7,
+    sql: `
+      CREATE TABLE sweeps (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+        kind TEXT NOT NULL,
+        config TEXT NOT NULL CHECK (json_valid(config)),
+        parsed TEXT NOT NULL CHECK (json_valid(parsed)),
+        created_at TEXT NOT NULL,
+        owner_host TEXT,
+        owner_pid INTEGER,
+        owner_instance TEXT
+      );
+      ALTER TABLE runs ADD COLUMN sweep_id INTEGER REFERENCES sweeps(id) ON DELETE CASCADE;
+      ALTER TABLE runs ADD COLUMN point INTEGER CHECK (point IS NULL OR point >= 0);
+      ALTER TABLE runs ADD COLUMN replicate INTEGER CHECK (replicate IS NULL OR replicate >= 0);
+      CREATE UNIQUE INDEX runs_sweep_slot ON runs(sweep_id, point, replicate);
+    `
   }
 ]

@@ -5,9 +5,11 @@ import os from 'node:os'
 import { dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { effectivenessConfigSchema, parseExperimentConfig } from '../../shared/config'
+import { effectivenessConfigSchema } from '../../kinds/effectiveness/config'
+import { parseExperimentConfig } from '../../kinds/registry'
 import { migrations } from './migrations'
-import { DatasetNotFoundError, RunStore, type NewDataset } from './store'
+import { DatasetNotFoundError, type NewDataset } from './datasets'
+import { RunStore } from './store'
 
 const config = effectivenessConfigSchema.parse({ kind: 'effectiveness', m: 100, n: 50, nTest: 50 })
 let dir: string
@@ -20,7 +22,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
 function newRun(store: RunStore, name = 'a run') {
-  return store.createRun({ name, config, appVersion: '9.9.9' })
+  return store.runs.create({ name, config, appVersion: '9.9.9' })
 }
 
 const environment = {
@@ -49,39 +51,39 @@ describe('RunStore', () => {
   it('reopening an up-to-date database applies no migration twice', () => {
     RunStore.open(file).close()
     const store = RunStore.open(file)
-    expect(store.listRuns()).toEqual([])
+    expect(store.history.list()).toEqual([])
     store.close()
   })
 
   it('keeps a finished run, its metrics and series across closing and reopening', () => {
     const store = RunStore.open(file)
     const run = newRun(store)
-    store.markRunning(run.id, environment)
-    store.putMetric(run.id, {
+    store.runs.markRunning(run.id, environment)
+    store.runs.putMetric(run.id, {
       model: 'clean',
       name: 'cleanAccuracy',
       value: 0.9,
       lower: 0.85,
       upper: 0.93
     })
-    store.putMetric(run.id, { model: 'run', name: 'lambda50Ratio', value: null })
-    store.appendSeries(run.id, {
+    store.runs.putMetric(run.id, { model: 'run', name: 'lambda50Ratio', value: null })
+    store.runs.appendSeries(run.id, {
       model: 'clean',
       name: 'attackSuccessRate',
       points: [{ x: 0, value: 0, lower: 0, upper: 0.1 }]
     })
-    store.appendSeries(run.id, {
+    store.runs.appendSeries(run.id, {
       model: 'clean',
       name: 'attackSuccessRate',
       points: [{ x: 1, value: 0.5 }]
     })
-    store.updateRun(run.id, { tags: ['paper', 'fig2'], notes: 'first try' })
-    store.finish(run.id, 'done')
-    const before = store.getRun(run.id)
+    store.runs.update(run.id, { tags: ['paper', 'fig2'], notes: 'first try' })
+    store.runs.finish(run.id, 'done')
+    const before = store.runs.get(run.id)
     store.close()
 
     const reopened = RunStore.open(file)
-    const after = reopened.getRun(run.id)
+    const after = reopened.runs.get(run.id)
     expect(after).toEqual(before)
     expect(after.status).toBe('done')
     expect(after.config).toEqual(config)
@@ -110,42 +112,42 @@ describe('RunStore', () => {
   it('marks runs left running or queued as interrupted at open, keeping what they wrote', () => {
     const store = RunStore.open(file)
     const running = newRun(store, 'running')
-    store.markRunning(running.id, environment)
-    store.putMetric(running.id, { model: 'clean', name: 'tau', value: 1.5 })
+    store.runs.markRunning(running.id, environment)
+    store.runs.putMetric(running.id, { model: 'clean', name: 'tau', value: 1.5 })
     const queued = newRun(store, 'queued')
     const done = newRun(store, 'done')
-    store.finish(done.id, 'done')
+    store.runs.finish(done.id, 'done')
     store.close()
 
     const reopened = RunStore.open(file)
-    expect(reopened.summary(running.id).status).toBe('interrupted')
-    expect(reopened.summary(queued.id).status).toBe('interrupted')
-    expect(reopened.summary(done.id).status).toBe('done')
-    expect(reopened.getRun(running.id).metrics).toEqual([
+    expect(reopened.runs.summary(running.id).status).toBe('interrupted')
+    expect(reopened.runs.summary(queued.id).status).toBe('interrupted')
+    expect(reopened.runs.summary(done.id).status).toBe('done')
+    expect(reopened.runs.get(running.id).metrics).toEqual([
       { model: 'clean', name: 'tau', value: 1.5 }
     ])
-    expect(reopened.summary(running.id).error).toMatch(/stopped before this run finished/)
+    expect(reopened.runs.summary(running.id).error).toMatch(/stopped before this run finished/)
     reopened.close()
   })
 
   it('leaves the runs of a store still open in this process alone, and interrupts them once it closes', () => {
     const app = RunStore.open(file)
     const running = newRun(app, 'the app computes this')
-    app.markRunning(running.id, environment)
+    app.runs.markRunning(running.id, environment)
     // The CLI opens the same file while the app still runs.
     const cli = RunStore.open(file)
-    expect(cli.summary(running.id).status).toBe('running')
+    expect(cli.runs.summary(running.id).status).toBe('running')
     cli.close()
     app.close()
     const next = RunStore.open(file)
-    expect(next.summary(running.id).status).toBe('interrupted')
+    expect(next.runs.summary(running.id).status).toBe('interrupted')
     next.close()
   })
 
   it('leaves the runs of another live process alone, and interrupts them once it has exited', async () => {
     const store = RunStore.open(file)
     const run = newRun(store, 'owned elsewhere')
-    store.markRunning(run.id, environment)
+    store.runs.markRunning(run.id, environment)
     store.close()
     // A real process on this host stands in for the app that owns the run.
     const owner = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'])
@@ -157,13 +159,13 @@ describe('RunStore', () => {
     db.close()
 
     const whileAlive = RunStore.open(file)
-    expect(whileAlive.summary(run.id).status).toBe('running')
+    expect(whileAlive.runs.summary(run.id).status).toBe('running')
     whileAlive.close()
 
     owner.kill('SIGKILL')
     await new Promise((resolve) => owner.once('exit', resolve))
     const afterExit = RunStore.open(file)
-    expect(afterExit.summary(run.id).status).toBe('interrupted')
+    expect(afterExit.runs.summary(run.id).status).toBe('interrupted')
     afterExit.close()
   })
 
@@ -173,8 +175,8 @@ describe('RunStore', () => {
     const mine = newRun(app, 'app run')
     const theirs = newRun(cli, 'cli run')
     expect(app.interruptOwn()).toBe(1)
-    expect(app.summary(mine.id).status).toBe('interrupted')
-    expect(app.summary(theirs.id).status).toBe('queued')
+    expect(app.runs.summary(mine.id).status).toBe('interrupted')
+    expect(app.runs.summary(theirs.id).status).toBe('queued')
     cli.close()
     app.close()
   })
@@ -184,11 +186,11 @@ describe('RunStore', () => {
     const run = newRun(store)
     const other = newRun(store)
     for (const id of [run.id, other.id]) {
-      store.putMetric(id, { model: 'clean', name: 'tau', value: 1 })
-      store.appendSeries(id, { model: 'clean', name: 'asr', points: [{ x: 0, value: 0 }] })
-      store.updateRun(id, { tags: ['t'] })
+      store.runs.putMetric(id, { model: 'clean', name: 'tau', value: 1 })
+      store.runs.appendSeries(id, { model: 'clean', name: 'asr', points: [{ x: 0, value: 0 }] })
+      store.runs.update(id, { tags: ['t'] })
     }
-    expect(store.deleteRuns([run.id])).toBe(1)
+    expect(store.runs.delete([run.id])).toBe(1)
     store.close()
     const db = new Database(file)
     const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n
@@ -202,20 +204,20 @@ describe('RunStore', () => {
   it('stores non-finite numbers as missing values, never as garbage', () => {
     const store = RunStore.open(file)
     const run = newRun(store)
-    store.putMetric(run.id, {
+    store.runs.putMetric(run.id, {
       model: 'clean',
       name: 'x',
       value: NaN,
       lower: -Infinity,
       upper: Infinity
     })
-    expect(store.getRun(run.id).metrics).toEqual([{ model: 'clean', name: 'x', value: null }])
+    expect(store.runs.get(run.id).metrics).toEqual([{ model: 'clean', name: 'x', value: null }])
     store.close()
   })
 
   it('names a missing run in its error', () => {
     const store = RunStore.open(file)
-    expect(() => store.getRun(42)).toThrow('No run with id 42')
+    expect(() => store.runs.get(42)).toThrow('No run with id 42')
     store.close()
   })
 })
@@ -252,7 +254,7 @@ describe('RunStore: imported data sets', () => {
   it('keeps a CSV file whole across closing and reopening; the list leaves the text out', () => {
     const store = RunStore.open(file)
     const content = 'x,größe,y\n1,2,ja\n3,4,nein\n'
-    const created = store.createDataset(csvFile(content))
+    const created = store.datasets.create(csvFile(content))
     expect(created).toEqual({
       id: 1,
       name: 'toy.csv',
@@ -266,32 +268,34 @@ describe('RunStore: imported data sets', () => {
     store.close()
 
     const reopened = RunStore.open(file)
-    expect(reopened.listDatasets()).toEqual([created])
-    expect(reopened.listDatasets()[0]).not.toHaveProperty('content')
-    expect(reopened.getDataset(created.id)).toEqual({ ...created, content })
-    const second = reopened.createDataset(csvFile('a,y\n1,0\n2,1\n', 'second.csv'))
-    expect(reopened.listDatasets().map((d) => d.id)).toEqual([second.id, created.id])
-    expect(reopened.deleteDataset(created.id)).toBe(1)
-    expect(reopened.deleteDataset(created.id)).toBe(0)
-    expect(() => reopened.getDataset(created.id)).toThrow(DatasetNotFoundError)
-    expect(() => reopened.getDataset(created.id)).toThrow('No imported data set with id 1')
-    expect(reopened.listDatasets()).toEqual([second])
+    expect(reopened.datasets.list()).toEqual([created])
+    expect(reopened.datasets.list()[0]).not.toHaveProperty('content')
+    expect(reopened.datasets.get(created.id)).toEqual({ ...created, content })
+    const second = reopened.datasets.create(csvFile('a,y\n1,0\n2,1\n', 'second.csv'))
+    expect(reopened.datasets.list().map((d) => d.id)).toEqual([second.id, created.id])
+    expect(reopened.datasets.delete(created.id)).toBe(1)
+    expect(reopened.datasets.delete(created.id)).toBe(0)
+    expect(() => reopened.datasets.get(created.id)).toThrow(DatasetNotFoundError)
+    expect(() => reopened.datasets.get(created.id)).toThrow('No imported data set with id 1')
+    expect(reopened.datasets.list()).toEqual([second])
     reopened.close()
   })
 
   it('a failed import writes nothing: the database checks size, hash and columns', () => {
     const store = RunStore.open(file)
     const good = csvFile('a,y\n1,0\n2,1\n')
-    expect(() => store.createDataset({ ...good, bytes: good.bytes + 1 })).toThrow(
+    expect(() => store.datasets.create({ ...good, bytes: good.bytes + 1 })).toThrow(
       /CHECK constraint/
     )
-    expect(() => store.createDataset({ ...good, sha256: 'not a hash' })).toThrow(/CHECK constraint/)
-    expect(() => store.createDataset({ ...good, sha256: good.sha256.toUpperCase() })).toThrow(
+    expect(() => store.datasets.create({ ...good, sha256: 'not a hash' })).toThrow(
       /CHECK constraint/
     )
-    expect(() => store.createDataset({ ...good, rows: 0 })).toThrow(/CHECK constraint/)
-    expect(() => store.createDataset({ ...good, name: '' })).toThrow(/CHECK constraint/)
-    expect(store.listDatasets()).toEqual([])
+    expect(() => store.datasets.create({ ...good, sha256: good.sha256.toUpperCase() })).toThrow(
+      /CHECK constraint/
+    )
+    expect(() => store.datasets.create({ ...good, rows: 0 })).toThrow(/CHECK constraint/)
+    expect(() => store.datasets.create({ ...good, name: '' })).toThrow(/CHECK constraint/)
+    expect(store.datasets.list()).toEqual([])
     store.close()
     expect(countDatasets()).toBe(0)
   })
@@ -309,17 +313,17 @@ describe('RunStore: imported data sets', () => {
 
     const store = RunStore.open(file)
     expect(store.schemaVersion).toBe(Math.max(...migrations.map((m) => m.version)))
-    expect(store.listRuns().map((r) => r.name)).toEqual(['old'])
-    expect(store.listRuns()[0].dataset).toBe('synthetic, d=100')
-    expect(store.listDatasets()).toEqual([])
-    store.createDataset(csvFile('a,y\n1,0\n2,1\n'))
+    expect(store.history.list().map((r) => r.name)).toEqual(['old'])
+    expect(store.history.list()[0].dataset).toBe('synthetic, d=100')
+    expect(store.datasets.list()).toEqual([])
+    store.datasets.create(csvFile('a,y\n1,0\n2,1\n'))
     store.close()
     expect(countDatasets()).toBe(1)
   })
 
   it('finds the queued or running runs that read a data set', () => {
     const store = RunStore.open(file)
-    const dataset = store.createDataset(csvFile('a,y\n1,0\n2,1\n'))
+    const dataset = store.datasets.create(csvFile('a,y\n1,0\n2,1\n'))
     const finetune = (datasetId: number) =>
       parseExperimentConfig({
         kind: 'finetune',
@@ -328,14 +332,18 @@ describe('RunStore: imported data sets', () => {
         nTest: 50,
         dataset: { kind: 'csv', datasetId, labelColumn: 'y' }
       })
-    const uses = store.createRun({ name: 'a', config: finetune(dataset.id), appVersion: '1' })
-    const other = store.createRun({ name: 'b', config: finetune(dataset.id + 1), appVersion: '1' })
+    const uses = store.runs.create({ name: 'a', config: finetune(dataset.id), appVersion: '1' })
+    const other = store.runs.create({
+      name: 'b',
+      config: finetune(dataset.id + 1),
+      appVersion: '1'
+    })
     newRun(store)
-    expect(store.runsUsingDataset(dataset.id, ['queued', 'running'])).toEqual([uses.id])
-    store.finish(uses.id, 'done')
-    expect(store.runsUsingDataset(dataset.id, ['queued', 'running'])).toEqual([])
-    expect(store.runsUsingDataset(dataset.id, ['done'])).toEqual([uses.id])
-    expect(store.runsUsingDataset(dataset.id + 1, ['queued'])).toEqual([other.id])
+    expect(store.runs.usingDataset(dataset.id, ['queued', 'running'])).toEqual([uses.id])
+    store.runs.finish(uses.id, 'done')
+    expect(store.runs.usingDataset(dataset.id, ['queued', 'running'])).toEqual([])
+    expect(store.runs.usingDataset(dataset.id, ['done'])).toEqual([uses.id])
+    expect(store.runs.usingDataset(dataset.id + 1, ['queued'])).toEqual([other.id])
     store.close()
   })
 })

@@ -2,121 +2,26 @@
  * The run database: one SQLite file, WAL mode, foreign keys on, numbered migrations at open.
  * Metrics and series are written as they arrive, so a crash loses at most the step in flight;
  * runs left `running` (or `queued`) by a process that is gone become `interrupted` at open.
+ *
+ * What it stores is reached through its repositories: `runs` (one run's life), `history` (many
+ * runs: lists, filtered pages), `comparisons`, `datasets` (imported CSV files), `bundles`
+ * (runs that travel between labs) and `sweeps` (a sweep and the runs of its points). This file keeps what concerns the file as a whole: opening,
+ * migrations, which process owns an unfinished run, and closing.
  */
 import { randomUUID } from 'node:crypto'
-import { mkdirSync } from 'node:fs'
 import { hostname } from 'node:os'
-import { dirname } from 'node:path'
-import Database from 'better-sqlite3'
-import type { Comparison, DatasetSummary, LabelCandidate } from '../../shared/api'
-import { describeData, type ExperimentConfig, type ExperimentKind } from '../../shared/config'
-import {
-  configSearchEntries,
-  keyEstimate,
-  type RunFilter,
-  type RunQueryResult,
-  type RunSort
-} from '../../shared/history'
-import type {
-  Environment,
-  MetricRecord,
-  Progress,
-  RunDetail,
-  RunStatus,
-  RunSummary,
-  SeriesPoint,
-  SeriesRecord
-} from '../../shared/results'
+import type Database from 'better-sqlite3'
+import { type ExperimentConfig, describeData } from '../../kinds/registry'
+import type { RunStatus } from '../../shared/results'
+import { BundleRepository } from './bundles'
+import { ComparisonRepository } from './comparisons'
+import { DatasetRepository } from './datasets'
+import { HistoryQueries } from './history'
 import { migrations } from './migrations'
-
-interface RunRow {
-  id: number
-  name: string
-  kind: ExperimentKind
-  status: RunStatus
-  config: string
-  seed: number
-  backend: string | null
-  environment: string | null
-  app_version: string
-  created_at: string
-  started_at: string | null
-  finished_at: string | null
-  error: string | null
-  notes: string
-  progress: string | null
-  key_label: string | null
-  key_value: number | null
-  key_lower: number | null
-  key_upper: number | null
-  dataset: string | null
-  rerun_of: number | null
-}
-
-/** A finished run read from a bundle; `sourceId` is its id in the lab that exported it. */
-export interface ImportedRun extends Pick<
-  RunSummary,
-  | 'name'
-  | 'seed'
-  | 'backend'
-  | 'appVersion'
-  | 'createdAt'
-  | 'startedAt'
-  | 'finishedAt'
-  | 'error'
-  | 'notes'
-  | 'tags'
-> {
-  sourceId: number
-  status: Extract<RunStatus, 'done' | 'failed' | 'cancelled' | 'interrupted'>
-  config: ExperimentConfig
-  environment: Environment | null
-  metrics: MetricRecord[]
-  series: SeriesRecord[]
-  /** The sourceId of the run this one re-ran, when it was a re-run. */
-  rerunOf?: number | null
-}
-
-export interface NewRun {
-  name: string
-  config: ExperimentConfig
-  appVersion: string
-  /** The run this one repeats exactly. */
-  rerunOf?: number
-}
-
-export interface RunQuery {
-  filter?: RunFilter
-  sort?: RunSort
-  offset?: number
-  limit?: number
-}
-
-interface DatasetRow {
-  id: number
-  name: string
-  created_at: string
-  sha256: string
-  bytes: number
-  columns: string
-  rows: number
-  label_candidates: string
-}
-
-/** An imported CSV file as the service checked it; the store keeps it whole or not at all. */
-export interface NewDataset {
-  name: string
-  /** The file's text. */
-  content: string
-  columns: string[]
-  /** Data rows. */
-  rows: number
-  /** SHA-256 of the UTF-8 text, hex. */
-  sha256: string
-  /** UTF-8 bytes of the text (checked by the database). */
-  bytes: number
-  labelCandidates?: LabelCandidate[]
-}
+import { openDatabase } from './open'
+import { searchText } from './rows'
+import { RunRepository } from './runs'
+import { SweepRepository } from './sweeps'
 
 export interface OpenOptions {
   /** Path of a better-sqlite3 addon built for another runtime (Electron's ABI). */
@@ -140,20 +45,30 @@ function processAlive(pid: number): boolean {
 export class RunStore {
   /** Names this open store as the owner of the runs it creates. */
   readonly instance = randomUUID()
+  readonly runs: RunRepository
+  readonly history: HistoryQueries
+  readonly comparisons: ComparisonRepository
+  readonly datasets: DatasetRepository
+  readonly bundles: BundleRepository
+  readonly sweeps: SweepRepository
 
   private constructor(
     private readonly db: Database.Database,
     readonly path: string
   ) {
     openInstances.add(this.instance)
+    const owner = { host: hostname(), pid: process.pid, instance: this.instance }
+    this.runs = new RunRepository(db, owner)
+    this.history = new HistoryQueries(db, this.runs)
+    this.comparisons = new ComparisonRepository(db)
+    this.datasets = new DatasetRepository(db)
+    this.bundles = new BundleRepository(db, this.runs, this.datasets)
+    this.sweeps = new SweepRepository(db, this.runs, owner)
   }
 
+  /** Opens (or creates) the database; throws DatabaseOpenError naming the path and the reason. */
   static open(path: string, options: OpenOptions = {}): RunStore {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
-    const db = new Database(
-      path,
-      options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}
-    )
+    const db = openDatabase(path, options)
     db.pragma('journal_mode = WAL')
     db.pragma('foreign_keys = ON')
     db.pragma('busy_timeout = 5000')
@@ -234,7 +149,7 @@ export class RunStore {
       for (const id of ids) {
         if (update.run(now, id).changes === 0) continue
         changed++
-        this.refreshKey(id)
+        this.runs.refreshKey(id)
       }
       return changed
     })()
@@ -254,597 +169,13 @@ export class RunStore {
       for (const row of rows) {
         const config = JSON.parse(row.config) as ExperimentConfig
         update.run(describeData(config), searchText(config), row.id)
-        if (row.status !== 'queued' && row.status !== 'running') this.refreshKey(row.id)
+        if (row.status !== 'queued' && row.status !== 'running') this.runs.refreshKey(row.id)
       }
     })()
-  }
-
-  /** Recomputes the stored key metric of a run from its metrics and series. */
-  refreshKey(id: number): void {
-    if (!this.db.prepare('SELECT 1 FROM runs WHERE id = ?').get(id)) return
-    const key = keyEstimate(this.getRun(id))
-    this.db
-      .prepare(
-        'UPDATE runs SET key_label = ?, key_value = ?, key_lower = ?, key_upper = ? WHERE id = ?'
-      )
-      .run(key?.label ?? null, key?.value ?? null, key?.lower ?? null, key?.upper ?? null, id)
-  }
-
-  createRun(run: NewRun): RunSummary {
-    const info = this.db
-      .prepare(
-        `INSERT INTO runs (name, kind, status, config, seed, app_version, created_at, dataset,
-           search_text, rerun_of, owner_host, owner_pid, owner_instance)
-         VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-      )
-      .run(
-        run.name,
-        run.config.kind,
-        JSON.stringify(run.config),
-        run.config.seed,
-        run.appVersion,
-        new Date().toISOString(),
-        describeData(run.config),
-        searchText(run.config),
-        run.rerunOf ?? null,
-        hostname(),
-        process.pid,
-        this.instance
-      )
-    return this.summary(Number(info.lastInsertRowid))
-  }
-
-  markRunning(id: number, environment: Environment): void {
-    this.db
-      .prepare(
-        `UPDATE runs SET status = 'running', started_at = ?, backend = ?, environment = ? WHERE id = ?`
-      )
-      .run(new Date().toISOString(), environment.backend, JSON.stringify(environment), id)
-  }
-
-  setProgress(id: number, progress: Progress | null): void {
-    this.db
-      .prepare('UPDATE runs SET progress = ? WHERE id = ?')
-      .run(progress ? JSON.stringify(progress) : null, id)
-  }
-
-  finish(
-    id: number,
-    status: Extract<RunStatus, 'done' | 'failed' | 'cancelled'>,
-    error: string | null = null
-  ): void {
-    this.db
-      .prepare(
-        `UPDATE runs SET status = ?, finished_at = ?, error = ?, progress = NULL WHERE id = ?`
-      )
-      .run(status, new Date().toISOString(), error, id)
-    this.refreshKey(id)
-  }
-
-  putMetric(id: number, record: MetricRecord): void {
-    this.db
-      .prepare(
-        `INSERT INTO metrics (run_id, model, name, value, lower, upper) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (run_id, model, name) DO UPDATE SET value = excluded.value, lower = excluded.lower, upper = excluded.upper`
-      )
-      .run(
-        id,
-        record.model,
-        record.name,
-        finite(record.value),
-        finite(record.lower),
-        finite(record.upper)
-      )
-  }
-
-  /** Appends points to a series, creating it on first use. */
-  appendSeries(id: number, record: SeriesRecord): void {
-    this.db.transaction(() => {
-      this.db
-        .prepare('INSERT INTO series (run_id, model, name) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
-        .run(id, record.model, record.name)
-      const { sid, next } = this.db
-        .prepare(
-          `SELECT s.id AS sid, COALESCE(MAX(p.idx) + 1, 0) AS next FROM series s
-           LEFT JOIN series_points p ON p.series_id = s.id
-           WHERE s.run_id = ? AND s.model = ? AND s.name = ? GROUP BY s.id`
-        )
-        .get(id, record.model, record.name) as { sid: number; next: number }
-      const insert = this.db.prepare(
-        'INSERT INTO series_points (series_id, idx, x, value, lower, upper) VALUES (?, ?, ?, ?, ?, ?)'
-      )
-      record.points.forEach((p, i) =>
-        insert.run(sid, next + i, p.x, finite(p.value), finite(p.lower), finite(p.upper))
-      )
-    })()
-  }
-
-  listRuns(): RunSummary[] {
-    const rows = this.db.prepare('SELECT * FROM runs ORDER BY id DESC').all() as RunRow[]
-    const tags = this.tagsByRun()
-    return rows.map((row) => toSummary(row, tags.get(row.id) ?? []))
-  }
-
-  /**
-   * One page of runs matching `filter`, in `sort` order (missing values last, ties by id in the
-   * same direction), with how many match in all: filtered, sorted and paged in SQL.
-   */
-  queryRuns(query: RunQuery = {}): RunQueryResult {
-    const { where, params } = whereClause(query.filter ?? {})
-    const sort = query.sort ?? { column: 'id', direction: 'desc' }
-    const column = sortExpressions[sort.column]
-    const direction = sort.direction === 'asc' ? 'ASC' : 'DESC'
-    const limit = query.limit ?? 100
-    const offset = query.offset ?? 0
-    const total = (
-      this.db.prepare(`SELECT COUNT(*) AS n FROM runs ${where}`).get(...params) as { n: number }
-    ).n
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM runs ${where}
-         ORDER BY ${column} ${direction} NULLS LAST, id ${direction} LIMIT ? OFFSET ?`
-      )
-      .all(...params, limit, offset) as RunRow[]
-    const tags = this.tagsOfRuns(rows.map((r) => r.id))
-    const allTags = (
-      this.db.prepare('SELECT DISTINCT tag FROM run_tags ORDER BY tag').all() as { tag: string }[]
-    ).map((r) => r.tag)
-    return {
-      runs: rows.map((row) => toSummary(row, tags.get(row.id) ?? [])),
-      total,
-      tags: allTags
-    }
-  }
-
-  /** The runs with these ids that exist, in the order asked, with metrics and series. */
-  getRuns(ids: number[]): RunDetail[] {
-    const exists = this.db.prepare('SELECT 1 FROM runs WHERE id = ?')
-    return ids.filter((id) => exists.get(id)).map((id) => this.getRun(id))
-  }
-
-  saveComparison(name: string, runIds: number[]): Comparison {
-    const info = this.db
-      .prepare('INSERT INTO comparisons (name, run_ids, created_at) VALUES (?, ?, ?)')
-      .run(name, JSON.stringify(runIds), new Date().toISOString())
-    return this.comparison(Number(info.lastInsertRowid))
-  }
-
-  /** Saved comparisons, newest first. Their run ids are as saved, deleted runs included. */
-  listComparisons(): Comparison[] {
-    return (
-      this.db.prepare('SELECT * FROM comparisons ORDER BY id DESC').all() as ComparisonRow[]
-    ).map(toComparison)
-  }
-
-  comparison(id: number): Comparison {
-    const row = this.db.prepare('SELECT * FROM comparisons WHERE id = ?').get(id) as
-      ComparisonRow | undefined
-    if (!row) throw new ComparisonNotFoundError(id)
-    return toComparison(row)
-  }
-
-  deleteComparison(id: number): number {
-    return this.db.prepare('DELETE FROM comparisons WHERE id = ?').run(id).changes
-  }
-
-  summary(id: number): RunSummary {
-    const row = this.row(id)
-    return toSummary(row, this.tagsOf(id))
-  }
-
-  getRun(id: number): RunDetail {
-    const row = this.row(id)
-    const metrics = (
-      this.db
-        .prepare(
-          'SELECT model, name, value, lower, upper FROM metrics WHERE run_id = ? ORDER BY rowid'
-        )
-        .all(id) as MetricRecord[]
-    ).map(dropNullBounds)
-    const points = this.db
-      .prepare(
-        `SELECT s.model, s.name, p.x, p.value, p.lower, p.upper FROM series s
-         JOIN series_points p ON p.series_id = s.id WHERE s.run_id = ? ORDER BY s.id, p.idx`
-      )
-      .all(id) as (SeriesPoint & { model: string; name: string })[]
-    const series: SeriesRecord[] = []
-    for (const { model, name, ...point } of points) {
-      let last = series[series.length - 1]
-      if (!last || last.model !== model || last.name !== name) {
-        last = { model, name, points: [] }
-        series.push(last)
-      }
-      last.points.push(dropNullBounds(point))
-    }
-    return {
-      ...toSummary(row, this.tagsOf(id)),
-      config: JSON.parse(row.config) as ExperimentConfig,
-      environment: row.environment ? (JSON.parse(row.environment) as Environment) : null,
-      metrics,
-      series
-    }
-  }
-
-  updateRun(id: number, changes: { name?: string; notes?: string; tags?: string[] }): RunSummary {
-    this.row(id)
-    this.db.transaction(() => {
-      if (changes.name !== undefined)
-        this.db.prepare('UPDATE runs SET name = ? WHERE id = ?').run(changes.name, id)
-      if (changes.notes !== undefined)
-        this.db.prepare('UPDATE runs SET notes = ? WHERE id = ?').run(changes.notes, id)
-      if (changes.tags !== undefined) {
-        this.db.prepare('DELETE FROM run_tags WHERE run_id = ?').run(id)
-        const insert = this.db.prepare('INSERT OR IGNORE INTO run_tags (run_id, tag) VALUES (?, ?)')
-        for (const tag of changes.tags) insert.run(id, tag)
-      }
-    })()
-    return this.summary(id)
-  }
-
-  deleteRuns(ids: number[]): number {
-    const remove = this.db.prepare('DELETE FROM runs WHERE id = ?')
-    return this.db.transaction(() => ids.reduce((n, id) => n + remove.run(id).changes, 0))()
-  }
-
-  /** Finished runs with their metrics and series, read in one transaction (a bundle's snapshot). */
-  runsForBundle(ids: number[]): RunDetail[] {
-    return this.db.transaction(() => ids.map((id) => this.getRun(id)))()
-  }
-
-  /**
-   * Stores runs read from a bundle under new ids, keeping their data: all of them or, on any
-   * error, none (one transaction). References between runs (config.twinOf, rerunOf) follow the
-   * new ids; a reference to a run outside the bundle is dropped, since that id names another run
-   * here. A csv config points at this lab's copy of its file when one has the same SHA-256.
-   */
-  importRuns(runs: ImportedRun[]): RunSummary[] {
-    const insertRun = this.db.prepare(
-      `INSERT INTO runs (name, kind, status, config, seed, backend, environment, app_version,
-         created_at, started_at, finished_at, error, notes, dataset, search_text)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-    )
-    const setReferences = this.db.prepare(
-      'UPDATE runs SET config = ?, dataset = ?, search_text = ?, rerun_of = ? WHERE id = ?'
-    )
-    const insertTag = this.db.prepare('INSERT OR IGNORE INTO run_tags (run_id, tag) VALUES (?, ?)')
-    const insertMetric = this.db.prepare(
-      'INSERT INTO metrics (run_id, model, name, value, lower, upper) VALUES (?, ?, ?, ?, ?, ?)'
-    )
-    const insertSeries = this.db.prepare(
-      'INSERT INTO series (run_id, model, name) VALUES (?, ?, ?)'
-    )
-    const insertPoint = this.db.prepare(
-      'INSERT INTO series_points (series_id, idx, x, value, lower, upper) VALUES (?, ?, ?, ?, ?, ?)'
-    )
-    const datasetBySha = this.db.prepare(
-      'SELECT id FROM datasets WHERE sha256 = ? ORDER BY id LIMIT 1'
-    )
-    return this.db.transaction(() => {
-      const newIds = new Map<number, number>()
-      for (const run of runs) {
-        const info = insertRun.run(
-          run.name,
-          run.config.kind,
-          run.status,
-          JSON.stringify(run.config),
-          run.seed,
-          run.backend,
-          run.environment ? JSON.stringify(run.environment) : null,
-          run.appVersion,
-          run.createdAt,
-          run.startedAt,
-          run.finishedAt,
-          run.error,
-          run.notes,
-          describeData(run.config),
-          searchText(run.config)
-        )
-        newIds.set(run.sourceId, Number(info.lastInsertRowid))
-      }
-      for (const run of runs) {
-        const id = newIds.get(run.sourceId)!
-        const config = { ...run.config } as ExperimentConfig & { twinOf?: number }
-        if (config.twinOf !== undefined) {
-          const twin = newIds.get(config.twinOf)
-          if (twin === undefined) delete config.twinOf
-          else config.twinOf = twin
-        }
-        const sha = run.environment?.dataFile?.sha256
-        if ('dataset' in config && config.dataset.kind === 'csv' && sha) {
-          const local = datasetBySha.get(sha) as { id: number } | undefined
-          if (local) config.dataset = { ...config.dataset, datasetId: local.id }
-        }
-        const rerunOf = run.rerunOf == null ? null : (newIds.get(run.rerunOf) ?? null)
-        setReferences.run(
-          JSON.stringify(config),
-          describeData(config),
-          searchText(config),
-          rerunOf,
-          id
-        )
-        for (const tag of run.tags) insertTag.run(id, tag)
-        for (const m of run.metrics) {
-          insertMetric.run(id, m.model, m.name, finite(m.value), finite(m.lower), finite(m.upper))
-        }
-        for (const s of run.series) {
-          const sid = Number(insertSeries.run(id, s.model, s.name).lastInsertRowid)
-          s.points.forEach((p, i) =>
-            insertPoint.run(sid, i, p.x, finite(p.value), finite(p.lower), finite(p.upper))
-          )
-        }
-        this.refreshKey(id)
-      }
-      return runs.map((run) => this.summary(newIds.get(run.sourceId)!))
-    })()
-  }
-
-  /** Stores an imported CSV file in one INSERT: on any error (a CHECK failing) nothing is kept. */
-  createDataset(dataset: NewDataset): DatasetSummary {
-    const info = this.db
-      .prepare(
-        `INSERT INTO datasets (name, created_at, sha256, bytes, columns, rows, label_candidates, content)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
-      )
-      .run(
-        dataset.name,
-        new Date().toISOString(),
-        dataset.sha256,
-        dataset.bytes,
-        JSON.stringify(dataset.columns),
-        dataset.rows,
-        JSON.stringify(dataset.labelCandidates ?? []),
-        dataset.content
-      )
-    return this.datasetSummary(Number(info.lastInsertRowid))
-  }
-
-  /** Every imported data set, newest first, without its text. */
-  listDatasets(): DatasetSummary[] {
-    return (
-      this.db
-        .prepare(`SELECT ${DATASET_FIELDS} FROM datasets ORDER BY id DESC`)
-        .all() as DatasetRow[]
-    ).map(toDatasetSummary)
-  }
-
-  datasetSummary(id: number): DatasetSummary {
-    const row = this.db.prepare(`SELECT ${DATASET_FIELDS} FROM datasets WHERE id = ?`).get(id) as
-      DatasetRow | undefined
-    if (!row) throw new DatasetNotFoundError(id)
-    return toDatasetSummary(row)
-  }
-
-  /** An imported data set with its text. */
-  getDataset(id: number): DatasetSummary & { content: string } {
-    const row = this.db
-      .prepare(`SELECT ${DATASET_FIELDS}, content FROM datasets WHERE id = ?`)
-      .get(id) as (DatasetRow & { content: string }) | undefined
-    if (!row) throw new DatasetNotFoundError(id)
-    return { ...toDatasetSummary(row), content: row.content }
-  }
-
-  /** Removes an imported data set; returns how many rows went (0 or 1). */
-  deleteDataset(id: number): number {
-    return this.db.prepare('DELETE FROM datasets WHERE id = ?').run(id).changes
-  }
-
-  /** Runs in the given statuses whose config reads the imported data set `id`. */
-  runsUsingDataset(id: number, statuses: RunStatus[]): number[] {
-    if (statuses.length === 0) return []
-    return (
-      this.db
-        .prepare(
-          `SELECT id FROM runs WHERE status IN (${statuses.map(() => '?').join(', ')})
-             AND json_extract(config, '$.dataset.kind') = 'csv'
-             AND json_extract(config, '$.dataset.datasetId') = ?
-           ORDER BY id`
-        )
-        .all(...statuses, id) as { id: number }[]
-    ).map((r) => r.id)
   }
 
   close(): void {
     openInstances.delete(this.instance)
     this.db.close()
   }
-
-  private row(id: number): RunRow {
-    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined
-    if (!row) throw new RunNotFoundError(id)
-    return row
-  }
-
-  private tagsOf(id: number): string[] {
-    return (
-      this.db.prepare('SELECT tag FROM run_tags WHERE run_id = ? ORDER BY tag').all(id) as {
-        tag: string
-      }[]
-    ).map((r) => r.tag)
-  }
-
-  private tagsOfRuns(ids: number[]): Map<number, string[]> {
-    const map = new Map<number, string[]>()
-    if (ids.length === 0) return map
-    const rows = this.db
-      .prepare(
-        `SELECT run_id, tag FROM run_tags WHERE run_id IN (${ids.map(() => '?').join(', ')})
-         ORDER BY tag`
-      )
-      .all(...ids) as { run_id: number; tag: string }[]
-    for (const { run_id, tag } of rows) map.set(run_id, [...(map.get(run_id) ?? []), tag])
-    return map
-  }
-
-  private tagsByRun(): Map<number, string[]> {
-    const map = new Map<number, string[]>()
-    const rows = this.db.prepare('SELECT run_id, tag FROM run_tags ORDER BY tag').all() as {
-      run_id: number
-      tag: string
-    }[]
-    for (const { run_id, tag } of rows) map.set(run_id, [...(map.get(run_id) ?? []), tag])
-    return map
-  }
-}
-
-export class DatasetNotFoundError extends Error {
-  constructor(readonly id: number) {
-    super(`No imported data set with id ${id}`)
-    this.name = 'DatasetNotFoundError'
-  }
-}
-
-const DATASET_FIELDS = 'id, name, created_at, sha256, bytes, columns, rows, label_candidates'
-
-function toDatasetSummary(row: DatasetRow): DatasetSummary {
-  return {
-    id: row.id,
-    name: row.name,
-    columns: JSON.parse(row.columns) as string[],
-    rows: row.rows,
-    bytes: row.bytes,
-    sha256: row.sha256,
-    createdAt: row.created_at,
-    labelCandidates: JSON.parse(row.label_candidates) as LabelCandidate[]
-  }
-}
-
-export class ComparisonNotFoundError extends Error {
-  constructor(readonly id: number) {
-    super(`No saved comparison with id ${id}`)
-    this.name = 'ComparisonNotFoundError'
-  }
-}
-
-interface ComparisonRow {
-  id: number
-  name: string
-  run_ids: string
-  created_at: string
-}
-
-function toComparison(row: ComparisonRow): Comparison {
-  return {
-    id: row.id,
-    name: row.name,
-    runIds: JSON.parse(row.run_ids) as number[],
-    createdAt: row.created_at
-  }
-}
-
-/** Unit separator: no search text contains it, so a match never spans two entries. */
-const SEARCH_SEPARATOR = '\u001f'
-
-/** What the free-text filter matches besides name and notes: data set and config entries. */
-function searchText(config: ExperimentConfig): string {
-  return [describeData(config), ...configSearchEntries(config)].join(SEARCH_SEPARATOR).toLowerCase()
-}
-
-const sortExpressions: Record<RunSort['column'], string> = {
-  id: 'id',
-  name: 'name COLLATE NOCASE',
-  kind: 'kind',
-  status: 'status',
-  seed: 'seed',
-  backend: 'backend',
-  createdAt: 'created_at',
-  duration: 'duration',
-  key: 'key_value',
-  dataset: 'dataset'
-}
-
-/** `%text%` for LIKE, with the wildcards of `text` taken literally. */
-function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-}
-
-/** An ISO instant; a bare date as the start of that UTC day, or its end when `endOfDay`. */
-function instant(value: string, endOfDay: boolean): string {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value) && endOfDay) {
-    return new Date(Date.parse(value) + 86_400_000 - 1).toISOString()
-  }
-  return new Date(value).toISOString()
-}
-
-function whereClause(filter: RunFilter): { where: string; params: unknown[] } {
-  const clauses: string[] = []
-  const params: unknown[] = []
-  const list = (values: unknown[]) => values.map(() => '?').join(', ')
-  if (filter.kinds?.length) {
-    clauses.push(`kind IN (${list(filter.kinds)})`)
-    params.push(...filter.kinds)
-  }
-  if (filter.statuses?.length) {
-    clauses.push(`status IN (${list(filter.statuses)})`)
-    params.push(...filter.statuses)
-  }
-  if (filter.tags?.length) {
-    clauses.push(`id IN (SELECT run_id FROM run_tags WHERE tag IN (${list(filter.tags)}))`)
-    params.push(...filter.tags)
-  }
-  const text = filter.text?.trim()
-  if (text) {
-    clauses.push(
-      `(name LIKE ? ESCAPE '\\' OR notes LIKE ? ESCAPE '\\' OR search_text LIKE ? ESCAPE '\\')`
-    )
-    params.push(likePattern(text), likePattern(text), likePattern(text.toLowerCase()))
-  }
-  if (filter.createdFrom) {
-    clauses.push('created_at >= ?')
-    params.push(instant(filter.createdFrom, false))
-  }
-  if (filter.createdTo) {
-    clauses.push('created_at <= ?')
-    params.push(instant(filter.createdTo, true))
-  }
-  return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params }
-}
-
-export class RunNotFoundError extends Error {
-  constructor(readonly id: number) {
-    super(`No run with id ${id}`)
-    this.name = 'RunNotFoundError'
-  }
-}
-
-function toSummary(row: RunRow, tags: string[]): RunSummary {
-  return {
-    id: row.id,
-    name: row.name,
-    kind: row.kind,
-    status: row.status,
-    seed: row.seed,
-    backend: row.backend,
-    appVersion: row.app_version,
-    createdAt: row.created_at,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    error: row.error,
-    notes: row.notes,
-    tags,
-    progress: row.progress ? (JSON.parse(row.progress) as Progress) : null,
-    keyMetric:
-      row.key_value == null
-        ? null
-        : {
-            label: row.key_label ?? '',
-            value: row.key_value,
-            ...(row.key_lower != null && row.key_upper != null
-              ? { lower: row.key_lower, upper: row.key_upper }
-              : {})
-          },
-    dataset: row.dataset ?? undefined,
-    rerunOf: row.rerun_of
-  }
-}
-
-/** NaN and infinities are not JSON; store them as NULL (no value). */
-function finite(v: number | null | undefined): number | null {
-  return v == null || !Number.isFinite(v) ? null : v
-}
-
-function dropNullBounds<T extends { lower?: number | null; upper?: number | null }>(record: T): T {
-  const out = { ...record }
-  if (out.lower == null) delete out.lower
-  if (out.upper == null) delete out.upper
-  return out
 }

@@ -17,7 +17,9 @@ const TOKEN_KEY = 'backdoor-lab.token'
 
 /**
  * The host prints its URL with `?token=`; keep the token for this tab so a reload or a hash
- * navigation that drops the query still works. The host also sets a cookie as a fallback.
+ * navigation that drops the query still works. It travels only as the `x-lab-token` header of
+ * API calls and in the query of the event stream, both to this origin: never in a cookie, which
+ * every other server on 127.0.0.1 would receive.
  */
 export function labToken(): string | null {
   const fromUrl = new URLSearchParams(location.search).get('token')
@@ -28,7 +30,7 @@ export function labToken(): string | null {
     }
     return sessionStorage.getItem(TOKEN_KEY)
   } catch {
-    // sessionStorage can be unavailable (opaque origins); the query or the cookie still work.
+    // sessionStorage can be unavailable (opaque origins); the query still works.
     return fromUrl
   }
 }

@@ -1,3 +1,4 @@
+import { csvDatasetId } from '@kinds/registry'
 import { onBeforeUnmount, onMounted, ref, watch, type Ref } from 'vue'
 import type { LabEvent } from '@shared/api'
 import type { RunDetail } from '@shared/results'
@@ -49,10 +50,7 @@ export function coalesced(task: () => Promise<void>): () => void {
 export function useCsvDatasetName(run: () => RunDetail): Ref<string | undefined> {
   const name = ref<string | undefined>()
   watch(
-    () => {
-      const config = run().config
-      return 'dataset' in config && config.dataset.kind === 'csv' ? config.dataset.datasetId : null
-    },
+    () => csvDatasetId(run().config),
     async (id) => {
       name.value = undefined
       if (id == null) return

@@ -1,17 +1,13 @@
 /** Number, time and interval formatting for the views. */
+import { sig } from '@shared/format'
 import type { Estimate } from '@shared/results'
 
 const isNumber = (v: number | null | undefined): v is number =>
   typeof v === 'number' && Number.isFinite(v)
 
-/** A number with `digits` significant digits, trailing zeros trimmed; '—' when missing. */
+/** A number with `digits` significant digits (shared `sig`); '—' when missing. */
 export function num(value: number | null | undefined, digits = 3): string {
-  if (!isNumber(value)) return '—'
-  if (value === 0) return '0'
-  const abs = Math.abs(value)
-  if (abs >= 1e6 || abs < 1e-4) return value.toExponential(digits - 1)
-  if (abs >= 10 ** digits) return Math.round(value).toLocaleString('en-US')
-  return String(Number(value.toPrecision(digits)))
+  return isNumber(value) ? sig(value, digits) : '—'
 }
 
 export function percent(value: number | null | undefined, decimals = 1): string {

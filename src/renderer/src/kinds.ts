@@ -1,9 +1,5 @@
-/**
- * The experiment kinds the form offers and the lists name: the shared `experimentKinds`, plus the
- * entries the renderer already has screens for but the shared list may not carry yet. An entry
- * in `experimentKinds` always wins, so the shared list stays the one place to word them.
- */
-import { experimentKinds, type ExperimentKind } from '@shared/config'
+/** The experiment kinds as the views name them, from the one registry (src/kinds/registry.ts). */
+import { findKind, kinds, shortTitle, type ExperimentKind } from '@kinds/registry'
 
 export interface KindInfo {
   kind: ExperimentKind
@@ -11,40 +7,35 @@ export interface KindInfo {
   summary: string
 }
 
-const rendererKinds: KindInfo[] = [
-  {
-    kind: 'finetune',
-    title: 'Fine-tuning robustness',
-    summary:
-      'Fine-tune the backdoored network and its clean twin the same way and watch, epoch by epoch, whether the backdoor advantage survives as the weights move.'
-  }
-]
-
-export const kindOptions: KindInfo[] = [
-  ...experimentKinds,
-  ...rendererKinds.filter((r) => !experimentKinds.some((k) => k.kind === r.kind))
-]
-
-export function kindInfo(kind: string | undefined): KindInfo | undefined {
-  return kindOptions.find((k) => k.kind === kind)
-}
+/** Every kind, in the registry's order: the form's kind picker and the runs table's filter. */
+export const kindOptions: KindInfo[] = kinds.map((k) => ({
+  kind: k.name,
+  title: k.title,
+  summary: k.summary
+}))
 
 /** The full title, e.g. "Backdoor effectiveness (random ReLU)". */
 export function kindTitle(kind: string): string {
-  return kindInfo(kind)?.title ?? kind
+  return findKind(kind)?.title ?? kind
 }
 
 /** The kind as a word inside a sentence: "only fine-tuning runs have …". */
 export function kindNoun(kind: string): string {
-  const nouns: Record<string, string> = {
-    effectiveness: 'effectiveness',
-    finetune: 'fine-tuning',
-    universality: 'universality'
-  }
-  return nouns[kind] ?? kind
+  return findKind(kind)?.noun ?? kind
 }
 
 /** The title without its parenthesis, for tables: "Backdoor effectiveness". */
 export function shortKindTitle(kind: string): string {
-  return kindTitle(kind).replace(/ \(.*\)$/, '')
+  const found = findKind(kind)
+  return found ? shortTitle(found) : kind
+}
+
+/** One word per kind, so the runs table keeps its width. */
+export function compactKind(kind: string): string {
+  return findKind(kind)?.compact ?? kind
+}
+
+/** What a run's progress counts: "step", "epoch". */
+export function progressUnit(kind: string): string {
+  return findKind(kind)?.progressUnit ?? 'step'
 }

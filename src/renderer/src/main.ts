@@ -1,6 +1,9 @@
+import { createPinia } from 'pinia'
 import { createApp } from 'vue'
 import App from './App.vue'
+import { followDesktopCommands } from './desktop'
 import { router } from './router'
 import './styles.css'
 
-createApp(App).use(router).mount('#app')
+createApp(App).use(createPinia()).use(router).mount('#app')
+followDesktopCommands(router)

@@ -1,29 +1,18 @@
-/**
- * What the runs table shows (filters, sort, page) and which runs are selected: kept for the
- * session, so opening a run and coming back finds the table as it was.
- */
-import { reactive, ref } from 'vue'
-import type { ExperimentKind } from '@shared/config'
-import type { RunFilter, RunSort } from '@shared/history'
-import type { RunStatus, RunSummary } from '@shared/results'
+/** The runs table's controls as the filter queryRuns takes (the state is the runs store's). */
+import type { RunFilter } from '@shared/history'
+
+/** The table's controls that filter. */
+export interface RunsControls {
+  kinds: string[]
+  statuses: string[]
+  tag: string
+  text: string
+  /** `YYYY-MM-DD` from the date inputs, local days. */
+  from: string
+  to: string
+}
 
 export const pageSizes = [50, 100, 200] as const
-
-export const runsQuery = reactive({
-  kinds: [] as ExperimentKind[],
-  statuses: [] as RunStatus[],
-  tag: '',
-  text: '',
-  /** `YYYY-MM-DD` from the date inputs, local days. */
-  from: '',
-  to: '',
-  sort: { column: 'createdAt', direction: 'desc' } as RunSort,
-  pageSize: 50 as number,
-  page: 0
-})
-
-/** Selected runs by id, with the summary they had when selected (for tags and names). */
-export const selectedRuns = ref(new Map<number, RunSummary>())
 
 /** A local calendar day as the instant it starts, or ends, in ISO form. */
 export function localDayBound(day: string, end: boolean): string | undefined {
@@ -35,10 +24,10 @@ export function localDayBound(day: string, end: boolean): string | undefined {
 }
 
 /** The filter queryRuns takes, from the table's controls. */
-export function filterOf(q: typeof runsQuery): RunFilter {
+export function filterOf(q: RunsControls): RunFilter {
   const filter: RunFilter = {}
-  if (q.kinds.length) filter.kinds = [...q.kinds]
-  if (q.statuses.length) filter.statuses = [...q.statuses]
+  if (q.kinds.length) filter.kinds = [...q.kinds] as RunFilter['kinds']
+  if (q.statuses.length) filter.statuses = [...q.statuses] as RunFilter['statuses']
   if (q.tag) filter.tags = [q.tag]
   if (q.text.trim()) filter.text = q.text.trim()
   const from = localDayBound(q.from, false)
@@ -48,6 +37,6 @@ export function filterOf(q: typeof runsQuery): RunFilter {
   return filter
 }
 
-export function isFiltered(q: typeof runsQuery): boolean {
+export function isFiltered(q: RunsControls): boolean {
   return Object.keys(filterOf(q)).length > 0
 }

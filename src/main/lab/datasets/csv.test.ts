@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { MAX_DATASET_BYTES } from '../../../shared/api'
-import { csvDataset, DatasetError, inspectCsv, labelCandidates, loadIris, parseCsv } from '.'
+import { csvDataset, inspectCsv, labelCandidates, parseCsv } from './csv'
+import { DatasetError } from './errors'
+import { loadIris } from './iris'
 import { IRIS_FEATURE_NAMES, irisClasses, irisMeasurements } from './iris'
 
 /** The Iris data as a user would export it from a spreadsheet. */
@@ -243,12 +245,11 @@ describe('bad CSV files', () => {
     const bytes = randomBytes(50 * 1024 * 1024)
     for (let i = 0; i < bytes.length; i++) bytes[i] &= 0x7f
     const garbage = bytes.toString('latin1')
-    const start = performance.now()
     expect(() => parseCsv(garbage)).toThrow(DatasetError)
+    // The size's message, not a row's: garbage read cell by cell would fail on its first row.
     expect(() => parseCsv(garbage)).toThrow(
       'the file is 50.0 MB; the lab imports CSV files of at most 20.0 MB'
     )
-    expect(performance.now() - start).toBeLessThan(1000)
   })
 
   it('accepts a file at the limit and refuses one byte more', () => {

@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { datasetSchema, classDatasetSchema } from '../../../shared/config'
-import {
-  datasetFeatureCount,
-  DatasetError,
-  loadIris,
-  loadMnistPair,
-  loadRealClassDataset,
-  loadRealDataset
-} from '.'
+import { datasetSchema, classDatasetSchema } from '../../../shared/datasets'
+import { datasetFeatureCount, loadRealClassDataset, loadRealDataset } from './index'
+import { DatasetError } from './errors'
+import { loadIris } from './iris'
+import { loadMnistPair } from './mnist'
 
 const csv = {
   datasetId: 4,

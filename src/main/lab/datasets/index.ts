@@ -3,7 +3,7 @@
  * at run time), and a user's CSV file, imported once into the database and handed to the run as
  * text. Pure: no file or database access here (a package's bundled data is loaded with require).
  */
-import type { ClassDatasetSpec, DatasetSpec } from '../../../shared/config'
+import type { ClassDatasetSpec, DatasetSpec } from '../../../shared/datasets'
 import type { Dataset } from '../data'
 import { csvClassDataset, loadIrisClasses, loadMnistDigits, type ClassDataset } from './classes'
 import { csvDataset, parseCsv, type CsvDataset } from './csv'

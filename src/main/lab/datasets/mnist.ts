@@ -5,14 +5,16 @@
  * 3 decimals). Only the two requested digits' files are read; nothing is downloaded.
  */
 import { createRequire } from 'node:module'
+import { MNIST_PIXELS } from '../../../shared/datasets'
 import type { Dataset } from '../data'
 import { DatasetError } from './errors'
 import { standardizeColumns } from './standardize'
 
 const requireHere = createRequire(import.meta.url)
 
-export const MNIST_SIDE = 28
-export const MNIST_FEATURES = MNIST_SIDE * MNIST_SIDE
+export { MNIST_SIDE } from '../../../shared/datasets'
+/** Pixels per image (the shared MNIST_PIXELS). */
+export const MNIST_FEATURES = MNIST_PIXELS
 
 /** Every image of one digit the package ships, pixels in [0, 1], row-major (count x 784). */
 export function mnistDigit(digit: number): { pixels: Float32Array; count: number } {

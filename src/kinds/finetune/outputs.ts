@@ -1,0 +1,60 @@
+/** What a fine-tuning run produces (SCIENCE.md section 6), by model. */
+import { outputFinders, type Outputs } from '../../shared/results'
+
+const measured = [
+  'cleanAccuracy',
+  'attackSuccessRate',
+  'lambda50',
+  'spikeEnergy',
+  'loss',
+  'tau',
+  'a',
+  // Later additions (SCIENCE.md section 5); runs made before them lack these.
+  'robustAccuracy',
+  'traceOverD',
+  'normalisedSpikeEnergy',
+  'nullSpikeEnergy'
+] as const
+const perModel = [
+  ...measured.map((m) => `${m}.before` as const),
+  ...measured.map((m) => `${m}.after` as const),
+  'weightDrift.after'
+] as const
+const epochSeries = [
+  'epoch.loss',
+  'epoch.cleanAccuracy',
+  'epoch.attackSuccessRate',
+  'epoch.spikeEnergy',
+  'epoch.weightDrift',
+  'epoch.tau',
+  'epoch.a',
+  'epoch.traceOverD',
+  'epoch.normalisedSpikeEnergy',
+  'epoch.nullSpikeEnergy',
+  'epoch.robustAccuracy'
+] as const
+
+export const finetuneOutputs = {
+  metrics: {
+    data: ['n', 'nTest', 'd', 'majorityRate'],
+    run: [
+      'trackLambda',
+      'meanInputNorm',
+      'epochsCompleted',
+      'advantage.before',
+      'advantage.after',
+      'backdoorCost.before',
+      'backdoorCost.after',
+      'nullDirections'
+    ],
+    clean: perModel,
+    backdoored: perModel
+  },
+  series: {
+    clean: [...epochSeries, 'attackSuccessRate.before', 'attackSuccessRate.after'],
+    backdoored: [...epochSeries, 'attackSuccessRate.before', 'attackSuccessRate.after'],
+    run: ['epoch.advantage']
+  }
+} as const satisfies Outputs
+
+export const { metric: metricOf, series: seriesOf } = outputFinders<typeof finetuneOutputs>()

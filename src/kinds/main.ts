@@ -1,0 +1,27 @@
+/**
+ * The computation of every kind, for the main bundle only (the run's worker process): each
+ * kind's `run.ts` registered under its name. The compiler asks for a line here when a kind is
+ * added to the registry.
+ */
+import { effectivenessRunner } from './effectiveness/run'
+import { finetuneRunner } from './finetune/run'
+import type { ExperimentConfig, ExperimentKind } from './registry'
+import type { KindRunner, RunOptions } from './runner'
+import { universalityRunner } from './universality/run'
+import type { Reporter } from '../main/lab/reporter'
+
+const runners = {
+  effectiveness: effectivenessRunner,
+  finetune: finetuneRunner,
+  universality: universalityRunner
+} satisfies { [K in ExperimentKind]: KindRunner<Extract<ExperimentConfig, { kind: K }>> }
+
+/** Runs one experiment of any kind. Pure in (config, data, seed streams, backend); output goes to `report`. */
+export function runExperiment(
+  config: ExperimentConfig,
+  report: Reporter,
+  options: Partial<RunOptions> = {}
+): Promise<void> {
+  const runner = runners[config.kind] as KindRunner<ExperimentConfig>
+  return runner.run(config, report, { csv: null, ...options })
+}

@@ -1,0 +1,57 @@
+/** Saved comparisons: a name and the ids of the runs compared, as saved (deleted runs included). */
+import type { Comparison } from '../../shared/api'
+import type { Db } from './rows'
+
+export class ComparisonNotFoundError extends Error {
+  constructor(readonly id: number) {
+    super(`No saved comparison with id ${id}`)
+    this.name = 'ComparisonNotFoundError'
+  }
+}
+
+interface ComparisonRow {
+  id: number
+  name: string
+  run_ids: string
+  created_at: string
+}
+
+function toComparison(row: ComparisonRow): Comparison {
+  return {
+    id: row.id,
+    name: row.name,
+    runIds: JSON.parse(row.run_ids) as number[],
+    createdAt: row.created_at
+  }
+}
+
+export class ComparisonRepository {
+  constructor(private readonly db: Db) {}
+
+  save(name: string, runIds: number[]): Comparison {
+    const info = this.db
+      .prepare('INSERT INTO comparisons (name, run_ids, created_at) VALUES (?, ?, ?)')
+      .run(name, JSON.stringify(runIds), new Date().toISOString())
+    return this.get(Number(info.lastInsertRowid))
+  }
+
+  /** Saved comparisons, newest first. Their run ids are as saved, deleted runs included. */
+  list(): Comparison[] {
+    return (
+      this.db.prepare('SELECT * FROM comparisons ORDER BY id DESC').all() as ComparisonRow[]
+    ).map(toComparison)
+  }
+
+  /** One saved comparison; throws ComparisonNotFoundError. */
+  get(id: number): Comparison {
+    const row = this.db.prepare('SELECT * FROM comparisons WHERE id = ?').get(id) as
+      ComparisonRow | undefined
+    if (!row) throw new ComparisonNotFoundError(id)
+    return toComparison(row)
+  }
+
+  /** Removes a saved comparison; returns how many rows went (0 or 1). */
+  delete(id: number): number {
+    return this.db.prepare('DELETE FROM comparisons WHERE id = ?').run(id).changes
+  }
+}
