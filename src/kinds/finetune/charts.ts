@@ -335,7 +335,7 @@ export const finetuneCharts: ChartDefinition[] = [
       caption: () =>
         'sᵀCs − 1 of the first-layer rows: about θ (dashed) while the planted direction is intact, about 0 for the clean network.',
       label: (run) =>
-        `Spike energy of both networks per epoch, against θ = ${formatTick(run.config.theta)}`,
+        `Spike energy of both networks per epoch, against θ = ${formatTick((run.config as { theta: number }).theta)}`,
       shown: hasEpochs
     }
   },

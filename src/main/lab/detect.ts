@@ -127,7 +127,7 @@ export function truncatedPowerFrom(
   k: number,
   start: Float64Array
 ): SparseEigen {
-  let x = Float64Array.from(start)
+  let x: Float64Array = Float64Array.from(start)
   const cx = new Float64Array(d)
   let previous: number[] | null = null
   for (let t = 0; t < TPM_MAX_ITERATIONS; t++) {

@@ -34,7 +34,7 @@ export function topEigen(a: Float64Array, n: number, maxSteps = n): TopEigen {
   const beta: number[] = []
   const w = new Float64Array(n)
   let value = 0
-  let y = Float64Array.of(1)
+  let y: Float64Array = Float64Array.of(1)
   for (let j = 0; j < steps; j++) {
     const q = basis[j]
     multiply(a, n, q, w)
