@@ -143,7 +143,7 @@ export async function runDetectability(
   report: Reporter,
   options: { nulls?: NullCache | null } = {}
 ): Promise<void> {
-  const { d, m, k, seed, draws: R, nullDraws: B, alpha } = config
+  const { d, m, k, seed, draws: R, nullDraws: B } = config
   const thetas = thetaValues(config.thetas)
 
   report.metric({ model: 'run', name: 'bbpThreshold', value: bbpThreshold(d, m) })
