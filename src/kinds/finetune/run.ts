@@ -40,6 +40,8 @@ import type { Reporter } from '../../main/lab/reporter'
 import { loadRealDataset } from '../../main/lab/datasets/index'
 import { splitTrainTest } from '../../main/lab/datasets/split'
 import type { KindRunner } from '../runner'
+import { reportFinetunePanel, withDetection } from '../../main/lab/detectPanel'
+import type { NullCache } from '../../main/lab/detectNull'
 
 export const FINETUNE_MODELS = ['clean', 'backdoored'] as const
 type Model = (typeof FINETUNE_MODELS)[number]
@@ -138,6 +140,7 @@ export async function runFinetune(
     })
   }
   report.progress('measuring', epochs, epochs)
+  reportFinetunePanel(report, { seed, m, d, k, theta }, measured, options.nulls)
 }
 
 /** What a model's fine-tuning reports as it goes: measurements before and after, and epochs. */
@@ -152,20 +155,22 @@ export type ModelRunner = (input: FineTuneInput, handlers: ModelHandlers) => Pro
 export interface FinetuneOptions {
   /** Runs the clean model's fine-tuning elsewhere, e.g. in a second process. */
   runElsewhere?: ModelRunner
+  /** Cached Monte Carlo nulls for the Detectability panel. */
+  nulls?: NullCache | null
 }
 
 /** Fine-tunes one model in this process, yielding between epochs so messages get through. */
 export const runModelHere: ModelRunner = async (input, handlers) => {
   const tuner = createFineTuner(input)
   try {
-    handlers.onMeasure('before', tuner.measure(true))
+    handlers.onMeasure('before', withDetection(tuner.measure(true), tuner.rows(), input))
     for (let e = 0; e < input.training.epochs; e++) {
       tuner.trainEpoch()
       handlers.onEpoch(tuner.measure())
       // Let IPC carry this epoch's records (and another process's) before the next epoch.
       await new Promise((resolve) => setImmediate(resolve))
     }
-    handlers.onMeasure('after', tuner.measure(true))
+    handlers.onMeasure('after', withDetection(tuner.measure(true), tuner.rows(), input))
   } finally {
     tuner.dispose()
   }
@@ -331,7 +336,7 @@ function estimate(i: Interval): {
 }
 
 export const finetuneRunner: KindRunner<FinetuneConfig> = {
-  run: (config, report, { csv, runElsewhere }) => {
+  run: (config, report, { csv, runElsewhere, nulls }) => {
     // Real data are split into training and held-out parts by the run's 'data/split' stream.
     const data =
       config.dataset.kind === 'synthetic'
@@ -341,6 +346,6 @@ export const finetuneRunner: KindRunner<FinetuneConfig> = {
             config.testFraction,
             stream(config.seed, 'data/split')
           )
-    return runFinetune(config, report, data, { runElsewhere })
+    return runFinetune(config, report, data, { runElsewhere, nulls })
   }
 }

@@ -1,5 +1,8 @@
 /** What a universality run produces (SCIENCE.md section 7), by model (head family). */
 import { outputFinders, type Outputs } from '../../shared/results'
+import { panelOutputs } from '../detectability/panel'
+
+const panel = panelOutputs(['encoder'])
 
 const family = [
   'cleanAccuracy.mean',
@@ -34,7 +37,8 @@ export const universalityOutputs = {
       'witnessConstruction',
       'nullifyingResidual',
       'triggerShiftNorm'
-    ]
+    ],
+    ...panel.metrics
   },
   series: {
     attacker: ['scatter', 'asrPerTarget'],
@@ -46,7 +50,8 @@ export const universalityOutputs = {
       'scores.attacker.triggered',
       'scores.witness.clean',
       'scores.witness.triggered'
-    ]
+    ],
+    ...panel.series
   }
 } as const satisfies Outputs
 

@@ -71,6 +71,7 @@ import type { Reporter } from '../../main/lab/reporter'
 import { loadRealClassDataset } from '../../main/lab/datasets/index'
 import { splitTrainTest } from '../../main/lab/datasets/split'
 import type { KindRunner } from '../runner'
+import { reportReluPanel } from '../../main/lab/detectPanel'
 import { finiteOrNull } from '../../shared/results'
 
 export type { ClassData } from '../../main/lab/mixture'
@@ -590,7 +591,7 @@ function meanOrNull(values: number[]): number | null {
 }
 
 export const universalityRunner: KindRunner<UniversalityConfig> = {
-  run: (config, report, { csv }) => {
+  run: async (config, report, { csv, nulls }) => {
     // Real data are split into training and held-out parts by the run's 'data/split' stream.
     const data =
       config.dataset.kind === 'mixture'
@@ -600,6 +601,9 @@ export const universalityRunner: KindRunner<UniversalityConfig> = {
             config.testFraction,
             stream(config.seed, 'data/split')
           )
-    return runUniversality(config, report, data)
+    await runUniversality(config, report, data)
+    const d = data ? data.train.d : config.d
+    const encoder = [{ who: 'encoder', theta: config.backdoored ? config.theta : 0 }]
+    reportReluPanel(report, { seed: config.seed, m: config.m, k: config.k, d }, encoder, nulls)
   }
 }

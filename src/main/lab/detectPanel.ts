@@ -108,3 +108,43 @@ export function reportReluPanel(
   }
   reportDetectionPanel(report, { d, m, k, seed }, weights, cache)
 }
+
+/** A fine-tuning measurement with the statistics of the weights it was taken on. */
+export type WithDetection<T> = T & { detection?: DetectionStatistics | null }
+
+/**
+ * Adds the statistics of `rows` (a model's first layer as it is measured) to a fine-tuning
+ * measurement; they travel with it from the process that holds the weights.
+ */
+export function withDetection<T extends object>(
+  measurement: T,
+  rows: Float32Array,
+  input: { m: number; train: { d: number }; s: Float32Array }
+): WithDetection<T> {
+  const k = input.s.reduce((n, v) => (v !== 0 ? n + 1 : n), 0)
+  return { ...measurement, detection: panelStatistics(rows, input.m, input.train.d, k) }
+}
+
+/** The panel of a fine-tuning run, from the statistics its measurements carried. */
+export function reportFinetunePanel(
+  report: Reporter,
+  run: { seed: number; m: number; d: number; k: number; theta: number },
+  measured: Record<'before' | 'after', Partial<Record<'clean' | 'backdoored', unknown>>>,
+  cache?: NullCache | null
+): void {
+  const weights: PanelWeights[] = []
+  for (const when of ['before', 'after'] as const) {
+    for (const model of ['clean', 'backdoored'] as const) {
+      const statistics = (measured[when][model] as WithDetection<object> | undefined)?.detection
+      if (statistics) {
+        weights.push({
+          who: `${model}.${when}`,
+          theta: model === 'clean' ? 0 : run.theta,
+          statistics
+        })
+      }
+    }
+  }
+  const { seed, m, d, k } = run
+  reportDetectionPanel(report, { d, m, k, seed }, weights, cache)
+}
