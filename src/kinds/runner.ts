@@ -4,7 +4,7 @@
  * Main bundle only (tfjs); the renderer never imports it.
  */
 import type { CsvSource } from '../main/lab/datasets/index'
-import type { NullCache } from '../main/lab/detectNull'
+import type { NullCache } from '../main/lab/nullCache'
 import type { Reporter } from '../main/lab/reporter'
 import type { ModelRunner } from './finetune/run'
 

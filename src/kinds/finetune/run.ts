@@ -41,7 +41,7 @@ import { loadRealDataset } from '../../main/lab/datasets/index'
 import { splitTrainTest } from '../../main/lab/datasets/split'
 import type { KindRunner } from '../runner'
 import { reportFinetunePanel, withDetection } from '../../main/lab/detectPanel'
-import type { NullCache } from '../../main/lab/detectNull'
+import type { NullCache } from '../../main/lab/nullCache'
 
 export const FINETUNE_MODELS = ['clean', 'backdoored'] as const
 type Model = (typeof FINETUNE_MODELS)[number]

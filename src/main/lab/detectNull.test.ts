@@ -7,16 +7,8 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { initBackend } from './backend'
 import { detectionStatistics, STATISTICS } from './detect'
-import {
-  firstDraws,
-  memoryNullCache,
-  monteCarloNull,
-  nullDraw,
-  pValue,
-  pValues,
-  type NullDraws,
-  type NullShape
-} from './detectNull'
+import { firstDraws, monteCarloNull, nullDraw, pValue, pValues } from './detectNull'
+import { memoryNullCache, recordNullCache, type NullDraws, type NullShape } from './nullCache'
 import { backdooredRows, sampleReluWeights } from './relu'
 import { stream } from './rng'
 import { sampleSecret } from './secret'
@@ -111,6 +103,25 @@ describe('monteCarloNull', () => {
     expect(longer).toEqual(monteCarloNull(shape, 10))
     expect(cache.get(shape)).toEqual(longer)
     expect(cache.get({ ...shape, seed: 4 })).toBeNull()
+  })
+
+  it("a run's process uses the stored nulls of its own backend and method only, and keeps what it draws", () => {
+    const values = monteCarloNull(shape, 3)
+    const record = { ...shape, backend: 'wasm', method: 'lanczos-tpm/1', values }
+    const kept: unknown[] = []
+    const cache = recordNullCache(
+      [
+        { ...record, backend: 'cpu', values: firstDraws(values, 1) },
+        { ...record, method: 'older', values: firstDraws(values, 2) },
+        record
+      ],
+      'wasm',
+      (r) => kept.push(r)
+    )
+    expect(cache.get(shape)).toBe(values)
+    expect(recordNullCache([record], 'cpu', () => {}).get(shape)).toBeNull()
+    const longer = monteCarloNull(shape, 5, cache)
+    expect(kept).toEqual([{ ...shape, backend: 'wasm', method: 'lanczos-tpm/1', values: longer }])
   })
 
   it('names the argument it refuses', () => {

@@ -6,33 +6,8 @@
  * once and shared: by the panel of every run and by every theta of a frontier (see NullCache).
  */
 import { detectionStatistics, STATISTICS, type DetectionStatistics } from './detect'
+import type { NullCache, NullDraws, NullShape } from './nullCache'
 import { stream } from './rng'
-
-/** Names the algorithm of the statistics: a cached null of another method is not reused. */
-export const NULL_METHOD = 'lanczos-tpm/1'
-
-export interface NullShape {
-  d: number
-  m: number
-  k: number
-  seed: number
-}
-
-/** The statistics of B null draws, draw b at index b. */
-export type NullDraws = Record<keyof DetectionStatistics, number[]>
-
-/** A null as it is cached: its shape, the backend that computed it, the method, the draws. */
-export interface NullRecord extends NullShape {
-  backend: string
-  method: string
-  values: NullDraws
-}
-
-/** Where a computation finds a null already drawn and leaves one it drew (the database). */
-export interface NullCache {
-  get(shape: NullShape): NullDraws | null
-  put(shape: NullShape, values: NullDraws): void
-}
 
 /** Draw b of the null: a clean m x d weight matrix from `null/b` of the seed, and its statistics. */
 export function nullDraw(shape: NullShape, b: number): DetectionStatistics {
@@ -101,18 +76,5 @@ export function pValues(
     topEigenvalue: pValue(observed.topEigenvalue, nullValues.topEigenvalue),
     maxDiagonal: pValue(observed.maxDiagonal, nullValues.maxDiagonal),
     sparseEigenvalue: pValue(observed.sparseEigenvalue, nullValues.sparseEigenvalue)
-  }
-}
-
-/** An in-memory cache, for one process (tests, a frontier's draws). */
-export function memoryNullCache(): NullCache & { size: number } {
-  const entries = new Map<string, NullDraws>()
-  const key = (s: NullShape) => `${s.d}/${s.m}/${s.k}/${s.seed}`
-  return {
-    get: (shape) => entries.get(key(shape)) ?? null,
-    put: (shape, values) => void entries.set(key(shape), values),
-    get size() {
-      return entries.size
-    }
   }
 }

@@ -11,7 +11,8 @@ import {
   STATISTIC_NAMES
 } from '../../kinds/detectability/panel'
 import { detectionStatistics, type DetectionStatistics } from './detect'
-import { monteCarloNull, pValues, type NullCache, type NullShape } from './detectNull'
+import { monteCarloNull, pValues } from './detectNull'
+import type { NullCache, NullShape } from './nullCache'
 import { backdooredRows, sampleReluWeights } from './relu'
 import type { Reporter } from './reporter'
 import { stream } from './rng'

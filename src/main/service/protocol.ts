@@ -2,6 +2,7 @@
 import type { ExperimentConfig } from '../../kinds/registry'
 import type { Environment, MetricRecord, SeriesRecord } from '../../shared/results'
 import type { CsvSource } from '../lab/datasets/index'
+import type { NullRecord } from '../lab/nullCache'
 
 export type ToWorker =
   | {
@@ -9,6 +10,8 @@ export type ToWorker =
       config: ExperimentConfig
       /** An imported CSV file the config names: the worker has no database. */
       dataset?: CsvSource | null
+      /** Monte Carlo nulls the database holds for the run's seed and shape (detectability). */
+      nulls?: NullRecord[]
     }
   | { type: 'probe' }
 
@@ -17,6 +20,8 @@ export type FromWorker =
   | { type: 'progress'; phase: string; step: number; total: number }
   | { type: 'metric'; record: MetricRecord }
   | { type: 'series'; record: SeriesRecord }
+  /** A Monte Carlo null the run drew, for the database to keep. */
+  | { type: 'null'; record: NullRecord }
   | { type: 'done' }
   | { type: 'error'; message: string }
 

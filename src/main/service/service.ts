@@ -46,6 +46,7 @@ import {
 import { storageProblem } from '../store/open'
 import { captionFor, exportChartFile, exportRunsBundle, importRunsBundle } from '../export/api'
 import type { FromWorker, SpawnWorker, WorkerHandle } from './protocol'
+import { NULL_METHOD, type NullRecord } from '../lab/nullCache'
 
 export interface ServiceOptions {
   store: RunStore
@@ -561,7 +562,22 @@ export class LabService {
       }
       this.pump()
     })
-    worker.send({ type: 'start', config, dataset })
+    worker.send({ type: 'start', config, dataset, nulls: this.cachedNulls(config) })
+  }
+
+  /**
+   * The Monte Carlo nulls kept for a random-ReLU run's seed, width and sparsity (SCIENCE.md
+   * section 11): its process draws only what is not there. A cache: when it cannot be read, the
+   * run draws its null itself.
+   */
+  private cachedNulls(config: ExperimentConfig): NullRecord[] {
+    const { m, k } = config as { m?: unknown; k?: unknown }
+    if (typeof m !== 'number' || typeof k !== 'number') return []
+    try {
+      return this.store.nullsFor({ seed: config.seed, m, k, method: NULL_METHOD })
+    } catch {
+      return []
+    }
   }
 
   /** Writes what a run's process reported; throws when the store cannot (a full disk). */
@@ -583,6 +599,14 @@ export class LabService {
       case 'series':
         this.store.appendSeries(id, message.record)
         this.emit({ type: 'data', runId: id })
+        break
+      case 'null':
+        // Only a cache: a null it cannot keep is drawn again by the next run that needs it.
+        try {
+          this.store.putNull(message.record)
+        } catch {
+          // (a full disk stops the run at its next metric instead)
+        }
         break
     }
   }

@@ -9,6 +9,7 @@ import { initBackend } from '../lab/backend'
 import { runExperiment } from '../../kinds/main'
 import { runModelHere } from '../../kinds/finetune/run'
 import { processModelRunner, type FromModelProcess, type ToModelProcess } from './model-process'
+import { recordNullCache } from '../lab/nullCache'
 import type { FromWorker, ToWorker } from './protocol'
 
 interface ParentPort {
@@ -57,7 +58,10 @@ async function handle(message: ToWorker | ToModelProcess): Promise<void> {
         },
         {
           csv: message.dataset ?? null,
-          runElsewhere: secondProcess ? processModelRunner(__filename) : undefined
+          runElsewhere: secondProcess ? processModelRunner(__filename) : undefined,
+          nulls: recordNullCache(message.nulls ?? [], environment.backend, (record) => {
+            void send({ type: 'null', record })
+          })
         }
       )
     }

@@ -133,5 +133,25 @@ export const migrations: { version: number; sql: string }[] = [
         WHERE data_sha256 IS NULL AND json_extract(config, '$.dataset.kind') = 'csv';
       CREATE INDEX datasets_sha256 ON datasets(sha256);
     `
+  },
+  {
+    // Monte Carlo nulls of the detection statistics (SCIENCE.md section 11), one per shape, seed,
+    // backend and method: every run of that shape and seed, and every θ of a frontier, shares it.
+    // draw_values holds the statistics of draws 0..draws-1 as JSON arrays of numbers.
+    version: 6,
+    sql: `
+      CREATE TABLE detect_nulls (
+        d INTEGER NOT NULL CHECK (d >= 1),
+        m INTEGER NOT NULL CHECK (m >= 1),
+        k INTEGER NOT NULL CHECK (k >= 1 AND k <= d),
+        seed INTEGER NOT NULL,
+        backend TEXT NOT NULL,
+        method TEXT NOT NULL,
+        draws INTEGER NOT NULL CHECK (draws >= 1),
+        draw_values TEXT NOT NULL CHECK (json_valid(draw_values)),
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (d, m, k, seed, backend, method)
+      );
+    `
   }
 ]

@@ -33,6 +33,8 @@ import type {
 } from '../../shared/results'
 import { finiteOrNull } from '../../shared/results'
 import { migrations } from './migrations'
+import { nullsFor, putNull, type NullQuery } from './nulls'
+import type { NullRecord } from '../lab/nullCache'
 import { openDatabase } from './open'
 
 interface RunRow {
@@ -303,6 +305,16 @@ export class RunStore {
         run.dataSha256 ?? null
       )
     return this.summary(Number(info.lastInsertRowid))
+  }
+
+  /** Monte Carlo nulls of the detection statistics kept for a seed and shape (see nulls.ts). */
+  nullsFor(query: NullQuery): NullRecord[] {
+    return nullsFor(this.db, query)
+  }
+
+  /** Keeps a null a run drew, unless a longer one is kept already. */
+  putNull(record: NullRecord): void {
+    putNull(this.db, record)
   }
 
   markRunning(id: number, environment: Environment): void {
