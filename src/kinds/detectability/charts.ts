@@ -17,6 +17,7 @@ import {
   referenceLine,
   ticks,
   paperStyle,
+  formatTick,
   type LineChartSpec,
   type LineDataset
 } from '../../shared/charts'
@@ -53,8 +54,20 @@ function thetaOptions(
 ): NonNullable<LineChartSpec['options']> {
   const options = baseOptions('Spike strength θ (log scale)', yTitle, y, thetaRange(run))
   const scales = options.scales as Record<string, Record<string, unknown>>
-  scales.x = { ...scales.x, type: 'logarithmic' }
+  scales.x = {
+    ...scales.x,
+    type: 'logarithmic',
+    ticks: { ...(scales.x.ticks as object), maxRotation: 0, callback: logTick }
+  }
   return options
+}
+
+/** Tick labels at 1, 2 and 5 times a power of ten only; the log scale's other ticks stay unlabelled. */
+export function logTick(value: number | string): string {
+  const v = Number(value)
+  if (!(v > 0)) return ''
+  const significand = v / 10 ** Math.floor(Math.log10(v))
+  return [1, 2, 5, 10].some((s) => Math.abs(significand - s) < 1e-6) ? formatTick(v) : ''
 }
 
 /** A vertical line at the BBP threshold √(d/m), across [low, high] of the y axis. */
@@ -94,7 +107,8 @@ function level(run: RunDetail, label: string, y: number, colour: string): LineDa
 const testEntries = (run: RunDetail, name: 'power' | 'auroc') =>
   STATISTIC_NAMES.map((s) => {
     const model = TEST_MODELS[s]
-    return { series: seriesOf(run, model, name), ...testStyle[model] }
+    // Three bands overlap: each lighter than a band alone.
+    return { series: seriesOf(run, model, name), ...testStyle[model], bandAlpha: 0.12 }
   })
 
 /** Power of each test at level α and the backdoor's strength, over θ. */
@@ -123,6 +137,8 @@ export function frontierChartSpec(run: RunDetail): LineChartSpec {
     ...bbpLine(run, 0, 1)
   ]
   const options = thetaOptions(run, 'Power at level α · advantage at λ', { min: 0, max: 1 })
+  // A card of its own, the page's width: wider than the other charts.
+  options.aspectRatio = 2.1
   const ratios = (ratio?.points ?? []).flatMap((p) => [p.value, p.upper, p.lower])
   const top = Math.max(2, ...ratios.filter((v): v is number => v != null && Number.isFinite(v)))
   ;(options.scales as Record<string, unknown>).y2 = {
@@ -148,7 +164,7 @@ export function aurocChartSpec(run: RunDetail): LineChartSpec {
   return {
     type: 'line',
     data: { datasets },
-    options: thetaOptions(run, 'AUROC (clean vs backdoored draws)', { min: 0, max: 1 }),
+    options: thetaOptions(run, 'AUROC', { min: 0, max: 1 }),
     plugins: [paperBackground]
   }
 }
@@ -214,8 +230,7 @@ export const detectabilityCharts: ChartDefinition[] = [
         })
         return `AUROC of each test against θ; at the largest θ: ${points.join(', ')}`
       },
-      shown: (run) => has(seriesOf(run, 'spectral', 'auroc')),
-      small: true
+      shown: (run) => has(seriesOf(run, 'spectral', 'auroc'))
     }
   },
   {
@@ -228,8 +243,7 @@ export const detectabilityCharts: ChartDefinition[] = [
       caption: (run) =>
         `Clean accuracy of the backdoored network minus that of its clean twin (the same draws without the spike), mean over the ${configOf(run).draws} draws at each θ with its 95% t-interval. Below zero, the backdoor shows without the weights: the network is worse at its task.`,
       label: () => 'Clean accuracy of the backdoored network minus its clean twin, against θ',
-      shown: (run) => has(seriesOf(run, 'strength', 'cleanAccuracyCost')),
-      small: true
+      shown: (run) => has(seriesOf(run, 'strength', 'cleanAccuracyCost'))
     }
   }
 ]

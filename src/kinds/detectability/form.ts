@@ -49,7 +49,9 @@ function drawsPreview(draft: Draft): string | null {
 export const detectabilityForm: FormLayout = {
   lede: 'Over a grid of spike strengths θ, how often does a defender who sees the weights find the backdoor, and how strong is it there?',
   namePlaceholder: 'e.g. default shape, θ from 0.05 to 5',
-  family: 'relu',
+  // Its own family: the random-ReLU kinds' drafts carry n, n_test and a λ grid sized for one run,
+  // four times the work of the frontier's per draw.
+  family: 'detectability',
   sections: [
     {
       id: 'network',

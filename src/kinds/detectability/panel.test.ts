@@ -111,9 +111,9 @@ describe('the null histogram', () => {
     const f = facts([{ model: 'detect.backdoored', theta: 4, top: [5.06, 0.2] }])
     const spec = nullHistogramSpec(f, 'topEigenvalue')
     const labels = spec.data.datasets.map((d) => d.label)
-    expect(labels).toContain('Null: 4 clean draws')
-    expect(labels.some((l) => l?.startsWith('Backdoored network: 5.06 (p = 0.2)'))).toBe(true)
-    const edge = spec.data.datasets.find((d) => d.label?.startsWith('Marchenko'))!
+    expect(labels).toContain('Null (4 clean draws)')
+    expect(labels).toContain('Backdoored 5.06, p = 0.2')
+    const edge = spec.data.datasets.find((d) => d.label?.startsWith('MP edge'))!
     expect(edge.data[0].x).toBe(marchenkoPasturEdge(100, 2000))
     // The axis reaches the backdoored network's value.
     expect((spec.options!.scales!.x as { max: number }).max).toBeGreaterThan(5.06)

@@ -76,10 +76,18 @@ const whoWords: Record<string, string> = {
   encoder: 'Encoder'
 }
 
+const shortWords: Record<string, string> = {
+  clean: 'Clean twin',
+  backdoored: 'Backdoored',
+  encoder: 'Encoder'
+}
+
 export interface PanelEntry {
   /** The model under which the entry is reported: `detect.backdoored.after`. */
   model: string
   label: string
+  /** For a legend: "Backdoored, after". */
+  short: string
   theta: number | null
   /** Before or after fine-tuning, when the run fine-tunes. */
   when: 'before' | 'after' | null
@@ -120,6 +128,7 @@ export function panelFacts(run: Pick<RunDetail, 'metrics' | 'series'>): PanelFac
       return {
         model,
         label: `${whoWords[who] ?? who}${phase ? `, ${phase} fine-tuning` : ''}`,
+        short: `${shortWords[who] ?? who}${phase ? `, ${phase}` : ''}`,
         theta: get(model, 'theta'),
         when: phase,
         statistics: Object.fromEntries(

@@ -58,7 +58,7 @@ export function nullHistogramSpec(facts: PanelFacts, statistic: StatisticName): 
   const top = Math.max(1, ...bars.map((b) => b.count))
   const datasets: LineDataset[] = [
     {
-      label: `Null: ${nulls.length} clean draws`,
+      label: `Null (${nulls.length} clean draws)`,
       data: bars.flatMap((b) => [
         { x: b.from, y: 0 },
         { x: b.from, y: b.count },
@@ -81,7 +81,7 @@ export function nullHistogramSpec(facts: PanelFacts, statistic: StatisticName): 
     const style = entryStyle(entry.model)
     datasets.push({
       ...referenceLine(
-        `${entry.label}: ${fixed(value)} (${pText(entry.statistics[statistic].pValue)})`,
+        `${entry.short} ${fixed(value)}, ${pText(entry.statistics[statistic].pValue)}`,
         [
           { x: value, y: 0 },
           { x: value, y: top }
@@ -99,7 +99,7 @@ export function nullHistogramSpec(facts: PanelFacts, statistic: StatisticName): 
     xs.push(edge)
     datasets.push(
       referenceLine(
-        `Marchenko–Pastur edge (1 + √(d/m))² = ${fixed(edge)}`,
+        `MP edge (1 + √(d/m))² = ${fixed(edge)}`,
         [
           { x: edge, y: 0 },
           { x: edge, y: top }
@@ -116,7 +116,7 @@ export function nullHistogramSpec(facts: PanelFacts, statistic: StatisticName): 
       xs.push(expected)
       datasets.push(
         referenceLine(
-          `Theory for θ = ${sig(spiked.theta)}: (1 + θ)(1 + γ/θ) = ${fixed(expected)}`,
+          `Theory, θ = ${sig(spiked.theta)}: ${fixed(expected)}`,
           [
             { x: expected, y: 0 },
             { x: expected, y: top }
@@ -131,10 +131,12 @@ export function nullHistogramSpec(facts: PanelFacts, statistic: StatisticName): 
   const maxX = Math.max(...xs)
   const pad = (maxX - minX) * 0.04 || 0.01
   const options = baseOptions(
-    `${statisticWords[statistic].symbol}: ${statisticWords[statistic].what}`,
-    'Null draws per bin',
+    statisticWords[statistic].symbol,
+    'Draws',
     { min: 0, suggestedMax: top * 1.1 },
     [minX - pad, maxX + pad]
   )
+  // Three side by side with a legend of up to six lines: taller than the run page's charts.
+  options.aspectRatio = 0.95
   return { type: 'line', data: { datasets }, options, plugins: [paperBackground] }
 }
