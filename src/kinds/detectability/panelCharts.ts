@@ -136,7 +136,10 @@ export function nullHistogramSpec(facts: PanelFacts, statistic: StatisticName): 
     { min: 0, suggestedMax: top * 1.1 },
     [minX - pad, maxX + pad]
   )
-  // Three side by side with a legend of up to six lines: taller than the run page's charts.
-  options.aspectRatio = 0.95
+  // Three side by side, each with a legend line per mark: taller than the run page's charts, the
+  // more so the more marks.
+  options.aspectRatio = Math.max(0.6, 1.15 - 0.07 * datasets.length)
+  const legend = options.plugins?.legend
+  if (legend?.labels) legend.labels.padding = 8
   return { type: 'line', data: { datasets }, options, plugins: [paperBackground] }
 }
