@@ -7,6 +7,7 @@ import type { DetectabilityConfig } from './config'
 import { metricOf, seriesOf, TEST_MODELS, type TestModel } from './outputs'
 import { STATISTIC_NAMES, statisticWords } from './panel'
 import { frontierFacts } from './summary'
+import { logTick } from './ticks'
 import type { ChartDefinition } from '../../shared/chartEntry'
 import {
   axisTitle,
@@ -17,7 +18,6 @@ import {
   referenceLine,
   ticks,
   paperStyle,
-  formatTick,
   type LineChartSpec,
   type LineDataset
 } from '../../shared/charts'
@@ -60,14 +60,6 @@ function thetaOptions(
     ticks: { ...(scales.x.ticks as object), maxRotation: 0, callback: logTick }
   }
   return options
-}
-
-/** Tick labels at 1, 2 and 5 times a power of ten only; the log scale's other ticks stay unlabelled. */
-export function logTick(value: number | string): string {
-  const v = Number(value)
-  if (!(v > 0)) return ''
-  const significand = v / 10 ** Math.floor(Math.log10(v))
-  return [1, 2, 5, 10].some((s) => Math.abs(significand - s) < 1e-6) ? formatTick(v) : ''
 }
 
 /** A vertical line at the BBP threshold √(d/m), across [low, high] of the y axis. */

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { detectabilityConfigSchema } from './config'
 import { detectabilityCharts } from './charts'
 import { panelFacts, type PanelFacts } from './panel'
-import { histogram, nullHistogramSpec } from './panelCharts'
+import { bbpChartSpec, histogram, nullHistogramSpec } from './panelCharts'
 import { bbpSentence, edgeSentence, fineTuningSentence, verdictSentence } from './panelWords'
 import { bbpThreshold, marchenkoPasturEdge } from './theory'
 import type { MetricRecord, RunDetail } from '../../shared/results'
@@ -117,6 +117,26 @@ describe('the null histogram', () => {
     expect(edge.data[0].x).toBe(marchenkoPasturEdge(100, 2000))
     // The axis reaches the backdoored network's value.
     expect((spec.options!.scales!.x as { max: number }).max).toBeGreaterThan(5.06)
+  })
+})
+
+describe('the top eigenvalue against θ in the panel', () => {
+  it('follows the edge up to the BBP threshold, then (1 + θ)(1 + γ/θ), with the run at its θ', () => {
+    const f = facts([{ model: 'detect.backdoored', theta: 4, top: [5.06, 0.2] }])
+    const spec = bbpChartSpec(f)
+    const theory = spec.data.datasets.find((d) => d.label?.startsWith('Theory'))!
+    const threshold = bbpThreshold(100, 2000)
+    for (const p of theory.data) {
+      const expected =
+        p.x > threshold ? (1 + p.x) * (1 + 0.05 / p.x) : marchenkoPasturEdge(100, 2000)
+      expect(p.y).toBeCloseTo(expected, 12)
+    }
+    expect(theory.data.some((p) => p.x === threshold)).toBe(true)
+    const line = spec.data.datasets.find((d) => d.label?.startsWith('BBP threshold'))!
+    expect(line.data[0].x).toBe(threshold)
+    const run = spec.data.datasets.find((d) => d.label === 'Backdoored 5.06')!
+    expect(run.data).toEqual([{ x: 4, y: 5.06 }])
+    expect(spec.options!.scales!.x!.type).toBe('logarithmic')
   })
 })
 

@@ -7,7 +7,9 @@
 import type { PanelFacts, StatisticName } from './panel'
 import { statisticWords } from './panel'
 import { bbpThreshold, marchenkoPasturEdge, spikedTopEigenvalue } from './theory'
+import { logTick } from './ticks'
 import {
+  bandLabel,
   baseOptions,
   okabeIto,
   paperBackground,
@@ -20,6 +22,11 @@ import {
 import { fixed, sig } from '../../shared/format'
 
 export const HISTOGRAM_BINS = 20
+
+/** Two charts side by side, each with a legend line per mark: the more marks, the taller. */
+function panelAspect(marks: number): number {
+  return Math.min(1.6, Math.max(0.9, 1.6 - 0.08 * marks))
+}
 
 /** Counts of `values` in `bins` equal bins over [low, high] (the top edge in the last bin). */
 export function histogram(
@@ -136,9 +143,120 @@ export function nullHistogramSpec(facts: PanelFacts, statistic: StatisticName): 
     { min: 0, suggestedMax: top * 1.1 },
     [minX - pad, maxX + pad]
   )
-  // Three side by side, each with a legend line per mark: taller than the run page's charts, the
-  // more so the more marks.
-  options.aspectRatio = Math.max(0.6, 1.15 - 0.07 * datasets.length)
+  options.aspectRatio = panelAspect(datasets.length)
+  const legend = options.plugins?.legend
+  if (legend?.labels) legend.labels.padding = 8
+  return { type: 'line', data: { datasets }, options, plugins: [paperBackground] }
+}
+
+/**
+ * Where the top eigenvalue goes as θ grows: the large-m theory (the Marchenko-Pastur edge up to
+ * the BBP threshold √(d/m), then (1 + θ)(1 + γ/θ)), the null's central 95% as a band, the
+ * threshold marked, and the run's own weights at their θ.
+ */
+export function bbpChartSpec(facts: PanelFacts): LineChartSpec {
+  const { d, m } = facts
+  const threshold = bbpThreshold(d, m)
+  const thetas = facts.entries
+    .map((e) => ({ entry: e, theta: e.theta, value: e.statistics.topEigenvalue.value }))
+    .filter(
+      (o): o is typeof o & { theta: number; value: number } =>
+        o.theta != null && o.theta > 0 && o.value != null
+    )
+  const low = Math.min(threshold / 10, ...thetas.map((o) => o.theta / 2))
+  const high = Math.max(threshold * 10, ...thetas.map((o) => o.theta * 2))
+  const steps = 80
+  const curve = Array.from({ length: steps + 1 }, (_, i) => {
+    const theta = low * (high / low) ** (i / steps)
+    return { x: theta, y: spikedTopEigenvalue(theta, d, m) }
+  })
+  curve.splice(
+    curve.findIndex((p) => p.x > threshold),
+    0,
+    { x: threshold, y: marchenkoPasturEdge(d, m) }
+  )
+  const top = Math.max(...curve.map((p) => p.y), ...thetas.map((o) => o.value))
+  const sorted = [...facts.nullValues.topEigenvalue].sort((a, b) => a - b)
+  const quantile = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
+  const datasets: LineDataset[] = []
+  if (sorted.length > 0) {
+    const edge = (y: number) => [
+      { x: low, y },
+      { x: high, y }
+    ]
+    const bandStyle = {
+      borderColor: 'rgba(0, 0, 0, 0)',
+      backgroundColor: withAlpha(okabeIto.skyBlue, 0.35),
+      borderWidth: 0,
+      pointRadius: 0,
+      pointHoverRadius: 0,
+      pointHitRadius: 0,
+      order: 3
+    }
+    const label = `Null, central 95% (${fixed(quantile(0.025))} to ${fixed(quantile(0.975))})`
+    datasets.push(
+      { ...bandStyle, label: bandLabel(label, 'lower'), data: edge(quantile(0.025)), fill: false },
+      { ...bandStyle, label: bandLabel(label, 'upper'), data: edge(quantile(0.975)), fill: '-1' },
+      // Its legend entry (the band's own two edges stay out of the legend).
+      {
+        ...bandStyle,
+        label,
+        data: [],
+        fill: false,
+        borderColor: withAlpha(okabeIto.skyBlue, 0.6),
+        borderWidth: 6
+      }
+    )
+  }
+  datasets.push({
+    label: 'Theory (m → ∞): edge, then (1 + θ)(1 + γ/θ)',
+    data: curve,
+    borderColor: okabeIto.black,
+    backgroundColor: okabeIto.black,
+    borderWidth: 1.5,
+    pointRadius: 0,
+    pointHoverRadius: 3,
+    fill: false,
+    order: 2
+  })
+  datasets.push(
+    referenceLine(
+      `BBP threshold √(d/m) = ${sig(threshold)}`,
+      [
+        { x: threshold, y: 0 },
+        { x: threshold, y: top }
+      ],
+      okabeIto.black,
+      paperStyle.theoryDash
+    )
+  )
+  for (const o of thetas) {
+    const style = entryStyle(o.entry.model)
+    datasets.push({
+      label: `${o.entry.short} ${fixed(o.value)}`,
+      data: [{ x: o.theta, y: o.value }],
+      showLine: false,
+      borderColor: style.colour,
+      backgroundColor: style.dash.length ? paperStyle.background : style.colour,
+      borderWidth: 2,
+      pointRadius: 5,
+      pointHoverRadius: 6,
+      order: 0
+    })
+  }
+  const options = baseOptions(
+    'θ (log scale)',
+    'λ₁(C)',
+    { suggestedMin: Math.max(0, marchenkoPasturEdge(d, m) - 0.5), suggestedMax: top * 1.05 },
+    [low, high]
+  )
+  const scales = options.scales as Record<string, Record<string, unknown>>
+  scales.x = {
+    ...scales.x,
+    type: 'logarithmic',
+    ticks: { ...(scales.x.ticks as object), maxRotation: 0, callback: logTick }
+  }
+  options.aspectRatio = panelAspect(datasets.length - 2)
   const legend = options.plugins?.legend
   if (legend?.labels) legend.labels.padding = 8
   return { type: 'line', data: { datasets }, options, plugins: [paperBackground] }
