@@ -107,6 +107,23 @@ describe('runDetectability: the strength side is the effectiveness experiment', 
     }
   })
 
+  it('counts its progress once for the whole run, so that it never goes back', async () => {
+    const config = small({ thetas: { from: 0.5, to: 2, steps: 2 }, draws: 2 })
+    for (const cache of [memoryNullCache(), null]) {
+      const seen: { phase: string; step: number; total: number }[] = []
+      const report = collectingReporter()
+      report.progress = (phase, step, total) => void seen.push({ phase, step, total })
+      const nulls = cache ?? memoryNullCache()
+      if (!cache) await runDetectability(config, collectingReporter(), { nulls })
+      await runDetectability(config, report, { nulls })
+      // The null's draws count only when this run computes them.
+      const nullSteps = cache ? config.nullDraws : 0
+      expect(seen.filter((p) => p.phase === 'null draws')).toHaveLength(nullSteps)
+      expect(seen.map((p) => p.step)).toEqual(seen.map((_, i) => i + 1))
+      expect(seen.every((p) => p.total === nullSteps + 4)).toBe(true)
+    }
+  })
+
   it('reproduces exactly, and a cached null changes nothing', async () => {
     const config = small({ thetas: { from: 0.5, to: 2, steps: 2 }, draws: 2 })
     const cache = memoryNullCache()

@@ -17,7 +17,7 @@ import { effectivenessConfigSchema, type EffectivenessConfig } from '../effectiv
 import { runEffectiveness } from '../effectiveness/run'
 import type { KindRunner } from '../runner'
 import { detectionStatistics, type DetectionStatistics } from '../../main/lab/detect'
-import { monteCarloNull, pValues } from '../../main/lab/detectNull'
+import { drawCount, monteCarloNull, pValues } from '../../main/lab/detectNull'
 import type { NullCache, NullDraws } from '../../main/lab/nullCache'
 import { reluRowsOf } from '../../main/lab/detectPanel'
 import { collectingReporter, type Reporter } from '../../main/lab/reporter'
@@ -153,7 +153,12 @@ export async function runDetectability(
   report.metric({ model: 'run', name: 'nullDraws', value: B })
   report.metric({ model: 'run', name: 'drawsPerTheta', value: R })
 
-  const nullValues = monteCarloNull({ d, m, k, seed }, B, options.nulls, (done, total) =>
+  // One count for the whole run, so that its progress never goes back: the null draws this run
+  // computes (none when the database has them), then the backdoored draws.
+  const cached = options.nulls?.get({ d, m, k, seed })
+  const nullSteps = Math.max(0, B - (cached ? drawCount(cached) : 0))
+  const total = nullSteps + R * thetas.length
+  const nullValues = monteCarloNull({ d, m, k, seed }, B, options.nulls, (done) =>
     report.progress('null draws', done, total)
   )
   for (const name of STATISTIC_NAMES) {
@@ -170,8 +175,7 @@ export async function runDetectability(
     report.metric({ model: TEST_MODELS[name], name: 'nullSd', value: sd })
   }
 
-  const total = R * thetas.length
-  let step = 0
+  let step = nullSteps
   const tick = async () => {
     report.progress('backdoored draws', ++step, total)
     // Let the progress and the points reach the parent between draws.

@@ -30,7 +30,7 @@ import type { Reporter } from '../../main/lab/reporter'
 import { relabelWithTeacher } from '../../main/lab/teacher'
 import { finiteOrNull } from '../../shared/results'
 import type { KindRunner } from '../runner'
-import { reportReluPanel } from '../../main/lab/detectPanel'
+import { reportReluPanel, trackProgress } from '../../main/lab/detectPanel'
 
 export const MODELS = ['clean', 'backdoored', 'theory.clean', 'theory.backdoored'] as const
 type Model = (typeof MODELS)[number]
@@ -186,7 +186,8 @@ function ratio(a: number | null | undefined, b: number | null | undefined): numb
 }
 
 export const effectivenessRunner: KindRunner<EffectivenessConfig> = {
-  run: async (config, report, { nulls }) => {
+  run: async (config, reporter, { nulls }) => {
+    const report = trackProgress(reporter)
     await runEffectiveness(config, report)
     // The Detectability panel (SCIENCE.md section 11), from the same weights redrawn from the seed.
     const shown = [

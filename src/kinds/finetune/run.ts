@@ -40,7 +40,7 @@ import type { Reporter } from '../../main/lab/reporter'
 import { loadRealDataset } from '../../main/lab/datasets/index'
 import { splitTrainTest } from '../../main/lab/datasets/split'
 import type { KindRunner } from '../runner'
-import { reportFinetunePanel, withDetection } from '../../main/lab/detectPanel'
+import { reportFinetunePanel, trackProgress, withDetection } from '../../main/lab/detectPanel'
 import type { NullCache } from '../../main/lab/nullCache'
 
 export const FINETUNE_MODELS = ['clean', 'backdoored'] as const
@@ -140,7 +140,12 @@ export async function runFinetune(
     })
   }
   report.progress('measuring', epochs, epochs)
-  reportFinetunePanel(report, { seed, m, d, k, theta }, measured, options.nulls)
+  reportFinetunePanel(
+    trackProgress(report, { step: epochs, total: epochs }),
+    { seed, m, d, k, theta },
+    measured,
+    options.nulls
+  )
 }
 
 /** What a model's fine-tuning reports as it goes: measurements before and after, and epochs. */

@@ -71,7 +71,7 @@ import type { Reporter } from '../../main/lab/reporter'
 import { loadRealClassDataset } from '../../main/lab/datasets/index'
 import { splitTrainTest } from '../../main/lab/datasets/split'
 import type { KindRunner } from '../runner'
-import { reportReluPanel } from '../../main/lab/detectPanel'
+import { reportReluPanel, trackProgress } from '../../main/lab/detectPanel'
 import { finiteOrNull } from '../../shared/results'
 
 export type { ClassData } from '../../main/lab/mixture'
@@ -591,7 +591,8 @@ function meanOrNull(values: number[]): number | null {
 }
 
 export const universalityRunner: KindRunner<UniversalityConfig> = {
-  run: async (config, report, { csv, nulls }) => {
+  run: async (config, reporter, { csv, nulls }) => {
+    const report = trackProgress(reporter)
     // Real data are split into training and held-out parts by the run's 'data/split' stream.
     const data =
       config.dataset.kind === 'mixture'

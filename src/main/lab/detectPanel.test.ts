@@ -88,6 +88,25 @@ describe('the panel of an effectiveness run', () => {
   })
 })
 
+describe("the panel's progress", () => {
+  it('never takes a run back: it names the null draw while the step stays at the end', async () => {
+    for (const raw of [config, { ...config, kind: 'finetune', train: { epochs: 2 } }]) {
+      const seen: { phase: string; step: number; total: number }[] = []
+      const report = collectingReporter()
+      report.progress = (phase, step, total) => void seen.push({ phase, step, total })
+      await runExperiment(parseExperimentConfig(raw), report)
+      const fractions = seen.map((p) => p.step / p.total)
+      expect(fractions).toEqual([...fractions].sort((a, b) => a - b))
+      expect(fractions.at(-1)).toBe(1)
+      const panel = seen.filter((p) => p.phase.startsWith('detectability: null draw'))
+      expect(panel.length).toBe(panelDraws(config.d, config.m))
+      expect(panel.at(-1)!.phase).toBe(
+        `detectability: null draw ${panel.length} of ${panel.length}`
+      )
+    }
+  })
+})
+
 describe('the panel of a fine-tuning run', () => {
   it('tests the weights before (those of the effectiveness run of the same seed) and after', async () => {
     const finetune = parseExperimentConfig({

@@ -51,10 +51,31 @@ export function panelStatistics(
   return hasPanel(d, m) ? detectionStatistics(rows, m, d, k) : null
 }
 
+/** A reporter that remembers the last progress it passed on (see reportDetectionPanel). */
+export type ProgressTracking = Reporter & { lastProgress: { step: number; total: number } | null }
+
+/** Passes everything on to `report`, remembering the last progress (or starting from `at`). */
+export function trackProgress(
+  report: Reporter,
+  at: { step: number; total: number } | null = null
+): ProgressTracking {
+  const tracking: ProgressTracking = {
+    lastProgress: at,
+    progress(phase, step, total) {
+      tracking.lastProgress = { step, total }
+      report.progress(phase, step, total)
+    },
+    metric: (record) => report.metric(record),
+    series: (record) => report.series(record)
+  }
+  return tracking
+}
+
 /**
  * Reports the panel: the null's shape and draws under `detect.null`, and for each set of weights
- * its θ, statistics and p-values under `detect.<who>`. Progress: phase "detectability", one step
- * per null draw computed here.
+ * its θ, statistics and p-values under `detect.<who>`. Progress while null draws are computed
+ * here: the phase says which draw, the step stays where the run's own progress ended (a run's
+ * progress never goes back), when `report` tracks it.
  */
 export function reportDetectionPanel(
   report: Reporter,
@@ -68,9 +89,11 @@ export function reportDetectionPanel(
   report.metric({ model: NULL_MODEL, name: 'k', value: shape.k })
   report.metric({ model: NULL_MODEL, name: 'draws', value: draws })
   if (draws === 0) return
-  const values = monteCarloNull(shape, draws, cache, (done, total) =>
-    report.progress('detectability', done, total)
-  )
+  const at = (report as Partial<ProgressTracking>).lastProgress
+  const values = monteCarloNull(shape, draws, cache, (done, total) => {
+    const phase = `detectability: null draw ${done} of ${total}`
+    if (at) report.progress(phase, at.step, at.total)
+  })
   for (const name of STATISTIC_NAMES) {
     report.series({
       model: NULL_MODEL,
