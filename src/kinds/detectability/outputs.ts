@@ -35,7 +35,6 @@ export const detectabilityOutputs = {
     sparse: perTestSeries,
     strength: ['lambda50Ratio', 'lambda50Ratio.draws', 'advantage', 'cleanAccuracyCost'],
     theory: ['topEigenvalue'],
-    null: STATISTIC_NAMES,
     // One point per draw (x = θ, R points per θ in draw order): its seed, which reproduces it as an
     // effectiveness run, and its numbers.
     draw: [

@@ -4,8 +4,15 @@
 import { describe, expect, it } from 'vitest'
 import { detectabilityConfigSchema } from './config'
 import { detectabilityCharts } from './charts'
-import { panelFacts, type PanelFacts } from './panel'
-import { bbpChartSpec, histogram, nullHistogramSpec } from './panelCharts'
+import {
+  histogram,
+  histogramPoints,
+  nullSummaryMetrics,
+  panelFacts,
+  quantile,
+  type PanelFacts
+} from './panel'
+import { bbpChartSpec, nullHistogramSpec } from './panelCharts'
 import { bbpSentence, edgeSentence, fineTuningSentence, verdictSentence } from './panelWords'
 import { bbpThreshold, marchenkoPasturEdge } from './theory'
 import type { MetricRecord, RunDetail } from '../../shared/results'
@@ -26,15 +33,18 @@ function facts(entries: { model: string; theta: number; top: [number, number] }[
       metrics.push({ model: e.model, name: `${s}.pValue`, value: 0.6 })
     }
   }
-  const nullSeries = (values: number[]) => values.map((value, x) => ({ x, value }))
-  const run = {
-    metrics,
-    series: [
-      { model: 'detect.null', name: 'topEigenvalue', points: nullSeries([1.47, 1.48, 1.5, 1.49]) },
-      { model: 'detect.null', name: 'maxDiagonal', points: nullSeries([1, 1.1, 1.05, 1.02]) },
-      { model: 'detect.null', name: 'sparseEigenvalue', points: nullSeries([1.2, 1.3, 1.25, 1.22]) }
-    ]
-  } as unknown as RunDetail
+  const nulls = {
+    topEigenvalue: [1.47, 1.48, 1.5, 1.49],
+    maxDiagonal: [1, 1.1, 1.05, 1.02],
+    sparseEigenvalue: [1.2, 1.3, 1.25, 1.22]
+  }
+  const series = Object.entries(nulls).map(([name, values]) => {
+    for (const [q, value] of Object.entries(nullSummaryMetrics(values))) {
+      metrics.push({ model: 'detect.null', name: `${name}.${q}`, value })
+    }
+    return { model: 'detect.null', name, points: histogramPoints(histogram(values)) }
+  })
+  const run = { metrics, series } as unknown as RunDetail
   return panelFacts(run)!
 }
 
@@ -47,7 +57,12 @@ describe('panelFacts and the panel sentences', () => {
   it('orders the clean twin first and reads each statistic with its p-value', () => {
     expect(effectiveness.entries.map((e) => e.model)).toEqual(['detect.clean', 'detect.backdoored'])
     expect(effectiveness.entries[1].statistics.topEigenvalue).toEqual({ value: 5.06, pValue: 0.2 })
-    expect(effectiveness.nullValues.maxDiagonal).toEqual([1, 1.1, 1.05, 1.02])
+    const diagonal = effectiveness.nulls.maxDiagonal
+    expect(diagonal.bins.reduce((n, b) => n + b.count, 0)).toBe(4)
+    expect(diagonal.bins[0].from).toBe(1)
+    expect(diagonal.bins.at(-1)!.to).toBeCloseTo(1.1, 12)
+    expect(diagonal.mean).toBeCloseTo(1.0425, 12)
+    expect([diagonal.low, diagonal.high]).toEqual([1, 1.1])
   })
 
   it('says which tests flag which weights at level 0.05, from the p-values', () => {
@@ -100,11 +115,22 @@ describe('panelFacts and the panel sentences', () => {
 })
 
 describe('the null histogram', () => {
-  it('counts every null draw once, the largest in the last bin', () => {
+  it('counts every null draw once over its range, the largest in the last bin', () => {
     const values = [0, 0.1, 0.5, 0.99, 1]
-    const bins = histogram(values, 0, 1, 4)
+    const bins = histogram(values, 4)
     expect(bins.map((b) => b.count)).toEqual([2, 0, 1, 2])
-    expect(bins[3].to).toBe(1)
+    expect([bins[0].from, bins[3].to]).toEqual([0, 1])
+    // As series points and back, as the panel reads them.
+    const points = histogramPoints(bins)
+    expect(points).toHaveLength(5)
+    expect(points.at(-1)).toEqual({ x: 1, value: null })
+  })
+
+  it('quantiles: the 2.5% and 97.5% of 1..200 are 5 and 195', () => {
+    const values = Array.from({ length: 200 }, (_, i) => i + 1)
+    expect(quantile(values, 0.025)).toBe(5)
+    expect(quantile(values, 0.975)).toBe(195)
+    expect(nullSummaryMetrics(values.reverse())).toEqual({ mean: 100.5, q025: 5, q975: 195 })
   })
 
   it('marks each run value and the Marchenko-Pastur edge on the top eigenvalue chart', () => {

@@ -46,7 +46,13 @@ const ENTRY_METRICS = [
   'sparseEigenvalue',
   'sparseEigenvalue.pValue'
 ] as const
-const NULL_METRICS = ['d', 'm', 'k', 'draws'] as const
+const NULL_SHAPE = ['d', 'm', 'k', 'draws'] as const
+/** Of each statistic's null: its mean and central 95% (the 2.5% and 97.5% quantiles). */
+const NULL_SUMMARY = ['mean', 'q025', 'q975'] as const
+const NULL_METRICS = [
+  ...NULL_SHAPE,
+  ...STATISTIC_NAMES.flatMap((s) => NULL_SUMMARY.map((q) => `${s}.${q}` as const))
+] as const
 
 /** The model a panel entry reports under: `detect.backdoored`. */
 export const panelModel = <W extends string>(who: W) => `detect.${who}` as const
@@ -94,6 +100,15 @@ export interface PanelEntry {
   statistics: Record<StatisticName, { value: number | null; pValue: number | null }>
 }
 
+/** A statistic's null as a run keeps it: a histogram and a summary (the draws are in the cache). */
+export interface NullSummary {
+  bins: HistogramBin[]
+  mean: number | null
+  /** 2.5% and 97.5% quantiles. */
+  low: number | null
+  high: number | null
+}
+
 export interface PanelFacts {
   d: number
   m: number
@@ -101,13 +116,65 @@ export interface PanelFacts {
   /** Null draws; 0 when the shape was too large to draw a null for. */
   draws: number
   entries: PanelEntry[]
-  nullValues: Record<StatisticName, number[]>
+  nulls: Record<StatisticName, NullSummary>
+}
+
+export interface HistogramBin {
+  from: number
+  to: number
+  count: number
+}
+
+export const HISTOGRAM_BINS = 20
+
+/** Counts of `values` in `bins` equal bins over their range (the largest in the last bin). */
+export function histogram(values: readonly number[], bins = HISTOGRAM_BINS): HistogramBin[] {
+  if (values.length === 0) return []
+  const low = Math.min(...values)
+  const high = Math.max(...values)
+  const width = (high - low) / bins || 1
+  const counts = new Array<number>(bins).fill(0)
+  for (const v of values) counts[Math.min(bins - 1, Math.floor((v - low) / width))]++
+  return counts.map((count, b) => ({
+    from: low + b * width,
+    to: b === bins - 1 ? Math.max(high, low + width * bins) : low + (b + 1) * width,
+    count
+  }))
+}
+
+/** A histogram as series points: each bin's left edge and count, then the last right edge. */
+export function histogramPoints(bins: HistogramBin[]): { x: number; value: number | null }[] {
+  if (bins.length === 0) return []
+  return [...bins.map((b) => ({ x: b.from, value: b.count })), { x: bins.at(-1)!.to, value: null }]
+}
+
+function binsOf(points: readonly { x: number; value: number | null }[]): HistogramBin[] {
+  return points
+    .slice(0, -1)
+    .map((p, i) => ({ from: p.x, to: points[i + 1].x, count: p.value ?? 0 }))
+}
+
+/** The q-quantile of sorted values (the lower one where it falls between two). */
+export function quantile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]
+}
+
+/** The null's summary metrics of one statistic, from its draws. */
+export function nullSummaryMetrics(
+  values: readonly number[]
+): Record<(typeof NULL_SUMMARY)[number], number> {
+  const sorted = [...values].sort((a, b) => a - b)
+  return {
+    mean: values.reduce((a, b) => a + b, 0) / values.length,
+    q025: quantile(sorted, 0.025),
+    q975: quantile(sorted, 0.975)
+  }
 }
 
 /** What a run's panel shows, or null when the run has not reported it (yet, or at all). */
 export function panelFacts(run: Pick<RunDetail, 'metrics' | 'series'>): PanelFacts | null {
   const get = (model: string, name: string) => findMetric(run, model, name)?.value ?? null
-  const [d, m, k, draws] = NULL_METRICS.map((n) => get(NULL_MODEL, n))
+  const [d, m, k, draws] = NULL_SHAPE.map((n) => get(NULL_MODEL, n))
   if (d == null || m == null || k == null || draws == null) return null
   const models = [
     ...new Set(
@@ -139,15 +206,18 @@ export function panelFacts(run: Pick<RunDetail, 'metrics' | 'series'>): PanelFac
         ) as PanelEntry['statistics']
       }
     })
-  const nullValues = Object.fromEntries(
-    STATISTIC_NAMES.map((s) => [
+  const nulls = Object.fromEntries(
+    STATISTIC_NAMES.map((s): [StatisticName, NullSummary] => [
       s,
-      (findSeries(run, NULL_MODEL, s)?.points ?? [])
-        .map((p) => p.value)
-        .filter((v): v is number => v != null)
+      {
+        bins: binsOf(findSeries(run, NULL_MODEL, s)?.points ?? []),
+        mean: get(NULL_MODEL, `${s}.mean`),
+        low: get(NULL_MODEL, `${s}.q025`),
+        high: get(NULL_MODEL, `${s}.q975`)
+      }
     ])
-  ) as Record<StatisticName, number[]>
-  return { d, m, k, draws, entries, nullValues }
+  ) as Record<StatisticName, NullSummary>
+  return { d, m, k, draws, entries, nulls }
 }
 
 /** The most null draws a panel takes, and the fewest (p-values are multiples of 1/(B+1)). */

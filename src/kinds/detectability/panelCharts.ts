@@ -28,22 +28,6 @@ function panelAspect(marks: number): number {
   return Math.min(1.6, Math.max(0.9, 1.6 - 0.08 * marks))
 }
 
-/** Counts of `values` in `bins` equal bins over [low, high] (the top edge in the last bin). */
-export function histogram(
-  values: readonly number[],
-  low: number,
-  high: number,
-  bins = HISTOGRAM_BINS
-): { from: number; to: number; count: number }[] {
-  const width = (high - low) / bins || 1
-  const counts = new Array<number>(bins).fill(0)
-  for (const v of values) {
-    const b = Math.floor((v - low) / width)
-    if (b >= 0 && b <= bins) counts[Math.min(bins - 1, b)]++
-  }
-  return counts.map((count, b) => ({ from: low + b * width, to: low + (b + 1) * width, count }))
-}
-
 /** Each set of weights' colour and dash: the clean twin blue, the backdoored network vermillion. */
 export function entryStyle(model: string): { colour: string; dash: number[] } {
   const [, who, when] = model.split('.')
@@ -55,17 +39,16 @@ const pText = (p: number | null) => (p == null ? '—' : `p = ${sig(p, 2)}`)
 
 /** The histogram of one statistic's null with the run's values marked. */
 export function nullHistogramSpec(facts: PanelFacts, statistic: StatisticName): LineChartSpec {
-  const nulls = facts.nullValues[statistic]
+  const bars = facts.nulls[statistic].bins
   const observed = facts.entries
     .map((e) => ({ entry: e, value: e.statistics[statistic].value }))
     .filter((o): o is typeof o & { value: number } => o.value != null)
-  const low = nulls.length ? Math.min(...nulls) : 0
-  const high = nulls.length ? Math.max(...nulls) : 1
-  const bars = histogram(nulls, low, high)
+  const low = bars.length ? bars[0].from : 0
+  const high = bars.length ? bars[bars.length - 1].to : 1
   const top = Math.max(1, ...bars.map((b) => b.count))
   const datasets: LineDataset[] = [
     {
-      label: `Null (${nulls.length} clean draws)`,
+      label: `Null (${facts.draws} clean draws)`,
       data: bars.flatMap((b) => [
         { x: b.from, y: 0 },
         { x: b.from, y: b.count },
@@ -176,10 +159,9 @@ export function bbpChartSpec(facts: PanelFacts): LineChartSpec {
     { x: threshold, y: marchenkoPasturEdge(d, m) }
   )
   const top = Math.max(...curve.map((p) => p.y), ...thetas.map((o) => o.value))
-  const sorted = [...facts.nullValues.topEigenvalue].sort((a, b) => a - b)
-  const quantile = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
+  const { low: q025, high: q975 } = facts.nulls.topEigenvalue
   const datasets: LineDataset[] = []
-  if (sorted.length > 0) {
+  if (q025 != null && q975 != null) {
     const edge = (y: number) => [
       { x: low, y },
       { x: high, y }
@@ -193,10 +175,10 @@ export function bbpChartSpec(facts: PanelFacts): LineChartSpec {
       pointHitRadius: 0,
       order: 3
     }
-    const label = `Null, central 95% (${fixed(quantile(0.025))} to ${fixed(quantile(0.975))})`
+    const label = `Null, central 95% (${fixed(q025)} to ${fixed(q975)})`
     datasets.push(
-      { ...bandStyle, label: bandLabel(label, 'lower'), data: edge(quantile(0.025)), fill: false },
-      { ...bandStyle, label: bandLabel(label, 'upper'), data: edge(quantile(0.975)), fill: '-1' },
+      { ...bandStyle, label: bandLabel(label, 'lower'), data: edge(q025), fill: false },
+      { ...bandStyle, label: bandLabel(label, 'upper'), data: edge(q975), fill: '-1' },
       // Its legend entry (the band's own two edges stay out of the legend).
       {
         ...bandStyle,

@@ -19,13 +19,12 @@ const list = (words: string[]) =>
 
 export function edgeSentence(facts: PanelFacts): string {
   const edge = marchenkoPasturEdge(facts.d, facts.m)
-  const nulls = facts.nullValues.topEigenvalue
-  const mean = nulls.length ? nulls.reduce((a, b) => a + b, 0) / nulls.length : null
+  const mean = facts.nulls.topEigenvalue.mean
   return (
     `Marchenko–Pastur edge (1 + √(d/m))² = ${fixed(edge)}: where the top eigenvalue of GᵀG/m sits for clean weights as m grows` +
     (mean == null
       ? '.'
-      : `; the ${nulls.length} clean null draws of this shape average ${fixed(mean)} (a little below the edge at finite size).`)
+      : `; the ${facts.draws} clean null draws of this shape average ${fixed(mean)} (a little below the edge at finite size).`)
   )
 }
 

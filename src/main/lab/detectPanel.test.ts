@@ -84,7 +84,15 @@ describe('the panel of an effectiveness run', () => {
     ])
     // θ = 4 is far above √(d/m) = 0.26: every null draw is below the backdoored network.
     expect(facts.entries[1].statistics.topEigenvalue.pValue).toBe(1 / (B + 1))
-    expect(facts.nullValues.topEigenvalue).toHaveLength(B)
+    // The run keeps the null as a histogram of all B draws and their mean.
+    const values = monteCarloNull({ d: 20, m: 300, k: 4, seed: 9 }, B).topEigenvalue
+    const top = facts.nulls.topEigenvalue
+    expect(top.bins.reduce((n, b) => n + b.count, 0)).toBe(B)
+    expect([top.bins[0].from, top.bins.at(-1)!.to]).toEqual([
+      Math.min(...values),
+      Math.max(...values)
+    ])
+    expect(top.mean).toBe(values.reduce((a, b) => a + b, 0) / B)
   })
 })
 
@@ -98,10 +106,14 @@ describe("the panel's progress", () => {
       const fractions = seen.map((p) => p.step / p.total)
       expect(fractions).toEqual([...fractions].sort((a, b) => a - b))
       expect(fractions.at(-1)).toBe(1)
+      // A tenth of the null at a time (each is written to the store: the run is at its last step).
+      const B = panelDraws(config.d, config.m)
       const panel = seen.filter((p) => p.phase.startsWith('detectability: null draw'))
-      expect(panel.length).toBe(panelDraws(config.d, config.m))
-      expect(panel.at(-1)!.phase).toBe(
-        `detectability: null draw ${panel.length} of ${panel.length}`
+      expect(panel.map((p) => p.phase)).toEqual(
+        Array.from(
+          { length: 10 },
+          (_, i) => `detectability: null draw ${((i + 1) * B) / 10} of ${B}`
+        )
       )
     }
   })

@@ -5,7 +5,10 @@
  * the null has its own streams, and the weights are read, or redrawn from their own streams.
  */
 import {
+  histogram,
+  histogramPoints,
   NULL_MODEL,
+  nullSummaryMetrics,
   panelDraws,
   panelModel,
   STATISTIC_NAMES
@@ -91,15 +94,17 @@ export function reportDetectionPanel(
   if (draws === 0) return
   const at = (report as Partial<ProgressTracking>).lastProgress
   const values = monteCarloNull(shape, draws, cache, (done, total) => {
-    const phase = `detectability: null draw ${done} of ${total}`
-    if (at) report.progress(phase, at.step, at.total)
+    // A tenth at a time: at the run's last step, every progress message is written to the store.
+    if (!at || (done % Math.ceil(total / 10) !== 0 && done !== total)) return
+    report.progress(`detectability: null draw ${done} of ${total}`, at.step, at.total)
   })
+  // The run keeps its null as a histogram and a summary; the draws themselves are in the cache
+  // (and a pure function of the shape and seed).
   for (const name of STATISTIC_NAMES) {
-    report.series({
-      model: NULL_MODEL,
-      name,
-      points: values[name].map((value, b) => ({ x: b, value }))
-    })
+    report.series({ model: NULL_MODEL, name, points: histogramPoints(histogram(values[name])) })
+    for (const [q, value] of Object.entries(nullSummaryMetrics(values[name]))) {
+      report.metric({ model: NULL_MODEL, name: `${name}.${q}`, value })
+    }
   }
   for (const w of weights) {
     const model = panelModel(w.who)
