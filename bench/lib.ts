@@ -27,6 +27,7 @@ export function describe(kind: Kind, config = defaultConfig(kind)): string {
     const t = config.train
     return `m=${config.m}, ${t.epochs} epochs of ${t.optimizer}, batch ${t.batchSize}, both models`
   }
+  if (config.kind !== 'universality') return `${config.kind}, m=${config.m}`
   const L = config.dataset.kind === 'mixture' ? config.dataset.L : '?'
   return `L=${L}, m=${config.m}, ${config.probes} probes, ${config.randomHeads} random heads`
 }

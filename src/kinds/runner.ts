@@ -4,6 +4,7 @@
  * Main bundle only (tfjs); the renderer never imports it.
  */
 import type { CsvSource } from '../main/lab/datasets/index'
+import type { NullCache } from '../main/lab/nullCache'
 import type { Reporter } from '../main/lab/reporter'
 import type { ModelElsewhere } from './finetune/run'
 
@@ -12,6 +13,8 @@ export interface RunOptions {
   csv: CsvSource | null
   /** Where a fine-tuning run's second model may train (another worker of the pool). */
   elsewhere?: ModelElsewhere
+  /** Monte Carlo nulls of the detection statistics already drawn (the database), and where to keep new ones. */
+  nulls?: NullCache | null
 }
 
 export interface KindRunner<C> {

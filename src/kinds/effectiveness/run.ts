@@ -31,6 +31,7 @@ import { costedSteps, type Reporter } from '../../main/lab/reporter'
 import { relabelWithTeacher } from '../../main/lab/teacher'
 import { finiteOrNull } from '../../shared/results'
 import type { KindRunner } from '../runner'
+import { reportReluPanel, trackProgress } from '../../main/lab/detectPanel'
 
 export const MODELS = ['clean', 'backdoored', 'theory.clean', 'theory.backdoored'] as const
 type Model = (typeof MODELS)[number]
@@ -212,5 +213,14 @@ function ratio(a: number | null | undefined, b: number | null | undefined): numb
 }
 
 export const effectivenessRunner: KindRunner<EffectivenessConfig> = {
-  run: (config, report) => runEffectiveness(config, report)
+  run: async (config, reporter, { nulls }) => {
+    const report = trackProgress(reporter)
+    await runEffectiveness(config, report)
+    // The Detectability panel (SCIENCE.md section 11), from the same weights redrawn from the seed.
+    const shown = [
+      { who: 'clean', theta: 0 },
+      { who: 'backdoored', theta: config.theta }
+    ]
+    reportReluPanel(report, config, shown, nulls)
+  }
 }

@@ -42,6 +42,8 @@ import type { Reporter } from '../../main/lab/reporter'
 import { loadRealDataset } from '../../main/lab/datasets/index'
 import { splitTrainTest } from '../../main/lab/datasets/split'
 import type { KindRunner } from '../runner'
+import { reportFinetunePanel, trackProgress, withDetection } from '../../main/lab/detectPanel'
+import type { NullCache } from '../../main/lab/nullCache'
 
 export const FINETUNE_MODELS = ['clean', 'backdoored'] as const
 type Model = (typeof FINETUNE_MODELS)[number]
@@ -156,6 +158,12 @@ export async function runFinetune(
     })
   }
   report.progress('measuring', epochs, epochs, 1)
+  reportFinetunePanel(
+    trackProgress(report, { step: epochs, total: epochs }),
+    { seed, m, d, k, theta },
+    measured,
+    options.nulls
+  )
 }
 
 /** What a model's fine-tuning reports as it goes: measurements before and after, and epochs. */
@@ -186,20 +194,22 @@ export interface ModelElsewhere {
 export interface FinetuneOptions {
   /** Where the clean model may train: a second process. */
   elsewhere?: ModelElsewhere
+  /** Cached Monte Carlo nulls for the Detectability panel. */
+  nulls?: NullCache | null
 }
 
 /** Fine-tunes one model in this process, yielding between epochs so messages get through. */
 export const runModelHere: ModelRunner = async (input, handlers) => {
   const tuner = createFineTuner(input)
   try {
-    handlers.onMeasure('before', tuner.measure(true))
+    handlers.onMeasure('before', withDetection(tuner.measure(true), tuner.rows(), input))
     for (let e = 0; e < input.training.epochs; e++) {
       tuner.trainEpoch()
       handlers.onEpoch(tuner.measure())
       // Let IPC carry this epoch's records (and another process's) before the next epoch.
       await new Promise((resolve) => setImmediate(resolve))
     }
-    handlers.onMeasure('after', tuner.measure(true))
+    handlers.onMeasure('after', withDetection(tuner.measure(true), tuner.rows(), input))
   } finally {
     tuner.dispose()
   }
@@ -386,7 +396,7 @@ function estimate(i: Interval): {
 }
 
 export const finetuneRunner: KindRunner<FinetuneConfig> = {
-  run: (config, report, { csv, elsewhere }) => {
+  run: (config, report, { csv, elsewhere, nulls }) => {
     // Real data are split into training and held-out parts by the run's 'data/split' stream.
     const data =
       config.dataset.kind === 'synthetic'
@@ -396,6 +406,6 @@ export const finetuneRunner: KindRunner<FinetuneConfig> = {
             config.testFraction,
             stream(config.seed, 'data/split')
           )
-    return runFinetune(config, report, data, { elsewhere })
+    return runFinetune(config, report, data, { elsewhere, nulls })
   }
 }

@@ -8,6 +8,7 @@ import type { ExperimentConfig } from '../../kinds/registry'
 import type { Environment, MetricRecord, SeriesRecord } from '../../shared/results'
 import type { CsvSource } from '../lab/datasets/index'
 import type { EpochRecord, FineTuneInput, Measurement } from '../lab/finetune'
+import type { NullRecord } from '../lab/nullCache'
 
 /** A job the pool hands to a worker. */
 export type Job =
@@ -16,6 +17,8 @@ export type Job =
       config: ExperimentConfig
       /** An imported CSV file the config names: the worker has no database. */
       dataset?: CsvSource | null
+      /** Monte Carlo nulls the database holds for the run's seed and shape (detectability). */
+      nulls?: NullRecord[]
     }
   | { type: 'trainModel'; input: FineTuneInput }
 
@@ -50,6 +53,8 @@ export type FromWorker =
   | { type: 'progress'; phase: string; step: number; total: number; work?: number }
   | { type: 'metric'; record: MetricRecord }
   | { type: 'series'; record: SeriesRecord }
+  /** A Monte Carlo null the run drew, for the database to keep. */
+  | { type: 'null'; record: NullRecord }
   /** The run will hand one model to a second worker soon: get one ready if one is free. */
   | { type: 'wantHelper' }
   | { type: 'helperJob'; input: FineTuneInput }

@@ -9,6 +9,7 @@ import type { LabEvent } from '../../shared/api'
 import type { Progress, RunSummary } from '../../shared/results'
 import type { CsvSource } from '../lab/datasets/index'
 import type { FineTuneInput } from '../lab/finetune'
+import type { NullRecord } from '../lab/nullCache'
 import type { RunStore } from '../store/store'
 import { EtaEstimator } from './eta'
 import type { PooledWorker, WorkerPool } from './pool'
@@ -25,6 +26,10 @@ export interface SchedulerOptions {
   datasetFor(id: number, config: ExperimentConfig): CsvSource | null
   /** Why a run stopped, from an error the lab (not the run's process) met: a full disk, say. */
   failureOf(error: unknown): string
+  /** The Monte Carlo nulls kept for a run's seed and shape (detectability), a cache. */
+  nullsFor(config: ExperimentConfig): NullRecord[]
+  /** Keeps a null a run drew; a cache, so a null it cannot keep is simply drawn again. */
+  keepNull(record: NullRecord): void
 }
 
 interface ActiveRun {
@@ -164,7 +169,7 @@ export class RunScheduler {
         }
         active.worker = worker
         worker.start(
-          { type: 'start', config, dataset },
+          { type: 'start', config, dataset, nulls: this.options.nullsFor(config) },
           {
             onMessage: (message) => this.onRunMessage(id, active, message),
             onExit: (code, detail) =>
@@ -229,6 +234,13 @@ export class RunScheduler {
       case 'series':
         this.store.runs.appendSeries(id, message.record)
         this.options.emit({ type: 'data', runId: id })
+        break
+      case 'null':
+        try {
+          this.options.keepNull(message.record)
+        } catch {
+          // Only a cache (a full disk stops the run at its next metric instead).
+        }
         break
     }
   }

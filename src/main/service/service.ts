@@ -44,6 +44,7 @@ import { WorkerPool } from './pool'
 import type { SpawnWorker } from './protocol'
 import { RunScheduler } from './scheduler'
 import { SweepManager } from './sweeps'
+import { NULL_METHOD, type NullRecord } from '../lab/nullCache'
 
 export interface ServiceOptions {
   store: RunStore
@@ -88,7 +89,9 @@ export class LabService {
         const data = dataOfConfig(config)
         return data ? this.datasetForRun(data.spec, this.store.runs.dataSha(id)) : null
       },
-      failureOf: (error) => this.runFailure(error)
+      failureOf: (error) => this.runFailure(error),
+      nullsFor: (config) => this.cachedNulls(config),
+      keepNull: (record) => this.store.nulls.put(record)
     })
     this.sweeps = new SweepManager({
       store: options.store,
@@ -482,6 +485,21 @@ export class LabService {
   /** Stops every worker; runs that were computing are marked interrupted. Never throws. */
   shutdown(): void {
     this.runs.shutdown()
+  }
+
+  /**
+   * The Monte Carlo nulls kept for a random-ReLU run's seed, width and sparsity (SCIENCE.md
+   * section 11): its process draws only what is not there. A cache: when it cannot be read, the
+   * run draws its null itself.
+   */
+  private cachedNulls(config: ExperimentConfig): NullRecord[] {
+    const { m, k } = config as { m?: unknown; k?: unknown }
+    if (typeof m !== 'number' || typeof k !== 'number') return []
+    try {
+      return this.store.nulls.for({ seed: config.seed, m, k, method: NULL_METHOD })
+    } catch {
+      return []
+    }
   }
 
   /** Why a run stopped, from an error the lab (not the run's process) met. */

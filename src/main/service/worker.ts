@@ -11,6 +11,7 @@ import { initBackend } from '../lab/backend'
 import { runExperiment } from '../../kinds/main'
 import { runModelHere, type ModelElsewhere } from '../../kinds/finetune/run'
 import type { Environment } from '../../shared/results'
+import { recordNullCache } from '../lab/nullCache'
 import type { FromHelper, FromWorker, Job, ToWorker, WorkerMemory } from './protocol'
 
 interface ParentPort {
@@ -108,7 +109,13 @@ async function runJob(job: Job, environment: Environment): Promise<void> {
           metric: (record) => void send({ type: 'metric', record }),
           series: (record) => void send({ type: 'series', record })
         },
-        { csv: job.dataset ?? null, elsewhere: helperModels() }
+        {
+          csv: job.dataset ?? null,
+          elsewhere: helperModels(),
+          nulls: recordNullCache(job.nulls ?? [], environment.backend, (record) => {
+            void send({ type: 'null', record })
+          })
+        }
       )
     }
     await send({ type: 'done', memory: memory() })
