@@ -2,6 +2,7 @@
  * The worker pool in one host (this process, with the built workers): a sweep of 8 independent
  * runs at once against one after another, and memory over 20 runs in a row.
  */
+import { spawn } from 'node:child_process'
 import os from 'node:os'
 import { join } from 'node:path'
 import { finetuneConfigSchema } from '../src/kinds/finetune/config'
@@ -39,27 +40,60 @@ export interface Speedup {
   workers: number
   serial: number
   parallel: number
+  /** The same runs in bare processes (no service, no pool): one process, then `workers` at once. */
+  bare: { serial: number; parallel: number }
+}
+
+/** Runs bench/compute.ts in `processes` processes at once, `runs` runs in all; wall seconds. */
+async function bareProcesses(backend: string, processes: number, runs: number): Promise<number> {
+  const children = Array.from({ length: processes }, () =>
+    spawn(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'bench', 'compute.ts'), String(runs / processes)],
+      {
+        cwd: root,
+        env: withBackend(backend),
+        stdio: ['pipe', 'pipe', 'inherit']
+      }
+    )
+  )
+  // Each child warms up, then waits for a line on stdin; give it time to get there.
+  await new Promise((resolve) => setTimeout(resolve, 4000))
+  const start = performance.now()
+  const done = children.map(
+    (child) => new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  )
+  for (const child of children) child.stdin.write('go\n')
+  await Promise.all(done)
+  return (performance.now() - start) / 1000
 }
 
 /** 8 default effectiveness runs (seeds 1-8) one after another, then all at once, on a warm pool. */
 export async function poolSpeedup(backend: string): Promise<Speedup> {
+  const configs = Array.from({ length: 8 }, (_, i) => ({
+    ...defaultConfig('effectiveness'),
+    seed: i + 1
+  }))
   const lab = openHost(backend)
+  const workers = lab.service.parallelRuns
+  let serial: number
+  let parallel: number
   try {
-    const configs = Array.from({ length: 8 }, (_, i) => ({
-      ...defaultConfig('effectiveness'),
-      seed: i + 1
-    }))
-    await runAll(lab, configs.slice(0, lab.service.parallelRuns)) // warm-up: every worker once
+    await runAll(lab, configs.slice(0, workers)) // warm-up: every worker once
     let start = performance.now()
     for (const config of configs) await runAll(lab, [config])
-    const serial = (performance.now() - start) / 1000
+    serial = (performance.now() - start) / 1000
     start = performance.now()
     await runAll(lab, configs)
-    const parallel = (performance.now() - start) / 1000
-    return { runs: configs.length, workers: lab.service.parallelRuns, serial, parallel }
+    parallel = (performance.now() - start) / 1000
   } finally {
     lab.close()
   }
+  const bare = {
+    serial: await bareProcesses(backend, 1, configs.length),
+    parallel: await bareProcesses(backend, workers, configs.length)
+  }
+  return { runs: configs.length, workers, serial, parallel, bare }
 }
 
 export interface MemoryCheck {
@@ -106,6 +140,12 @@ export function printPoolChecks(backend: string, speedup: Speedup, memory: Memor
         s(speedup.serial),
         s(speedup.parallel),
         `${(speedup.serial / speedup.parallel).toFixed(2)}x`
+      ],
+      [
+        `the same in bare processes (no service, no pool): one, then ${speedup.workers} at once`,
+        s(speedup.bare.serial),
+        s(speedup.bare.parallel),
+        `${(speedup.bare.serial / speedup.bare.parallel).toFixed(2)}x`
       ]
     ]
   )

@@ -46,6 +46,8 @@ import { reportFinetunePanel, trackProgress, withDetection } from '../../main/la
 import type { NullCache } from '../../main/lab/nullCache'
 
 export const FINETUNE_MODELS = ['clean', 'backdoored'] as const
+/** A measurement with the whole ASR curve takes about this many epochs (defaults, wasm). */
+const MEASUREMENT_EPOCHS = 0.7
 type Model = (typeof FINETUNE_MODELS)[number]
 
 /** The per-epoch series of each model (x = epoch). */
@@ -75,8 +77,8 @@ export async function runFinetune(
   const { m, k, theta, seed, target, trackLambda } = config
   const epochs = config.train.epochs
   const lambdas = lambdaValues(config.lambdas)
-  // Work: the inputs and the first measurement, each epoch, and the last measurement, each
-  // counted as about one epoch.
+  // Work (for the time left): epochs, with the inputs and the first measurement counted as one
+  // epoch and the last measurement as MEASUREMENT_EPOCHS.
   report.progress('measuring', 0, epochs, 0)
   // A second process gets ready while this one computes the inputs.
   options.elsewhere?.reserve()
@@ -267,7 +269,8 @@ export function epochCombiner(report: Reporter, totalEpochs: number) {
         points: [{ x, ...estimate(differenceInterval(asr.backdoored, asr.clean)) }]
       })
       report.metric({ model: 'run', name: 'epochsCompleted', value: x })
-      if (x > 0) report.progress('fine-tuning', x, totalEpochs, (x + 1) / (totalEpochs + 2))
+      const work = (x + 1) / (totalEpochs + 1 + MEASUREMENT_EPOCHS)
+      if (x > 0) report.progress('fine-tuning', x, totalEpochs, work)
     }
   }
 }

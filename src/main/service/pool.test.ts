@@ -115,6 +115,15 @@ describe('the worker pool', () => {
     expect(service.pool.retired).toEqual({ tensors: 0, memory: 0, crashed: 0 })
   })
 
+  it('gives the next run the idle worker used longest ago, so that every worker warms up', async () => {
+    const service = open(2, true)
+    while (service.pool.info().some((w) => w.state !== 'idle')) {
+      await new Promise((done) => setTimeout(done, 20))
+    }
+    for (const seed of [1, 2, 3, 4]) await finished(service, { ...small, seed })
+    expect(service.pool.info().map((w) => w.jobs)).toEqual([2, 2])
+  })
+
   it('gives a reused worker the same numbers as a fresh one', async () => {
     const service = open(1, false)
     const first = await finished(service, small)

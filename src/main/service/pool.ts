@@ -48,6 +48,8 @@ const DEFAULT_MAX_RSS = 1024 ** 3
 export class PooledWorker {
   state: 'starting' | 'idle' | 'busy' | 'gone' = 'starting'
   jobs = 0
+  /** When it last finished a job (a counter; 0: never). */
+  lastUsed = 0
   environment: Environment | null = null
   memory: WorkerMemory | null = null
   baseTensors: number | null = null
@@ -110,6 +112,7 @@ export class WorkerPool {
   /** Slots handed out by tryAcquire and not yet released or discarded. */
   private taken = 0
   private closed = false
+  private releases = 0
   private knownEnvironment: Environment | null = null
   /** Workers replaced because a job left tensors behind or memory grew (for benchmarks). */
   retired = { tensors: 0, memory: 0, crashed: 0 }
@@ -150,7 +153,10 @@ export class WorkerPool {
   tryAcquire(): Promise<PooledWorker> | null {
     if (this.free <= 0) return null
     this.taken++
-    const idle = [...this.workers].find((w) => w.state === 'idle')
+    // The idle worker used longest ago: every worker warms up (JIT, memory) early in a session.
+    const idle = [...this.workers]
+      .filter((w) => w.state === 'idle')
+      .reduce<PooledWorker | null>((a, w) => (a === null || w.lastUsed < a.lastUsed ? w : a), null)
     if (idle) {
       idle.state = 'busy'
       return Promise.resolve(idle)
@@ -185,6 +191,7 @@ export class WorkerPool {
     this.taken--
     worker.listener = null
     worker.jobs++
+    worker.lastUsed = ++this.releases
     if (memory) worker.memory = memory
     const leaked =
       memory != null && worker.baseTensors != null && memory.numTensors > worker.baseTensors
