@@ -588,11 +588,6 @@ describe('runUniversality: the reported quantities follow their definitions', ()
       expect(phases.has(phase), phase).toBe(true)
     r.phases.forEach((p, i) => expect(p.step).toBe(i + 1))
     expect(r.phases.at(-1)!.step).toBe(r.phases[0].total)
-    // The share of the work done grows with every step, to all of it at the last.
-    const work = r.phases.map((p) => p.work!)
-    work.slice(1).forEach((w, i) => expect(w).toBeGreaterThan(work[i]))
-    expect(work[0]).toBeGreaterThan(0)
-    expect(work.at(-1)).toBe(1)
   })
 })
 
