@@ -4,8 +4,8 @@
  * starts two of these at once to see how two bare processes scale on this machine.
  */
 import { initBackend } from '../src/main/lab/backend'
-import { runExperiment } from '../src/main/lab/experiments'
-import { collectingReporter } from '../src/main/lab/experiments/reporter'
+import { runExperiment } from '../src/kinds/main'
+import { collectingReporter } from '../src/main/lab/reporter'
 import { defaultConfig } from './lib'
 
 async function main(): Promise<void> {
