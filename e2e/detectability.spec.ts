@@ -34,7 +34,7 @@ test('a small frontier from the form: both charts, the cost chart and the senten
   // A λ off the grid is refused in the form's words, before anything is saved.
   await fill(page, { lambda: 3.3 })
   await expect(page.getByTestId('error-lambda')).toContainText(
-    "lambda must be one of the λ grid's values"
+    "λ for the advantage must be one of the λ grid's values"
   )
   await expect(page.getByTestId('run-button')).toBeDisabled()
 

@@ -136,7 +136,7 @@ export const detectabilityConfigSchema = z
         values.length <= 9
           ? values.map(v).join(', ')
           : `${v(values[0])}, ${v(values[1])}, …, ${v(values[values.length - 1])}`
-      return `lambda must be one of the λ grid's values (${shown}); got ${c.lambda}`
+      return `λ for the advantage must be one of the λ grid's values (${shown}); got ${c.lambda}`
     },
     path: ['lambda']
   })

@@ -198,7 +198,7 @@ describe('the config', () => {
     expect(result.success).toBe(false)
     const issue = result.error!.issues.find((i) => i.path.join('.') === 'lambda')
     expect(issue?.message).toBe(
-      "lambda must be one of the λ grid's values (0, 1, 2, 3, 4, 5, 6, 7, 8); got 3.3"
+      "λ for the advantage must be one of the λ grid's values (0, 1, 2, 3, 4, 5, 6, 7, 8); got 3.3"
     )
   })
 
