@@ -5,7 +5,8 @@ import vue from 'eslint-plugin-vue'
 /**
  * Which code may import what (ARCHITECTURE.md, Layout): the shared part (contract, kinds'
  * definitions, chart specs) runs in every process, so it imports neither Node nor the DOM nor
- * tfjs; a kind's computation (`run.ts`) and the main-side registry are for the main bundle only;
+ * tfjs; a kind's computation (`run.ts`, and its parts in `compute/`) and the main-side registry
+ * are for the main bundle only;
  * Vue is for the renderer only.
  */
 const nodeOnly = [
@@ -20,7 +21,7 @@ const nodeOnly = [
   },
   { group: ['**/main/**', '@main/*'], message: 'Shared code must not import the main process.' },
   {
-    group: ['**/run', '**/kinds/main', '**/kinds/runner'],
+    group: ['**/run', '**/compute/*', '**/kinds/main', '**/kinds/runner'],
     message: "A kind's computation is for the main bundle only."
   }
 ]
@@ -68,6 +69,7 @@ export default defineConfigWithVueTs(
     ignores: [
       '**/*.test.ts',
       'src/kinds/*/run.ts',
+      'src/kinds/*/compute/**',
       'src/kinds/main.ts',
       'src/kinds/runner.ts',
       'src/kinds/views.ts'
@@ -78,7 +80,13 @@ export default defineConfigWithVueTs(
     }
   },
   {
-    files: ['src/kinds/*/run.ts', 'src/kinds/main.ts', 'src/kinds/runner.ts', 'src/main/**/*.ts'],
+    files: [
+      'src/kinds/*/run.ts',
+      'src/kinds/*/compute/**/*.ts',
+      'src/kinds/main.ts',
+      'src/kinds/runner.ts',
+      'src/main/**/*.ts'
+    ],
     ignores: ['**/*.test.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: rendererOnly }] }
   },
