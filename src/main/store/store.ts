@@ -63,7 +63,7 @@ export class RunStore {
     this.comparisons = new ComparisonRepository(db)
     this.datasets = new DatasetRepository(db)
     this.bundles = new BundleRepository(db, this.runs, this.datasets)
-    this.sweeps = new SweepRepository(db, this.runs, owner)
+    this.sweeps = new SweepRepository(db, this.runs, owner, this.bundles)
   }
 
   /** Opens (or creates) the database; throws DatabaseOpenError naming the path and the reason. */

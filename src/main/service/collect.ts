@@ -1,0 +1,229 @@
+/**
+ * Collecting a sharded sweep: the runs its shards computed (see shards.ts) stored in its slots,
+ * idempotently. Each result must be the run of its slot: the sweep's content, the slot's seed and
+ * config hash (config and data) are checked against the database's own sweep, and its bundle's
+ * checksum and every value as any bundle import checks them. A slot that holds a done run is
+ * skipped, so collecting twice adds nothing, and results of a task submitted again only fill what
+ * is missing; a run that failed, was cancelled or was interrupted gives way to a done result.
+ */
+import { parseExperimentConfig, type ExperimentConfig } from '../../kinds/registry'
+import type { RunStatus } from '../../shared/results'
+import { sweepChildren } from '../../shared/sweep'
+import { BundleError, parseBundle } from '../export/bundle'
+import type { RunStore } from '../store/store'
+import { SweepNotFoundError, type AdoptedRun, type SweepRun } from '../store/sweeps'
+import {
+  configHash,
+  readManifest,
+  readResults,
+  shardOfSlot,
+  ShardError,
+  sweepKey,
+  type ShardResult
+} from './shards'
+
+export interface SlotRef {
+  point: number
+  replicate: number
+}
+
+export interface CollectReport {
+  sweepId: number
+  dir: string
+  /** Slots filled with a run of the shards: an empty slot, or one whose run had not finished. */
+  added: (SlotRef & { runId: number; status: RunStatus; replaced: number | null })[]
+  /** Results whose slot already holds a run that stays (a done run, or one computing here). */
+  skipped: (SlotRef & { runId: number; reason: string })[]
+  /** Results of runs that failed or were cancelled: the error and the shard that computed it. */
+  failed: (SlotRef & { error: string; shard: number; of: number; slurmTaskId: number | null })[]
+  /** Files that are not a run of this sweep's slots, and why. */
+  refused: { file: string; reason: string }[]
+  /** Slots with no run in the sweep and no result yet, with the shard that computes them. */
+  missing: (SlotRef & { shard: number })[]
+  /** Whether every slot of the sweep now holds a done run. */
+  complete: boolean
+}
+
+const UNFINISHED: RunStatus[] = ['queued', 'running']
+const key = (point: number, replicate: number) => `${point}/${replicate}`
+
+interface ExpectedSlot extends SlotRef {
+  k: number
+  seed: number
+  config: ExperimentConfig
+  dataSha256: string | null
+  hash: string
+}
+
+/**
+ * Merges the finished shards in `dir` into the sweep they belong to; returns what it added,
+ * skipped, found failed, refused and still misses. Throws ShardError when the folder is not a
+ * shard folder of a sweep of this database.
+ */
+export function collectShards(
+  store: RunStore,
+  dir: string,
+  onChanged: (sweepId: number) => void = () => {}
+): CollectReport {
+  const manifest = readManifest(dir)
+  const id = manifest.sweep.id
+  let record
+  try {
+    record = store.sweeps.get(id)
+  } catch (error) {
+    if (!(error instanceof SweepNotFoundError)) throw error
+    throw new ShardError(
+      `the shards in ${dir} belong to sweep ${id} ("${manifest.sweep.name}"), which this database does not have (was it deleted, or is this another database?)`
+    )
+  }
+  if (sweepKey(record.parsed) !== manifest.key || record.createdAt !== manifest.sweep.createdAt)
+    throw new ShardError(
+      `the shards in ${dir} belong to another sweep than sweep ${id} of this database ("${manifest.sweep.name}", created ${manifest.sweep.createdAt}; this database's sweep ${id} is "${record.name}", created ${record.createdAt})`
+    )
+  // Every slot as this database's sweep defines it, with the data it reads as admitted.
+  const expected: ExpectedSlot[] = sweepChildren(record.parsed.base, record.parsed.sweep).map(
+    (child, k) => {
+      const config = parseExperimentConfig(child.config, { strict: false })
+      const dataSha256 = manifest.slots[k]?.dataSha256 ?? null
+      return { ...child, k, config, dataSha256, hash: configHash(config, dataSha256) }
+    }
+  )
+  const bySlot = new Map(expected.map((s) => [key(s.point, s.replicate), s]))
+  const report: CollectReport = {
+    sweepId: id,
+    dir,
+    added: [],
+    skipped: [],
+    failed: [],
+    refused: [],
+    missing: [],
+    complete: false
+  }
+  const candidates: (AdoptedRun & { status: ShardResult['status'] })[] = []
+  for (const { file, result, error } of readResults(dir)) {
+    if (!result) {
+      report.refused.push({ file, reason: error! })
+      continue
+    }
+    const slot = bySlot.get(key(result.point, result.replicate))
+    const refuse = (reason: string) => report.refused.push({ file, reason })
+    if (result.key !== manifest.key) refuse('it is a result of another sweep')
+    else if (!slot)
+      refuse(`the sweep has no point ${result.point} with replicate ${result.replicate}`)
+    else if (result.seed !== slot.seed || result.configHash !== slot.hash)
+      refuse(
+        `its run is not this slot's: seed ${result.seed} and config hash ${result.configHash.slice(0, 12)}…, where the sweep's point ${slot.point}, replicate ${slot.replicate} has seed ${slot.seed} and config hash ${slot.hash.slice(0, 12)}…`
+      )
+    else {
+      if (result.status !== 'done') {
+        const { shard, of, slurmTaskId } = result.computedBy
+        report.failed.push({
+          point: slot.point,
+          replicate: slot.replicate,
+          error: result.error ?? `the run was ${result.status}`,
+          shard,
+          of,
+          slurmTaskId
+        })
+      }
+      if (result.bundle == null) continue
+      const run = bundledRun(result, slot, refuse)
+      if (run)
+        candidates.push({
+          point: slot.point,
+          replicate: slot.replicate,
+          run,
+          status: result.status
+        })
+    }
+  }
+
+  const adopted = store.sweeps.adopt(id, (present) => {
+    const held = new Map(present.map((r) => [key(r.point, r.replicate), r]))
+    const remove: SweepRun[] = []
+    const add: AdoptedRun[] = []
+    for (const candidate of candidates) {
+      const there = held.get(key(candidate.point, candidate.replicate))
+      const skip = (reason: string) =>
+        report.skipped.push({
+          point: candidate.point,
+          replicate: candidate.replicate,
+          runId: there!.id,
+          reason
+        })
+      if (!there) add.push(candidate)
+      else if (there.status === 'done') skip(`run ${there.id} of this slot is done`)
+      else if (UNFINISHED.includes(there.status))
+        skip(`run ${there.id} of this slot is ${there.status} in this lab`)
+      else if (candidate.status !== 'done')
+        skip(`run ${there.id} of this slot is ${there.status} already`)
+      else {
+        remove.push(there)
+        add.push(candidate)
+      }
+    }
+    report.added = []
+    const replaced = new Map(remove.map((r) => [key(r.point, r.replicate), r.id]))
+    return {
+      remove,
+      add: add.map((a) => {
+        report.added.push({
+          point: a.point,
+          replicate: a.replicate,
+          runId: 0,
+          status: a.run.status,
+          replaced: replaced.get(key(a.point, a.replicate)) ?? null
+        })
+        return a
+      })
+    }
+  })
+  adopted.forEach((run, i) => (report.added[i].runId = run.id))
+  if (adopted.length > 0) onChanged(id)
+
+  const now = new Map(
+    store.sweeps
+      .runsOf([id])
+      .get(id)!
+      .map((r) => [key(r.point, r.replicate), r])
+  )
+  const failedSlots = new Set(report.failed.map((f) => key(f.point, f.replicate)))
+  for (const slot of expected) {
+    const k = key(slot.point, slot.replicate)
+    if (!now.has(k) && !failedSlots.has(k))
+      report.missing.push({
+        point: slot.point,
+        replicate: slot.replicate,
+        shard: shardOfSlot(slot.k, manifest.shards)
+      })
+  }
+  report.complete = expected.every((s) => now.get(key(s.point, s.replicate))?.status === 'done')
+  return report
+}
+
+/**
+ * The run of a result's bundle, checked as a bundle import checks it and against its slot; it
+ * is stored reading this lab's copy of the slot's CSV file (found by its SHA-256).
+ */
+function bundledRun(
+  result: ShardResult,
+  slot: ExpectedSlot,
+  refuse: (reason: string) => void
+): AdoptedRun['run'] | null {
+  let runs
+  try {
+    runs = parseBundle(JSON.stringify(result.bundle)).runs
+  } catch (error) {
+    if (!(error instanceof BundleError)) throw error
+    refuse(`its run cannot be read: ${error.message}`)
+    return null
+  }
+  const [run] = runs
+  if (runs.length !== 1) refuse(`its bundle holds ${runs.length} runs, not the one of its slot`)
+  else if (run.seed !== slot.seed || configHash(run.config, result.dataSha256) !== slot.hash)
+    refuse("its bundle's run has another config or seed than its slot")
+  else if (run.status !== result.status)
+    refuse(`its bundle's run is ${run.status}, the result says ${result.status}`)
+  else return { ...run, dataSha256: slot.dataSha256, rerunOf: null }
+  return null
+}
