@@ -9,7 +9,6 @@ import os from 'node:os'
 import { join, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { InvalidArgumentError } from 'commander'
-import { collectShards, type CollectReport } from '../service/collect'
 import {
   MANIFEST_FILE,
   parseShardSpec,
@@ -18,11 +17,11 @@ import {
   sweepFolder
 } from '../service/shards'
 import { integer, openCliLab, UsageError } from './cliCommon'
-import { waitForTasks } from './cliSlurm'
+import { collectFolder, printCollect, waitForTasks } from './shardReport'
 import { runShard, type ShardOutcome } from './shardRun'
-import { cancelJobs, readSubmissions, taskReports, type TaskReport } from './slurm'
+import { cancelJobs, readSubmissions } from './slurm'
 import { databasePath } from './paths'
-import { printable, printJson, say } from './terminal'
+import { printJson, say } from './terminal'
 
 function shardSpec(value: string) {
   try {
@@ -86,41 +85,6 @@ function shardFolders(db: string, opts: { sweep?: number; shardDir?: string; dir
     .map((name) => join(root, name))
   if (folders.length === 0) throw new UsageError(`there are no sharded sweeps in ${root}`)
   return folders
-}
-
-export type CollectOutput = CollectReport & { tasks: TaskReport[] }
-
-/** What a collect added, skipped and misses, and the Slurm tasks that failed, by task id. */
-export function printCollect(report: CollectOutput): void {
-  const { added, skipped, failed, refused, missing } = report
-  const done = added.filter((a) => a.status === 'done').length
-  say(
-    `sweep ${report.sweepId}: collected ${added.length} ${added.length === 1 ? 'run' : 'runs'} (${done} done), skipped ${skipped.length} already there, ${failed.length} failed, ${refused.length} refused, ${missing.length} missing${report.complete ? '; complete' : ''}`
-  )
-  for (const f of failed)
-    console.error(
-      printable(
-        `  point ${f.point}, replicate ${f.replicate} failed in shard ${f.shard}/${f.of}${f.slurmTaskId === null ? '' : ` (Slurm task ${f.slurmTaskId})`}: ${f.error}`
-      )
-    )
-  for (const r of refused) console.error(printable(`  refused ${r.file}: ${r.reason}`))
-  const byShard = new Map<number, number>()
-  for (const m of missing) byShard.set(m.shard, (byShard.get(m.shard) ?? 0) + 1)
-  for (const [shard, n] of byShard)
-    say(`  shard ${shard}: ${n} ${n === 1 ? 'run' : 'runs'} missing`)
-  for (const task of report.tasks.filter((t) => t.state === 'failed'))
-    console.error(
-      printable(
-        `  Slurm task ${task.task} of job ${task.jobId} failed: ${task.reason}; log: ${task.log}`
-      )
-    )
-}
-
-/** Collects one shard folder into the open database, with its Slurm tasks' states. */
-export function collectFolder(lab: ReturnType<typeof openCliLab>, dir: string): CollectOutput {
-  const report = collectShards(lab.store, dir, (id) => lab.service.sweeps.changed([id]))
-  const tasks = readSubmissions(dir).length > 0 ? taskReports(dir) : []
-  return { ...report, tasks }
 }
 
 async function collectCommand(opts: {
@@ -194,7 +158,8 @@ export function addShardCommands(program: Command): void {
       'how many runs compute at once (default: SLURM_CPUS_PER_TASK, else one per core)',
       integer('--jobs', 1, 64)
     )
-    .action(shardErrors(shardCommand))
+    // A shard that cannot compute or write its runs fails (exit 1), naming the file.
+    .action(shardCommand)
 
   program
     .command('sweep-collect')

@@ -8,7 +8,6 @@
  */
 import { rmSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { InvalidArgumentError, type Command } from 'commander'
 import { parseSweepConfig } from '../../kinds/sweep'
 import { ConfigError } from '../../shared/schema'
@@ -16,7 +15,6 @@ import { sweepRunCount } from '../../shared/sweep'
 import {
   configHash,
   readManifest,
-  resultStatuses,
   SHARDS_FORMAT,
   ShardError,
   shardOfSlot,
@@ -27,7 +25,7 @@ import {
   type ShardManifest
 } from '../service/shards'
 import { integer, openCliLab, readConfig, UsageError } from './cliCommon'
-import { collectFolder, printCollect } from './cliShards'
+import { collectFolder, printCollect, waitForTasks } from './shardReport'
 import { keyAggregates, printSweep, sweepReport } from './cliSweep'
 import { APP_VERSION, databasePath } from './paths'
 import {
@@ -36,8 +34,7 @@ import {
   slurmAvailable,
   submit,
   taskReports,
-  type SlurmOptions,
-  type TaskReport
+  type SlurmOptions
 } from './slurm'
 import { printJson, say } from './terminal'
 
@@ -59,9 +56,6 @@ export interface ShardedSweepOptions {
 
 /** The shards of a sweep unless --shards says: one per run, at most 16. */
 const DEFAULT_SHARDS = 16
-/** How often the files and squeue are read while waiting. */
-const POLL_MS = 2000
-
 function slurmWord(name: string, pattern: RegExp, example: string) {
   return (value: string) => {
     if (!pattern.test(value))
@@ -106,36 +100,6 @@ export function addShardedSweepOptions(command: Command): Command {
 
 function shardOptions(opts: ShardedSweepOptions): SlurmOptions {
   return { partition: opts.partition, time: opts.time, cpusPerTask: opts.cpusPerTask ?? 1 }
-}
-
-/** "sweep 3 on Slurm: 5/8 runs computed, 1 failed; tasks: 1 running, 1 pending, 2 done, 0 failed" */
-function progressLine(manifest: ShardManifest, dir: string, tasks: TaskReport[]): string {
-  const results = [...resultStatuses(dir).values()]
-  const done = results.filter((s) => s === 'done').length
-  const failed = results.filter((s) => s === 'failed' || s === 'cancelled').length
-  const count = (state: TaskReport['state']) => tasks.filter((t) => t.state === state).length
-  return `sweep ${manifest.sweep.id} on Slurm: ${done}/${manifest.slots.length} runs computed, ${failed} failed; tasks: ${count('running')} running, ${count('pending')} pending, ${count('done')} done, ${count('failed')} failed`
-}
-
-/**
- * Waits until no task of the folder's Slurm jobs is pending or running, with one progress line
- * (read from the shards' files and squeue) per change; resolves with the tasks' last states.
- */
-export async function waitForTasks(dir: string): Promise<TaskReport[]> {
-  const manifest = readManifest(dir)
-  const tty = process.stderr.isTTY
-  let last = ''
-  for (;;) {
-    const tasks = taskReports(dir)
-    const line = progressLine(manifest, dir, tasks)
-    if (line !== last) process.stderr.write(tty ? `\r${line}\x1b[K` : `${line}\n`)
-    last = line
-    if (!tasks.some((t) => t.state === 'pending' || t.state === 'running')) {
-      if (tty) process.stderr.write('\n')
-      return tasks
-    }
-    await sleep(POLL_MS)
-  }
 }
 
 /** Checks and saves the sweep with no runs, and writes its shard folder. */

@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { parseExperimentConfig, withCsvDataset } from '../../kinds/registry'
 import type { RunSummary } from '../../shared/results'
 import { createBundle } from '../export/bundle'
+import { checkResult } from '../service/collect'
 import {
   configHash,
   readManifest,
@@ -56,11 +57,12 @@ function computedBy(shard: number, of: number): ShardResult['computedBy'] {
   }
 }
 
-/** Whether a slot's result is there and done for this very config (then the slot is skipped). */
-function alreadyDone(dir: string, slot: ShardSlot): boolean {
+/** Whether a slot's result is there, done, and would be collected (then the slot is skipped). */
+function alreadyDone(dir: string, key: string, slot: ShardSlot): boolean {
   try {
     const result = readResult(resultFile(dir, slot.point, slot.replicate))
-    return result.status === 'done' && result.configHash === slot.configHash
+    const checked = checkResult(result, key, { ...slot, hash: slot.configHash })
+    return result.status === 'done' && 'run' in checked && checked.run !== null
   } catch {
     return false
   }
@@ -81,7 +83,7 @@ export async function runShard(options: ShardRunOptions): Promise<ShardOutcome[]
     options.onOutcome?.(outcome)
   }
   const todo = mine.filter((slot) => {
-    if (!alreadyDone(dir, slot)) return true
+    if (!alreadyDone(dir, manifest.key, slot)) return true
     tell({ slot, status: 'skipped', error: null, seconds: null })
     return false
   })

@@ -10,12 +10,14 @@ import { parseExperimentConfig, type ExperimentConfig } from '../../kinds/regist
 import type { RunStatus } from '../../shared/results'
 import { sweepChildren } from '../../shared/sweep'
 import { BundleError, parseBundle } from '../export/bundle'
+import type { ImportedRun } from '../store/bundles'
 import type { RunStore } from '../store/store'
 import { SweepNotFoundError, type AdoptedRun, type SweepRun } from '../store/sweeps'
 import {
   configHash,
   readManifest,
   readResults,
+  resultFile,
   shardOfSlot,
   ShardError,
   sweepKey,
@@ -47,12 +49,9 @@ export interface CollectReport {
 const UNFINISHED: RunStatus[] = ['queued', 'running']
 const key = (point: number, replicate: number) => `${point}/${replicate}`
 
-interface ExpectedSlot extends SlotRef {
+interface ExpectedSlot extends SlotIdentity {
   k: number
-  seed: number
   config: ExperimentConfig
-  dataSha256: string | null
-  hash: string
 }
 
 /**
@@ -105,37 +104,35 @@ export function collectShards(
       report.refused.push({ file, reason: error! })
       continue
     }
-    const slot = bySlot.get(key(result.point, result.replicate))
-    const refuse = (reason: string) => report.refused.push({ file, reason })
-    if (result.key !== manifest.key) refuse('it is a result of another sweep')
-    else if (!slot)
-      refuse(`the sweep has no point ${result.point} with replicate ${result.replicate}`)
-    else if (result.seed !== slot.seed || result.configHash !== slot.hash)
-      refuse(
-        `its run is not this slot's: seed ${result.seed} and config hash ${result.configHash.slice(0, 12)}…, where the sweep's point ${slot.point}, replicate ${slot.replicate} has seed ${slot.seed} and config hash ${slot.hash.slice(0, 12)}…`
-      )
-    else {
-      if (result.status !== 'done') {
-        const { shard, of, slurmTaskId } = result.computedBy
-        report.failed.push({
-          point: slot.point,
-          replicate: slot.replicate,
-          error: result.error ?? `the run was ${result.status}`,
-          shard,
-          of,
-          slurmTaskId
-        })
-      }
-      if (result.bundle == null) continue
-      const run = bundledRun(result, slot, refuse)
-      if (run)
-        candidates.push({
-          point: slot.point,
-          replicate: slot.replicate,
-          run,
-          status: result.status
-        })
+    if (file !== resultFile(dir, result.point, result.replicate)) {
+      const reason = `it is the result of point ${result.point}, replicate ${result.replicate}, in another slot's file`
+      report.refused.push({ file, reason })
+      continue
     }
+    const slot = bySlot.get(key(result.point, result.replicate))
+    const checked = checkResult(result, manifest.key, slot)
+    if ('problem' in checked) {
+      report.refused.push({ file, reason: checked.problem })
+      continue
+    }
+    if (result.status !== 'done') {
+      const { shard, of, slurmTaskId } = result.computedBy
+      report.failed.push({
+        point: result.point,
+        replicate: result.replicate,
+        error: result.error ?? `the run was ${result.status}`,
+        shard,
+        of,
+        slurmTaskId
+      })
+    }
+    if (checked.run)
+      candidates.push({
+        point: result.point,
+        replicate: result.replicate,
+        run: checked.run,
+        status: result.status
+      })
   }
 
   const adopted = store.sweeps.adopt(id, (present) => {
@@ -201,29 +198,47 @@ export function collectShards(
   return report
 }
 
+/** What a result must match: its slot's seed, config hash and the data it reads. */
+export interface SlotIdentity {
+  point: number
+  replicate: number
+  seed: number
+  hash: string
+  dataSha256: string | null
+}
+
 /**
- * The run of a result's bundle, checked as a bundle import checks it and against its slot; it
- * is stored reading this lab's copy of the slot's CSV file (found by its SHA-256).
+ * Whether a result is the run of its slot: of this sweep (`key`), of a slot it has, with the
+ * slot's seed and config hash, and a bundle that reads as any bundle import reads it (checksum,
+ * every value) holding that one run. Answers the run to store (reading this lab's copy of the
+ * slot's CSV file, found by its SHA-256; null when the run could not even start), or the problem.
  */
-function bundledRun(
+export function checkResult(
   result: ShardResult,
-  slot: ExpectedSlot,
-  refuse: (reason: string) => void
-): AdoptedRun['run'] | null {
+  key: string,
+  slot: SlotIdentity | undefined
+): { run: ImportedRun | null } | { problem: string } {
+  if (result.key !== key) return { problem: 'it is a result of another sweep' }
+  if (!slot)
+    return { problem: `the sweep has no point ${result.point} with replicate ${result.replicate}` }
+  if (result.seed !== slot.seed || result.configHash !== slot.hash)
+    return {
+      problem: `its run is not this slot's: seed ${result.seed} and config hash ${result.configHash.slice(0, 12)}…, where point ${slot.point}, replicate ${slot.replicate} has seed ${slot.seed} and config hash ${slot.hash.slice(0, 12)}…`
+    }
+  if (result.bundle == null) return { run: null }
   let runs
   try {
     runs = parseBundle(JSON.stringify(result.bundle)).runs
   } catch (error) {
     if (!(error instanceof BundleError)) throw error
-    refuse(`its run cannot be read: ${error.message}`)
-    return null
+    return { problem: `its run cannot be read: ${error.message}` }
   }
   const [run] = runs
-  if (runs.length !== 1) refuse(`its bundle holds ${runs.length} runs, not the one of its slot`)
-  else if (run.seed !== slot.seed || configHash(run.config, result.dataSha256) !== slot.hash)
-    refuse("its bundle's run has another config or seed than its slot")
-  else if (run.status !== result.status)
-    refuse(`its bundle's run is ${run.status}, the result says ${result.status}`)
-  else return { ...run, dataSha256: slot.dataSha256, rerunOf: null }
-  return null
+  if (runs.length !== 1)
+    return { problem: `its bundle holds ${runs.length} runs, not the one of its slot` }
+  if (run.seed !== slot.seed || configHash(run.config, result.dataSha256) !== slot.hash)
+    return { problem: "its bundle's run has another config or seed than its slot" }
+  if (run.status !== result.status)
+    return { problem: `its bundle's run is ${run.status}, the result says ${result.status}` }
+  return { run: { ...run, dataSha256: slot.dataSha256, rerunOf: null } }
 }
