@@ -221,6 +221,10 @@ export function checkResult(
   if (result.key !== key) return { problem: 'it is a result of another sweep' }
   if (!slot)
     return { problem: `the sweep has no point ${result.point} with replicate ${result.replicate}` }
+  if (result.point !== slot.point || result.replicate !== slot.replicate)
+    return {
+      problem: `it is the result of point ${result.point}, replicate ${result.replicate}, not of point ${slot.point}, replicate ${slot.replicate}`
+    }
   if (result.seed !== slot.seed || result.configHash !== slot.hash)
     return {
       problem: `its run is not this slot's: seed ${result.seed} and config hash ${result.configHash.slice(0, 12)}…, where point ${slot.point}, replicate ${slot.replicate} has seed ${slot.seed} and config hash ${slot.hash.slice(0, 12)}…`
