@@ -63,6 +63,9 @@ start() {
   rm -rf "$dir/munge" "$dir/ctld" "$dir/spool" "$dir/log"
   mkdir -p "$dir/munge/etc" "$dir/munge/run" "$dir/munge/lib" "$dir/ctld" "$dir/spool" "$dir/log"
   chmod 755 "$dir" "$dir/munge" "$dir/munge/run"
+  # munged runs as the munge user: every folder above its files must let it through.
+  runuser -u munge -- test -x "$dir/munge" ||
+    { say "the munge user cannot reach $dir (a folder above it is private): choose another folder"; exit 1; }
   chmod 700 "$dir/munge/etc" "$dir/munge/lib"
   mungekey -c -k "$dir/munge/etc/munge.key" >/dev/null
   chown -R munge:munge "$dir/munge"

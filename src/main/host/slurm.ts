@@ -173,6 +173,19 @@ export function activeTasks(jobId: string): Map<number, string> {
   return tasks
 }
 
+/** The task ids of Slurm's --array text: "1-3,5" (a "%N" limit after them is not one). */
+export function taskIds(text: string): number[] {
+  const ids: number[] = []
+  for (const part of text.split('%')[0].split(',')) {
+    const range = /^(\d+)(?:-(\d+))?$/.exec(part.trim())
+    if (!range) continue
+    const from = Number(range[1])
+    const to = Number(range[2] ?? range[1])
+    for (let id = from; id <= to && ids.length < 100_000; id++) ids.push(id)
+  }
+  return ids
+}
+
 /** Slurm's final state and exit code of a job's finished tasks, while it still knows them. */
 function finishedTasks(jobId: string): Map<number, { state: string; exitCode: number | null }> {
   const result = slurmTool('scontrol', ['-o', 'show', 'job', jobId])
@@ -180,11 +193,12 @@ function finishedTasks(jobId: string): Map<number, { state: string; exitCode: nu
   if (result.code !== 0) return tasks
   for (const line of result.stdout.split('\n')) {
     const field = (name: string) => new RegExp(`(?:^|\\s)${name}=(\\S+)`).exec(line)?.[1]
-    const task = field('ArrayTaskId')
     const state = field('JobState')
-    if (!task || !/^\d+$/.test(task) || !state) continue
+    if (!state) continue
     const code = field('ExitCode')?.split(':')[0]
-    tasks.set(Number(task), { state, exitCode: code && /^\d+$/.test(code) ? Number(code) : null })
+    // One record per task once it ran; tasks that never ran share one ("1-3,5%2").
+    for (const task of taskIds(field('ArrayTaskId') ?? ''))
+      tasks.set(task, { state, exitCode: code && /^\d+$/.test(code) ? Number(code) : null })
   }
   return tasks
 }
