@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sweepChildren } from '../../shared/sweep'
 import { parseSweepConfig } from '../../kinds/sweep'
 import { collectShards, type CollectReport } from '../service/collect'
-import { resultFile } from '../service/shards'
+import { MANIFEST_FILE, resultFile } from '../service/shards'
 import { RunStore } from '../store/store'
 import { openLab } from './lab'
 import { workerEntry } from './paths'
@@ -54,11 +54,15 @@ interface Collected {
   complete: boolean
 }
 
-function prepare(db: string, shards: number): { sweepId: number; dir: string; shards: number } {
+function prepare(
+  db: string,
+  shards: number,
+  config = configFile
+): { sweepId: number; dir: string; shards: number } {
   const result = lab([
     'sweep',
     '--config',
-    configFile,
+    config,
     '--db',
     db,
     '--shards',
@@ -213,5 +217,79 @@ describe('a sweep sharded by hand', () => {
     const other = lab(['sweep-collect', '--db', localDb, '--dir', prepared.dir, '--json'])
     expect(other.code).toBe(2)
     expect(other.stderr).toMatch(/belong to another sweep than sweep 1 of this database/)
+  })
+
+  it('carries the CSV file a sweep reads once, in its folder, and stores the runs on this lab’s copy of it', async () => {
+    const db = join(dir, 'csv.db')
+    // Two files, so that the one the sweep reads is data set 2 here and data set 1 in a shard.
+    const csv = (name: string, rows: number, label: (i: number) => string) => {
+      const lines = Array.from(
+        { length: rows },
+        (_, i) => `${(i % 7) - 3},${(i % 5) * 0.5},${(i * 3) % 11},${label(i)}`
+      )
+      const file = join(dir, name)
+      writeFileSync(file, ['u,v,w,label', ...lines].join('\n') + '\n')
+      return file
+    }
+    const imported = (file: string) => {
+      const result = lab(['import-csv', '--in', file, '--db', db, '--json'])
+      expect(result.code, result.stderr).toBe(0)
+      return JSON.parse(result.stdout) as { id: number; sha256: string }
+    }
+    imported(csv('first.csv', 30, (i) => (i % 2 ? 'a' : 'b')))
+    const data = imported(csv('read.csv', 120, (i) => ['x', 'y', 'z'][i % 3]))
+    expect(data.id).toBe(2)
+    const config = join(dir, 'csv-sweep.json')
+    writeFileSync(
+      config,
+      JSON.stringify({
+        kind: 'universality',
+        dataset: { kind: 'csv', datasetId: data.id, labelColumn: 'label' },
+        n: 60,
+        nTest: 30,
+        m: 40,
+        k: 2,
+        theta: 2,
+        lambda: 4,
+        target: 0,
+        probes: 2,
+        randomHeads: 10,
+        head: { epochs: 10 },
+        sweep: { fields: [{ path: 'theta', values: [2, 3] }], seeds: 1, seed: 3 }
+      })
+    )
+    const prepared = prepare(db, 1, config)
+    const manifest = JSON.parse(readFileSync(join(prepared.dir, MANIFEST_FILE), 'utf8'))
+    expect(manifest.datasets.map((d: { sha256: string }) => d.sha256)).toEqual([data.sha256])
+    // The sweep's data set goes away here before the collect: the runs bring it back.
+    const store = RunStore.open(db)
+    expect(store.datasets.delete(data.id)).toBe(1)
+    store.close()
+
+    expect(await shardHere(prepared.dir, 1, 1)).toEqual(['done', 'done'])
+    for (const file of [0, 1].map((point) => resultFile(prepared.dir, point, 0))) {
+      const result = JSON.parse(readFileSync(file, 'utf8'))
+      // The file is named by its SHA-256; its content is in the manifest only.
+      expect(result.bundle.datasets).toEqual([{ sha256: data.sha256, name: 'read.csv' }])
+      expect(result.bundle.runs[0].dataSha256).toBe(data.sha256)
+    }
+
+    const report = collectHere(db, prepared.dir)
+    expect(report.refused).toEqual([])
+    expect(report.added.map((a) => a.status)).toEqual(['done', 'done'])
+    const after = RunStore.open(db)
+    try {
+      const copy = after.datasets.bySha(data.sha256)!
+      expect(copy.id).toBe(3)
+      expect(copy.content).toBe(manifest.datasets[0].content)
+      for (const added of report.added) {
+        const run = after.runs.get(added.runId)
+        expect(run.config).toMatchObject({ dataset: { kind: 'csv', datasetId: copy.id } })
+        expect(after.runs.dataSha(run.id)).toBe(data.sha256)
+      }
+    } finally {
+      after.close()
+    }
+    expect(collectHere(db, prepared.dir).added).toEqual([])
   })
 })

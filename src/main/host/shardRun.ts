@@ -11,7 +11,6 @@ import { join } from 'node:path'
 import { parseExperimentConfig, withCsvDataset } from '../../kinds/registry'
 import type { RunSummary } from '../../shared/results'
 import { createBundle } from '../export/bundle'
-import { checkResult } from '../service/collect'
 import {
   configHash,
   readManifest,
@@ -21,9 +20,11 @@ import {
   ShardError,
   slotsOfShard,
   writeResult,
+  type ShardManifest,
   type ShardResult,
   type ShardSlot
 } from '../service/shards'
+import { checkResult, packBundle } from '../service/shardResult'
 import { openLab } from './lab'
 import { APP_VERSION, workerEntry } from './paths'
 
@@ -58,10 +59,11 @@ function computedBy(shard: number, of: number): ShardResult['computedBy'] {
 }
 
 /** Whether a slot's result is there, done, and would be collected (then the slot is skipped). */
-function alreadyDone(dir: string, key: string, slot: ShardSlot): boolean {
+function alreadyDone(dir: string, manifest: ShardManifest, slot: ShardSlot): boolean {
   try {
     const result = readResult(resultFile(dir, slot.point, slot.replicate))
-    const checked = checkResult(result, key, { ...slot, hash: slot.configHash })
+    const identity = { ...slot, hash: slot.configHash }
+    const checked = checkResult(result, manifest.key, identity, manifest.datasets)
     return result.status === 'done' && 'run' in checked && checked.run !== null
   } catch {
     return false
@@ -83,7 +85,7 @@ export async function runShard(options: ShardRunOptions): Promise<ShardOutcome[]
     options.onOutcome?.(outcome)
   }
   const todo = mine.filter((slot) => {
-    if (!alreadyDone(dir, manifest.key, slot)) return true
+    if (!alreadyDone(dir, manifest, slot)) return true
     tell({ slot, status: 'skipped', error: null, seconds: null })
     return false
   })
@@ -153,8 +155,20 @@ export async function runShard(options: ShardRunOptions): Promise<ShardOutcome[]
       if (writeFailure) return
       const status =
         done.status === 'done' ? 'done' : done.status === 'cancelled' ? 'cancelled' : 'failed'
-      const bundle = createBundle(lab.store.bundles.snapshot([run.id]), APP_VERSION)
-      write(status, done.error, bundle)
+      // A bundle as an export writes it, with the CSV file the run read (see shardResult.ts).
+      const bundle = createBundle(lab.store.bundles.snapshot([run.id]), APP_VERSION, {
+        data: (detail) => {
+          const sha256 = lab.store.runs.dataSha(detail.id)
+          const dataset = sha256 ? lab.store.datasets.bySha(sha256) : null
+          return sha256
+            ? {
+                sha256,
+                dataset: dataset && { sha256, name: dataset.name, content: dataset.content }
+              }
+            : null
+        }
+      })
+      write(status, done.error, packBundle(bundle))
       // Stop at the first result that cannot be written: the others could not be either.
       if (writeFailure) for (const id of started) lab.service.cancelRun(id)
     })

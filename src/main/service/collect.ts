@@ -9,10 +9,9 @@
 import { parseExperimentConfig, type ExperimentConfig } from '../../kinds/registry'
 import type { RunStatus } from '../../shared/results'
 import { sweepChildren } from '../../shared/sweep'
-import { BundleError, parseBundle } from '../export/bundle'
-import type { ImportedRun } from '../store/bundles'
 import type { RunStore } from '../store/store'
 import { SweepNotFoundError, type AdoptedRun, type SweepRun } from '../store/sweeps'
+import { checkResult, type SlotIdentity } from './shardResult'
 import {
   configHash,
   readManifest,
@@ -110,7 +109,7 @@ export function collectShards(
       continue
     }
     const slot = bySlot.get(key(result.point, result.replicate))
-    const checked = checkResult(result, manifest.key, slot)
+    const checked = checkResult(result, manifest.key, slot, manifest.datasets)
     if ('problem' in checked) {
       report.refused.push({ file, reason: checked.problem })
       continue
@@ -131,6 +130,7 @@ export function collectShards(
         point: result.point,
         replicate: result.replicate,
         run: checked.run,
+        datasets: checked.datasets,
         status: result.status
       })
   }
@@ -196,53 +196,4 @@ export function collectShards(
   }
   report.complete = expected.every((s) => now.get(key(s.point, s.replicate))?.status === 'done')
   return report
-}
-
-/** What a result must match: its slot's seed, config hash and the data it reads. */
-export interface SlotIdentity {
-  point: number
-  replicate: number
-  seed: number
-  hash: string
-  dataSha256: string | null
-}
-
-/**
- * Whether a result is the run of its slot: of this sweep (`key`), of a slot it has, with the
- * slot's seed and config hash, and a bundle that reads as any bundle import reads it (checksum,
- * every value) holding that one run. Answers the run to store (reading this lab's copy of the
- * slot's CSV file, found by its SHA-256; null when the run could not even start), or the problem.
- */
-export function checkResult(
-  result: ShardResult,
-  key: string,
-  slot: SlotIdentity | undefined
-): { run: ImportedRun | null } | { problem: string } {
-  if (result.key !== key) return { problem: 'it is a result of another sweep' }
-  if (!slot)
-    return { problem: `the sweep has no point ${result.point} with replicate ${result.replicate}` }
-  if (result.point !== slot.point || result.replicate !== slot.replicate)
-    return {
-      problem: `it is the result of point ${result.point}, replicate ${result.replicate}, not of point ${slot.point}, replicate ${slot.replicate}`
-    }
-  if (result.seed !== slot.seed || result.configHash !== slot.hash)
-    return {
-      problem: `its run is not this slot's: seed ${result.seed} and config hash ${result.configHash.slice(0, 12)}…, where point ${slot.point}, replicate ${slot.replicate} has seed ${slot.seed} and config hash ${slot.hash.slice(0, 12)}…`
-    }
-  if (result.bundle == null) return { run: null }
-  let runs
-  try {
-    runs = parseBundle(JSON.stringify(result.bundle)).runs
-  } catch (error) {
-    if (!(error instanceof BundleError)) throw error
-    return { problem: `its run cannot be read: ${error.message}` }
-  }
-  const [run] = runs
-  if (runs.length !== 1)
-    return { problem: `its bundle holds ${runs.length} runs, not the one of its slot` }
-  if (run.seed !== slot.seed || configHash(run.config, result.dataSha256) !== slot.hash)
-    return { problem: "its bundle's run has another config or seed than its slot" }
-  if (run.status !== result.status)
-    return { problem: `its bundle's run is ${run.status}, the result says ${result.status}` }
-  return { run: { ...run, dataSha256: slot.dataSha256, rerunOf: null } }
 }

@@ -7,7 +7,7 @@ import type { SweepConfig } from '../../kinds/sweep'
 import type { ExperimentKind } from '../../kinds/registry'
 import type { RunStatus, RunSummary } from '../../shared/results'
 import type { SlotValue, SweepRecord } from '../../shared/sweepStatus'
-import type { BundleRepository, ImportedRun } from './bundles'
+import type { BundleRepository, ImportedDataset, ImportedRun } from './bundles'
 import { type Db, type RunRow, placeholders, tagsOfRuns, toSummary } from './rows'
 import type { NewRun, RunOwner, RunRepository } from './runs'
 
@@ -53,6 +53,8 @@ export interface AdoptedRun {
   point: number
   replicate: number
   run: ImportedRun
+  /** The CSV files the run read, stored when this lab has no file with their content. */
+  datasets?: ImportedDataset[]
 }
 
 /** A sweep's run with its slot, as the store reads it. */
@@ -235,11 +237,12 @@ export class SweepRepository {
       const { remove, add } = plan(this.runsOf([id]).get(id)!)
       this.runs.delete(remove.map((r) => r.id))
       const replaced = new Map(remove.map((r) => [`${r.point}/${r.replicate}`, r]))
-      return add.map(({ point, replicate, run }) => {
+      return add.map(({ point, replicate, run, datasets = [] }) => {
         const old = replaced.get(`${point}/${replicate}`)
-        const [stored] = bundles.import([
-          old ? { ...run, name: old.name, notes: old.notes, tags: old.tags } : run
-        ])
+        const [stored] = bundles.import(
+          [old ? { ...run, name: old.name, notes: old.notes, tags: old.tags } : run],
+          datasets
+        )
         place.run(id, point, replicate, stored.id)
         return this.runs.summary(stored.id) as SweepRun
       })
