@@ -12,7 +12,7 @@ import { exportFormats, type ExportFormat } from '../export/chart'
 import { integer, openCliLab, readConfig, readText, UsageError } from './cliCommon'
 import { addShardCommands } from './cliShards'
 import { addSweepCommand } from './cliSweep'
-import { databasePath } from './paths'
+import { databasePath, rendererDir } from './paths'
 import { serveHeadless } from './serve'
 import { exitQuietlyOnClosedPipe, printable, printJson, say } from './terminal'
 
@@ -376,7 +376,7 @@ program
       port: opts.port,
       dbPath: databasePath(opts.db),
       bundleDir: __dirname,
-      rendererDir: resolve(__dirname, '../../../out/renderer')
+      rendererDir: rendererDir(__dirname)
     })
   })
 
