@@ -1,7 +1,7 @@
 /**
  * A sweep sharded by hand (`lab sweep --shards N`, `lab sweep-shard --shard i/N`,
- * `lab sweep-collect`), as a user with a few machines and a shared folder runs it: the CLI's
- * source through tsx, real workers, real SQLite files and shard files. The Slurm path is in
+ * `lab sweep-collect`), as a user with a few machines and a shared folder runs it: `npm run lab`
+ * (the built CLI), real workers, real SQLite files and shard files. The Slurm path is in
  * cliSlurm.test.ts.
  */
 import {

@@ -4,8 +4,12 @@
  * (The job itself runs on a real cluster in cliSlurm.test.ts.)
  */
 import { spawnSync } from 'node:child_process'
+import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { arraySpec, jobScript, shellWord, taskIds } from './slurm'
+import { projectDir } from './paths'
+import { arraySpec, jobScript, labProject, shellWord, taskIds } from './slurm'
+
+const root = resolve(__dirname, '../../..')
 
 describe('the Slurm job', () => {
   it('writes --array as ranges that read back as the same tasks', () => {
@@ -45,7 +49,8 @@ describe('the Slurm job', () => {
     const parsed = spawnSync('bash', ['-n'], { input: script, encoding: 'utf8' })
     expect(parsed.status, parsed.stderr).toBe(0)
     expect(script).toContain(`--dir ${shellWord(dir)} --shard "$task/4"`)
-    expect(script).toMatch(/^cd \S+ \|\| finish 1$/m)
+    expect(script).toContain(`\ncd ${shellWord(root)} || finish 1\n`)
+    expect(script).toMatch(/^npm run -s lab -- sweep-shard /m)
     expect(script).toContain(
       `export PATH=${shellWord(process.execPath.replace(/\/node$/, ''))}:$PATH`
     )
@@ -53,5 +58,13 @@ describe('the Slurm job', () => {
     expect(script.split('\n').filter((line) => line.includes('sweep'))[0]).toMatch(
       /^# Sweep 3 \(θ sweep\)/
     )
+  })
+
+  it('runs from the project folder, found from the source and from the built bundle alike', () => {
+    expect(labProject()).toBe(root)
+    expect(projectDir(__dirname)).toBe(root)
+    expect(projectDir(join(root, 'out', 'main'))).toBe(root)
+    expect(projectDir(join(root, 'out', 'main', 'chunks'))).toBe(root)
+    expect(projectDir('/')).toBeNull()
   })
 })

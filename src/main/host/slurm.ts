@@ -6,9 +6,10 @@
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, join } from 'node:path'
 import { z } from 'zod'
 import { ShardError, writeJsonAtomic } from '../service/shards'
+import { projectDir } from './paths'
 
 export interface SlurmOptions {
   partition?: string
@@ -29,7 +30,30 @@ export type Submission = z.infer<typeof submissionSchema>
 const SUBMISSIONS_FILE = 'slurm.json'
 
 /** The project folder the lab runs from (the job runs `npm run lab` there). */
-export const projectDir = resolve(__dirname, '../../..')
+export function labProject(): string {
+  const dir = projectDir(__dirname)
+  if (!dir)
+    throw new ShardError(
+      "a Slurm job runs the lab from its project folder (npm run lab), which this lab's files are not in"
+    )
+  return dir
+}
+
+/**
+ * Builds the CLI in the project folder if a source is newer than it (as `npm run lab` does at
+ * start), before the job is submitted: its tasks then find it up to date, and never build it at
+ * once on several nodes of a shared filesystem.
+ */
+export function buildCli(project: string): void {
+  const result = spawnSync(process.execPath, [join(project, 'scripts', 'build-main.mjs')], {
+    cwd: project,
+    encoding: 'utf8'
+  })
+  if (result.error || result.status !== 0)
+    throw new ShardError(
+      `could not build the CLI the Slurm tasks run: ${result.error?.message ?? result.stderr.trim()}`
+    )
+}
 
 /** "1-3,5,7-8" for [1, 2, 3, 5, 7, 8]: sbatch's --array. */
 export function arraySpec(tasks: number[]): string {
@@ -59,8 +83,9 @@ export function exitFile(dir: string, jobId: string, task: number): string {
 
 /**
  * The batch script of a sharded sweep: run on each node from the project folder with this Node
- * on PATH; task i computes shard i of `shards` and writes its exit code (also when Slurm stops
- * it) to tasks/job-J-task-i.exit.
+ * on PATH; task i computes shard i of `shards` with `npm run lab` (the built CLI, built again
+ * first if a source is newer) and writes its exit code (also when Slurm stops it) to
+ * tasks/job-J-task-i.exit.
  */
 export function jobScript(options: {
   dir: string
@@ -68,9 +93,12 @@ export function jobScript(options: {
   sweepId: number
   sweepName: string
   db: string
+  /** The project folder (default: this lab's). */
+  project?: string
 }): string {
   const q = shellWord
   const { dir, shards } = options
+  const project = options.project ?? labProject()
   const nodeDir = dirname(process.execPath)
   return `#!/bin/bash
 # Sweep ${options.sweepId} (${options.sweepName.replace(/[\r\n]/g, ' ')}) of Backdoor Lab as a Slurm
@@ -86,7 +114,7 @@ finish() {
 }
 trap 'finish 143' TERM
 export PATH=${q(nodeDir)}:$PATH
-cd ${q(projectDir)} || finish 1
+cd ${q(project)} || finish 1
 echo "task $task of job $SLURM_ARRAY_JOB_ID on $(hostname): shard $task/${shards}"
 npm run -s lab -- sweep-shard --dir ${q(dir)} --shard "$task/${shards}" --jobs "\${SLURM_CPUS_PER_TASK:-1}" &
 wait $!
@@ -132,6 +160,7 @@ export function submit(
   options: SlurmOptions
 ): Submission {
   const previous = readSubmissions(dir)
+  buildCli(labProject())
   const scriptFile = join(dir, `job-${previous.length + 1}.sh`)
   writeFileSync(scriptFile, script, { mode: 0o755 })
   const command = [

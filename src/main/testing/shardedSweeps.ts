@@ -1,7 +1,8 @@
 /**
- * What the tests of sharded sweeps share: the CLI run as a user runs it (its source through tsx,
- * real workers, real SQLite files), a small sweep, and every slot's run of a sweep read back with
- * its numbers, to compare sweeps computed in different ways.
+ * What the tests of sharded sweeps share: the CLI run as a user runs it (`npm run lab`: the built
+ * CLI, built first when a source is newer; real workers, real SQLite files), a small sweep, and
+ * every slot's run of a sweep read back with its numbers, to compare sweeps computed in
+ * different ways.
  */
 import { spawn, spawnSync } from 'node:child_process'
 import { resolve } from 'node:path'
@@ -9,6 +10,9 @@ import type { MetricRecord, SeriesRecord } from '../../shared/results'
 import { RunStore } from '../store/store'
 
 export const projectRoot = resolve(__dirname, '../../..')
+
+/** What `npm run lab --` runs. */
+const CLI = ['scripts/lab.mjs']
 
 export interface CliResult {
   code: number | null
@@ -18,7 +22,7 @@ export interface CliResult {
 
 /** `npm run lab -- ARGS`, waited for, with `env` added to this process's. */
 export function lab(args: string[], env: Record<string, string> = {}): CliResult {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main/host/cli.ts', ...args], {
+  const result = spawnSync(process.execPath, [...CLI, ...args], {
     cwd: projectRoot,
     encoding: 'utf8',
     env: { ...process.env, ...env }
@@ -29,7 +33,7 @@ export function lab(args: string[], env: Record<string, string> = {}): CliResult
 /** The same, without blocking this process (for commands that wait on others). */
 export function labAsync(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/host/cli.ts', ...args], {
+    const child = spawn(process.execPath, [...CLI, ...args], {
       cwd: projectRoot,
       env: { ...process.env, ...env }
     })
