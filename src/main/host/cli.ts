@@ -10,6 +10,7 @@ import { durationSeconds, runReport, type RunSummary } from '../../shared/result
 import { availableCharts } from '../../kinds/charts'
 import { exportFormats, type ExportFormat } from '../export/chart'
 import { integer, openCliLab, readConfig, readText, UsageError } from './cliCommon'
+import { addShardCommands } from './cliShards'
 import { addSweepCommand } from './cliSweep'
 import { databasePath, rendererDir } from './paths'
 import { serveHeadless } from './serve'
@@ -85,6 +86,7 @@ program
   )
 
 addSweepCommand(program)
+addShardCommands(program)
 
 program
   .command('list')

@@ -47,12 +47,12 @@ export function integer(name: string, min?: number, max?: number) {
 export function openCliLab(
   db?: string,
   options: { parallelRuns?: number } = {}
-): Pick<ReturnType<typeof openLab>, 'service' | 'close'> {
-  const { service, close } = openLab({
+): Pick<ReturnType<typeof openLab>, 'store' | 'service' | 'close'> {
+  const { store, service, close } = openLab({
     dbPath: databasePath(db),
     host: 'cli',
     worker: workerEntry(__dirname),
     parallelRuns: options.parallelRuns
   })
-  return { service, close }
+  return { store, service, close }
 }

@@ -9,6 +9,7 @@ import { LabApiError } from '../../shared/api'
 import type { SweepAggregate, SweepDetail, SweepSummary } from '../../shared/sweepStatus'
 import type { LabService } from '../service/service'
 import { integer, openCliLab, readConfig, UsageError } from './cliCommon'
+import { addShardedSweepOptions, runShardedSweep, type ShardedSweepOptions } from './cliSlurm'
 import { printable, printJson, say } from './terminal'
 
 interface SweepOptions {
@@ -37,12 +38,12 @@ export function sweepLine(sweep: SweepSummary): string {
 }
 
 /** The sweep's key metrics (those of its kind), each aggregated per point. */
-function keyAggregates(service: LabService, sweep: SweepDetail): SweepAggregate[] {
+export function keyAggregates(service: LabService, sweep: SweepDetail): SweepAggregate[] {
   return sweepKeyMetrics(sweep.kind).map((metric) => service.sweeps.aggregate(sweep.id, metric))
 }
 
 /** What `--json` prints: the sweep, its points with their aggregated key metrics, its runs. */
-function sweepReport(sweep: SweepDetail, aggregates: SweepAggregate[]) {
+export function sweepReport(sweep: SweepDetail, aggregates: SweepAggregate[]) {
   const { children, ...summary } = sweep
   const points = aggregates[0]?.points ?? []
   return {
@@ -71,7 +72,7 @@ function estimate(a: SweepAggregate['points'][number]['aggregate'], seeds: numbe
   return `${a.mean.toFixed(4)}${interval} (n=${a.n} of ${seeds})`
 }
 
-function printSweep(sweep: SweepDetail, aggregates: SweepAggregate[]): void {
+export function printSweep(sweep: SweepDetail, aggregates: SweepAggregate[]): void {
   say(`sweep ${sweep.id} ${sweep.status}: ${sweep.name}`)
   say(`  ${sweepLine(sweep).replace(/^sweep \d+: /, '')}`)
   for (const point of aggregates[0]?.points ?? []) {
@@ -89,7 +90,8 @@ function printSweep(sweep: SweepDetail, aggregates: SweepAggregate[]): void {
   }
 }
 
-async function runSweep(opts: SweepOptions): Promise<void> {
+async function runSweep(opts: SweepOptions & ShardedSweepOptions): Promise<void> {
+  if (opts.slurm || opts.shards !== undefined) return runShardedSweep(opts)
   if ((opts.config === undefined) === (opts.resume === undefined)) {
     throw new UsageError('Give either --config FILE (a new sweep) or --resume ID (a saved one)')
   }
@@ -150,7 +152,7 @@ async function runSweep(opts: SweepOptions): Promise<void> {
 }
 
 export function addSweepCommand(program: Command): void {
-  program
+  const command = program
     .command('sweep')
     .description(
       'run a sweep (a base config, one or two swept fields, r seeds per point) and wait for it, or resume one'
@@ -172,5 +174,5 @@ export function addSweepCommand(program: Command): void {
       '--json',
       'print the finished sweep, its points with their key metrics, and its run ids'
     )
-    .action(runSweep)
+  addShardedSweepOptions(command).action(runSweep)
 }

@@ -21,10 +21,14 @@ const root = resolve(__dirname, '../../..')
 const dir = mkdtempSync(join(os.tmpdir(), 'lab-launch-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
+/** Marks the processes this file starts (workers inherit it): other tests run the CLI too. */
+const marker = `BACKDOOR_LAB_LAUNCH_TEST=${process.pid}`
+
 function lab(...args: string[]) {
   const result = spawnSync(process.execPath, ['scripts/lab.mjs', ...args], {
     cwd: root,
-    encoding: 'utf8'
+    encoding: 'utf8',
+    env: { ...process.env, BACKDOOR_LAB_LAUNCH_TEST: String(process.pid) }
   })
   return { code: result.status, stdout: result.stdout, stderr: result.stderr }
 }
@@ -74,14 +78,17 @@ describe('npm run lab', () => {
   )
 })
 
-/** Processes running this checkout's built worker (Linux: /proc). */
+/** Processes running this checkout's built worker, started by this file (Linux: /proc). */
 function workerPids(): number[] {
   const worker = join(root, 'out/main/worker.js')
   return readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
     .filter((pid) => {
       try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(worker)
+        return (
+          readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(worker) &&
+          readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(marker)
+        )
       } catch {
         return false
       }

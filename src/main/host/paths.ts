@@ -1,7 +1,7 @@
 /** Where things live on disk, shared by every host. */
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import os from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import pkg from '../../../package.json'
 
 export const APP_NAME = pkg.name
@@ -47,4 +47,20 @@ export function rendererDir(bundleDir: string): string {
   const beside = resolve(bundleDir, '..', 'renderer')
   if (existsSync(join(bundleDir, 'worker.js'))) return beside
   return resolve(bundleDir, '..', '..', '..', 'out', 'renderer')
+}
+
+/**
+ * The project folder (where this lab's package.json is) above `from`: two levels above the built
+ * bundle (`out/main`), three above the source (`src/main/host`); null in a packaged app.
+ */
+export function projectDir(from: string): string | null {
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json')
+    try {
+      if (existsSync(file) && JSON.parse(readFileSync(file, 'utf8')).name === APP_NAME) return dir
+    } catch {
+      // Not readable as this lab's package.json: look further up.
+    }
+    if (dirname(dir) === dir) return null
+  }
 }

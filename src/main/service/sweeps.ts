@@ -86,6 +86,22 @@ export class SweepManager {
     return this.get(sweep.id)
   }
 
+  /**
+   * Checks a sweep config whole, as start does, and saves the sweep with none of its runs: they
+   * compute elsewhere (shards on other machines, a Slurm array job) and come back into its slots
+   * through a collect. Returns the sweep and every slot's run as start would have saved it.
+   */
+  createElsewhere(rawConfig: unknown, name?: string): { sweep: SweepDetail; runs: NewSweepRun[] } {
+    const parsed = parseSweepConfig(rawConfig)
+    const children = childConfigs(parsed)
+    const shas = this.admitAll(parsed, children)
+    const sweepName = name?.trim() || defaultSweepName(parsed)
+    const runs = children.map((child, i) => this.newRun(sweepName, parsed, child, shas[i]))
+    const { sweep } = this.store.sweeps.create({ name: sweepName, config: rawConfig, parsed }, [])
+    this.changed([sweep.id])
+    return { sweep: this.get(sweep.id), runs }
+  }
+
   /** The sweep with its state and its runs; throws SweepNotFoundError. */
   get(id: number): SweepDetail {
     const record = this.store.sweeps.get(id)

@@ -66,7 +66,7 @@ export class RunStore {
     this.comparisons = new ComparisonRepository(db)
     this.datasets = new DatasetRepository(db)
     this.bundles = new BundleRepository(db, this.runs, this.datasets)
-    this.sweeps = new SweepRepository(db, this.runs, owner)
+    this.sweeps = new SweepRepository(db, this.runs, owner, this.bundles)
     this.nulls = new NullRepository(db)
   }
 

@@ -7,6 +7,7 @@ import type { SweepConfig } from '../../kinds/sweep'
 import type { ExperimentKind } from '../../kinds/registry'
 import type { RunStatus, RunSummary } from '../../shared/results'
 import type { SlotValue, SweepRecord } from '../../shared/sweepStatus'
+import type { BundleRepository, ImportedDataset, ImportedRun } from './bundles'
 import { type Db, type RunRow, placeholders, tagsOfRuns, toSummary } from './rows'
 import type { NewRun, RunOwner, RunRepository } from './runs'
 
@@ -47,6 +48,15 @@ function toRecord(row: SweepRow): SweepRecord {
   }
 }
 
+/** A run computed elsewhere (a shard of the sweep) to store in a slot. */
+export interface AdoptedRun {
+  point: number
+  replicate: number
+  run: ImportedRun
+  /** The CSV files the run read, stored when this lab has no file with their content. */
+  datasets?: ImportedDataset[]
+}
+
 /** A sweep's run with its slot, as the store reads it. */
 export type SweepRun = RunSummary & { sweepId: number; point: number; replicate: number }
 
@@ -54,7 +64,8 @@ export class SweepRepository {
   constructor(
     private readonly db: Db,
     private readonly runs: RunRepository,
-    private readonly owner: RunOwner
+    private readonly owner: RunOwner,
+    private readonly bundles?: BundleRepository
   ) {}
 
   /** Creates the sweep and every run of it, all or nothing; the runs come back queued. */
@@ -201,6 +212,40 @@ export class SweepRepository {
           .run(this.owner.host, this.owner.pid, this.owner.instance, id)
       }
       return created
+    })
+    return transaction.immediate()
+  }
+
+  /**
+   * Stores runs computed elsewhere (the shards of a sweep) in its slots, in one write transaction
+   * taken before reading, like refill: `plan` sees the sweep's runs as they are and says which to
+   * delete and which computed runs to store, each in its slot, with its own times, environment,
+   * metrics and series (as a bundle's import keeps them). A run stored in place of another keeps
+   * that one's name, notes and tags. Returns the runs stored.
+   */
+  adopt(
+    id: number,
+    plan: (runs: SweepRun[]) => { remove: SweepRun[]; add: AdoptedRun[] }
+  ): SweepRun[] {
+    const bundles = this.bundles
+    if (!bundles) throw new Error('this sweep repository cannot import runs')
+    const place = this.db.prepare(
+      'UPDATE runs SET sweep_id = ?, point = ?, replicate = ? WHERE id = ?'
+    )
+    const transaction = this.db.transaction(() => {
+      this.get(id)
+      const { remove, add } = plan(this.runsOf([id]).get(id)!)
+      this.runs.delete(remove.map((r) => r.id))
+      const replaced = new Map(remove.map((r) => [`${r.point}/${r.replicate}`, r]))
+      return add.map(({ point, replicate, run, datasets = [] }) => {
+        const old = replaced.get(`${point}/${replicate}`)
+        const [stored] = bundles.import(
+          [old ? { ...run, name: old.name, notes: old.notes, tags: old.tags } : run],
+          datasets
+        )
+        place.run(id, point, replicate, stored.id)
+        return this.runs.summary(stored.id) as SweepRun
+      })
     })
     return transaction.immediate()
   }
