@@ -55,14 +55,19 @@ export function evenInLog(values: readonly number[]): boolean {
   return Math.max(...ratios) / Math.min(...ratios) <= EVEN_RATIO
 }
 
-export function sweepAxis(input: SweepChartInput, index: number): SweepAxis {
-  const field = input.sweep.fields[index]
-  const spec = input.sweep.sweep.fields[index]
+/** Field `index` of a sweep as an axis (of a chart's input, or of the sweep alone). */
+export function sweepAxis(
+  source: SweepChartInput | SweepChartInput['sweep'],
+  index: number
+): SweepAxis {
+  const sweep = 'aggregate' in source ? source.sweep : source
+  const field = sweep.fields[index]
+  const spec = sweep.sweep.fields[index]
   const numeric = field.values.every((v) => typeof v === 'number')
   const log =
     numeric &&
     (spec?.range?.scale === 'log' || (spec?.values != null && evenInLog(field.values as number[])))
-  const schema = findKind(input.sweep.kind)?.schema
+  const schema = findKind(sweep.kind)?.schema
   const words = (value: SweptValue) => {
     if (typeof value === 'number') return significant(value, 4)
     if (typeof value === 'boolean') return value ? 'yes' : 'no'
@@ -71,7 +76,7 @@ export function sweepAxis(input: SweepChartInput, index: number): SweepAxis {
   return {
     path: field.path,
     title: capitalised(field.label),
-    symbol: symbolOf(input.sweep.kind, field.path),
+    symbol: symbolOf(sweep.kind, field.path),
     values: field.values,
     numeric,
     log,
