@@ -160,7 +160,9 @@ export function sweepChartTitle(input: SweepChartInput, chart: 'mean' | 'heatmap
   if (chart === 'heatmap' && other) {
     return `${metric}: mean over seeds by ${xAxis.symbol} and ${other.symbol}`
   }
-  return `${metric} against ${xAxis.title.charAt(0).toLowerCase()}${xAxis.title.slice(1)}${other ? `, one line per ${other.symbol}` : ''}`
+  // "λ50, backdoored network, against …": the metric's own commas close before the axis.
+  const against = metric.includes(',') ? ', against' : ' against'
+  return `${metric}${against} ${xAxis.title.charAt(0).toLowerCase()}${xAxis.title.slice(1)}${other ? `, one line per ${other.symbol}` : ''}`
 }
 
 /** One caption line for a sweep chart: what it shows, which sweep, and what the marks mean. */

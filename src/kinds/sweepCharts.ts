@@ -146,6 +146,7 @@ function keyEntries(single: Line | null): LineDataset[] {
       backgroundColor: withAlpha(colour, paperStyle.bandAlpha),
       borderWidth: 0,
       pointRadius: 0,
+      pointStyle: 'rect',
       fill: 'shape',
       order: 6
     }
@@ -220,7 +221,15 @@ export function sweepMeanSpec(input: SweepChartInput, x: 0 | 1 = 0): LineChartSp
   const scales = options.scales as Record<string, Record<string, unknown>>
   scales.x = sweepXScale(xAxis, scales.x)
   const legend = options.plugins!.legend!
-  legend.labels = { ...legend.labels, filter: sweepLegendFilter }
+  // Markers in the screen's legend: a dot for the seeds, a swatch for the band (the exported
+  // figure's key draws each sample as it is drawn).
+  legend.labels = {
+    ...legend.labels,
+    filter: sweepLegendFilter,
+    usePointStyle: true,
+    boxWidth: 10,
+    boxHeight: 10
+  }
   options.plugins!.paper = { notes: sweepNotes(input) }
   return { type: 'line', data: { datasets }, options, plugins: [paperBackground] }
 }
