@@ -48,9 +48,16 @@ export class SweepPage {
     const canvas = await this.chart(chart)
     return canvas.evaluate(
       (el, { colours, tolerance }) => {
-        const c = el as HTMLCanvasElement
+        // The page's canvas, typed here without the DOM's types (the tests compile without them).
+        const c = el as unknown as {
+          width: number
+          height: number
+          getContext(kind: '2d'): {
+            getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> }
+          }
+        }
         const data = c
-          .getContext('2d')!
+          .getContext('2d')
           .getImageData(0, 0, c.width, Math.floor(c.height * 0.75)).data
         const counts: Record<string, number> = {}
         for (const [name, [r, g, b]] of Object.entries(colours)) {
