@@ -70,9 +70,13 @@ describe('the sweep the form describes', () => {
       mode: 'range' as const,
       range: { from: 100, to: 10000, steps: 5, scale: 'log' as const }
     }
-    const form = sweepFromForm('effectiveness', base, draftOf([widths]))
+    const draft = draftOf([widths])
+    const form = sweepFromForm('effectiveness', base, draft)
     expect(form.rounded).toEqual([[100, 316, 1000, 3162, 10000]])
     expect(checkSweep(form.config).errors).toEqual([])
+    // An error at one of its rounded values is the range's: no box holds that value.
+    expect(formField('sweep.fields.0.values.4', form, draft)).toBe('sweep.fields.0.range')
+    expect(formField('m', form, draft)).toBe('sweep.fields.0.range')
     // A linear range of whole numbers stays a range.
     const whole = sweepFromForm(
       'effectiveness',

@@ -174,15 +174,19 @@ export function sweepFromForm(
  */
 export function formField(field: string, form: SweepFromForm, draft: SweepDraft): string {
   const bare = field.replace(/^config\./, '')
+  const ranged = (i: number) =>
+    draft.fields[i]?.mode === 'range' &&
+    sweptFieldType(String(form.config.kind), draft.fields[i].path).type === 'number'
   const value = /^sweep\.fields\.(\d+)\.values\.(\d+)$/.exec(bare)
   if (value) {
     const [i, j] = [Number(value[1]), Number(value[2])]
+    // A range sent as its rounded values: the error is the range's.
+    if (ranged(i)) return `sweep.fields.${i}.range`
     return `sweep.fields.${i}.values.${form.boxes[i]?.[j] ?? j}`
   }
   const swept = draft.fields.findIndex((f) => f.path === bare)
   if (swept >= 0) {
-    const f = draft.fields[swept]
-    return f.mode === 'range' && !form.rounded[swept]
+    return ranged(swept)
       ? `sweep.fields.${swept}.range`
       : `sweep.fields.${swept}.values.${form.boxes[swept]?.[0] ?? 0}`
   }

@@ -40,6 +40,20 @@ describe('a swept field', () => {
     )
   })
 
+  it('shows a range’s error at the range, not at the value boxes it hides', async () => {
+    const { wrapper, field } = mountEditor('effectiveness', 'm', {
+      'sweep.fields.0.range': 'm = 60000: m must be at most 50000',
+      'sweep.fields.0.values.0': 'a value box the range hides'
+    })
+    field.mode = 'range'
+    await wrapper.vm.$nextTick()
+    expect(wrapper.find('[data-testid="sweep-field-0-value-0"]').exists()).toBe(false)
+    expect(wrapper.find('[data-testid="error-sweep.fields.0.values.0"]').exists()).toBe(false)
+    expect(wrapper.get('[data-testid="error-sweep.fields.0"]').text()).toBe(
+      'm = 60000: m must be at most 50000'
+    )
+  })
+
   it('edits the draft: a value typed, one added, one removed, a range chosen', async () => {
     const { wrapper, field } = mountEditor('effectiveness', 'theta')
     expect(field.values).toEqual([2, 4, 8])
