@@ -18,6 +18,7 @@ import { ComparisonRepository } from './comparisons'
 import { DatasetRepository } from './datasets'
 import { HistoryQueries } from './history'
 import { migrations } from './migrations'
+import { NullRepository } from './nulls'
 import { openDatabase } from './open'
 import { searchText } from './rows'
 import { RunRepository } from './runs'
@@ -51,6 +52,8 @@ export class RunStore {
   readonly datasets: DatasetRepository
   readonly bundles: BundleRepository
   readonly sweeps: SweepRepository
+  /** Monte Carlo nulls of the detection statistics, a cache (see nulls.ts). */
+  readonly nulls: NullRepository
 
   private constructor(
     private readonly db: Database.Database,
@@ -64,6 +67,7 @@ export class RunStore {
     this.datasets = new DatasetRepository(db)
     this.bundles = new BundleRepository(db, this.runs, this.datasets)
     this.sweeps = new SweepRepository(db, this.runs, owner)
+    this.nulls = new NullRepository(db)
   }
 
   /** Opens (or creates) the database; throws DatabaseOpenError naming the path and the reason. */
