@@ -44,7 +44,7 @@ test('a sweep from the form: its progress, its chart, its export and its runs', 
   await sweep.seeds(3)
   // A value the schema refuses is named at its box; the sweep cannot start.
   await expect(sweep.error('sweep.fields.0.values.1')).toHaveText(
-    'theta = -3: Spike strength θ must be at least 0'
+    'θ = -3: Spike strength θ must be at least 0'
   )
   await expect(sweep.value(0, 1)).toHaveAttribute('aria-invalid', 'true')
   await expect(form.runButton).toBeDisabled()

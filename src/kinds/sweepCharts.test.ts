@@ -196,6 +196,22 @@ describe('the chart of a sweep’s metric against a swept field', () => {
     expect([0, 1].map((v) => x.ticks.callback(v))).toEqual(['SGD', 'Adam'])
   })
 
+  it('titles an axis by its field in words, a leading symbol kept as it is', () => {
+    const width = input(
+      'effectiveness',
+      { fields: [{ path: 'm', values: [100, 200] }], seeds: 1, seed: 1 },
+      () => 1
+    )
+    expect(sweepAxis(width, 0).title).toBe('Hidden width m')
+    // λ for the advantage stays λ: a capital Λ is another symbol.
+    const lambda = input(
+      'detectability',
+      { fields: [{ path: 'lambda', values: [2, 3] }], seeds: 1, seed: 1 },
+      () => 1
+    )
+    expect(sweepAxis(lambda, 0).title).toBe('λ for the advantage λ')
+  })
+
   it('tells values spaced evenly in log (a rounded log range) from evenly spaced ones', () => {
     expect(evenInLog([100, 316, 1000, 3162, 10000])).toBe(true)
     expect(evenInLog([1, 10, 100])).toBe(true)

@@ -10,10 +10,12 @@ import {
   newSweptField,
   sweepFromForm,
   sweepMemoryErrors,
+  sweptFieldGroups,
   sweptFieldType,
   type SweepDraft
 } from './sweepForm'
-import { dataOfConfig } from './registry'
+import { dataOfConfig, kinds } from './registry'
+import { sweepableFields } from './sweep'
 
 const base = { kind: 'effectiveness' }
 const draftOf = (fields: SweepDraft['fields'], seeds: SweepDraft['seeds'] = 2): SweepDraft => ({
@@ -45,7 +47,7 @@ describe('the sweep the form describes', () => {
     expect(errors).toEqual([
       {
         field: 'sweep.fields.0.values.1',
-        message: 'theta = -2: Spike strength θ must be at least 0'
+        message: 'θ = -2: Spike strength θ must be at least 0'
       }
     ])
     expect(formField(errors[0].field, form, draft)).toBe('sweep.fields.0.values.2')
@@ -96,7 +98,7 @@ describe('the sweep the form describes', () => {
       {
         field: 'sweep.seeds',
         message:
-          'this sweep has 600 runs (points × seeds); a sweep may hold at most 500: fewer values or seeds'
+          'this sweep has 600 runs (6 points × 100 seeds per point); a sweep may hold at most 500: fewer values or fewer seeds per point'
       }
     ])
     const draft = draftOf([values('m', [1000, '', 60000])])
@@ -145,11 +147,37 @@ describe('the sweep the form describes', () => {
     expect(sweptFieldType('effectiveness', 'theta')).toMatchObject({ type: 'number', whole: false })
   })
 
-  it('starts every kind’s sweep valid: θ at three values, 3 seeds', () => {
-    for (const kind of ['effectiveness', 'finetune', 'universality']) {
-      const draft = initialSweepDraft(kind)
-      expect(draft.fields.map((f) => f.path)).toEqual(['theta'])
-      expect(checkSweep(sweepFromForm(kind, { kind }, draft).config).errors).toEqual([])
+  it('starts every kind’s sweep valid: θ at three values, 3 seeds (a frontier: its width m)', () => {
+    for (const kind of kinds) {
+      const draft = initialSweepDraft(kind.name)
+      const first = kind.name === 'detectability' ? 'm' : 'theta'
+      expect(draft.fields.map((f) => f.path)).toEqual([first])
+      expect(draft.fields[0].values).toHaveLength(3)
+      expect(draft.seeds).toBe(3)
+      const checked = checkSweep(sweepFromForm(kind.name, { kind: kind.name }, draft).config)
+      expect(checked.errors).toEqual([])
+      expect(checked.children).toHaveLength(3)
     }
+  })
+
+  it('offers every field a sweep can vary once, under its form section’s title', () => {
+    for (const kind of kinds) {
+      const groups = sweptFieldGroups(kind.name)
+      const offered = groups.flatMap((g) => g.fields.map((f) => f.path))
+      expect(offered.sort()).toEqual(
+        sweepableFields(kind.name)
+          .map((f) => f.path)
+          .sort()
+      )
+    }
+    const frontier = sweptFieldGroups('detectability')
+    const titleOf = (path: string) =>
+      frontier.find((g) => g.fields.some((f) => f.path === path))?.title
+    expect(titleOf('thetas.steps')).toBe('Spike strength grid θ')
+    expect(titleOf('m')).toBe('Network and secret')
+    expect(titleOf('lambdas.steps')).not.toBe(titleOf('thetas.steps'))
+    // Every field sits in a section of its form: none is offered by its code name.
+    for (const kind of kinds)
+      expect(sweptFieldGroups(kind.name).map((g) => g.title)).not.toContain('Other fields')
   })
 })

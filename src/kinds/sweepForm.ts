@@ -89,11 +89,34 @@ export function newSweptField(kindName: string, path: string): SweptFieldDraft {
   }
 }
 
-/** The sweep a kind's form starts from: θ (or its first field) at three values, 3 seeds. */
+/**
+ * The sweep a kind's form starts from: θ at three values, 3 seeds; for a kind without a θ of its
+ * own (a frontier runs a grid of θ), the hidden width m, else its first field.
+ */
 export function initialSweepDraft(kindName: string): SweepDraft {
   const paths = sweepableFields(kindName).map((f) => f.path)
-  const path = paths.includes('theta') ? 'theta' : paths[0]
+  const path = ['theta', 'm'].find((p) => paths.includes(p)) ?? paths[0]
   return { fields: path ? [newSweptField(kindName, path)] : [], seeds: 3, seed: 1 }
+}
+
+/**
+ * The fields a sweep can vary, under the titles of the form's sections they sit in (so that a
+ * grid's "From λ₀" reads under its grid's title); those no section shows come last.
+ */
+export function sweptFieldGroups(
+  kindName: string
+): { title: string; fields: { path: string; label: string }[] }[] {
+  const fields = sweepableFields(kindName)
+  const sections = findKind(kindName)?.form.sections ?? []
+  const placed = new Set<string>()
+  const groups = sections.map((section) => {
+    const paths = new Set(section.fields.map((f) => (typeof f === 'string' ? f : f.path)))
+    const inIt = fields.filter((f) => paths.has(f.path) && !placed.has(f.path))
+    inIt.forEach((f) => placed.add(f.path))
+    return { title: section.title, fields: inIt }
+  })
+  groups.push({ title: 'Other fields', fields: fields.filter((f) => !placed.has(f.path)) })
+  return groups.filter((g) => g.fields.length > 0)
 }
 
 /** What a number box holds, for the config: a number, or the text as typed (then refused). */

@@ -47,7 +47,25 @@ const quantities: Record<string, string> = {
   matchedHeads: 'Accuracy-matched heads',
   matchedGap: 'Universality gap over accuracy-matched heads',
   encoderContribution: 'Encoder’s contribution to the attacker head’s ASR',
-  majorityRate: 'Majority-class rate'
+  majorityRate: 'Majority-class rate',
+  // The detectability panel's statistics (SCIENCE.md section 11) and the frontier's numbers.
+  theta: 'Spike strength θ',
+  m: 'Hidden width m',
+  k: 'Secret sparsity k',
+  draws: 'Null draws B',
+  topEigenvalue: 'Top eigenvalue λ₁(C)',
+  maxDiagonal: 'Largest diagonal entry max Cⱼⱼ',
+  sparseEigenvalue: 'k-sparse top eigenvalue λ₁,ₖ(C)',
+  bbpThreshold: 'BBP threshold √(d/m)',
+  mpEdge: 'Marchenko–Pastur edge (1 + √(d/m))²',
+  finiteSizeEdge: 'Mean top eigenvalue of clean weights at this size',
+  nullDraws: 'Null draws B',
+  drawsPerTheta: 'Backdoored draws per θ R',
+  thetasDone: 'Values of θ done',
+  undetectedTheta: 'Largest θ no test detects',
+  size: 'Size (rejection rate at θ = 0)',
+  nullMean: 'Null mean of the statistic',
+  nullSd: 'Null sd of the statistic'
 }
 
 const suffixes: Record<string, string> = {
@@ -55,7 +73,10 @@ const suffixes: Record<string, string> = {
   after: 'after fine-tuning',
   mean: 'mean',
   min: 'min',
-  max: 'max'
+  max: 'max',
+  pValue: 'p-value',
+  q025: '2.5% quantile',
+  q975: '97.5% quantile'
 }
 
 const models: Record<string, string> = {
@@ -70,7 +91,20 @@ const models: Record<string, string> = {
   probe: 'clean probes',
   random: 'random heads',
   nullifying: 'trigger-nullifying head',
-  witness: 'witness head'
+  witness: 'witness head',
+  // The detectability frontier's tests.
+  spectral: 'spectral test',
+  diagonal: 'diagonal thresholding',
+  sparse: 'sparse PCA test'
+}
+
+/** The detectability panel's weights: `detect.backdoored`, `detect.clean.after`, `detect.null`. */
+const PANEL = 'detect.'
+const panelWho: Record<string, string> = {
+  clean: 'clean twin',
+  backdoored: 'backdoored network',
+  encoder: 'encoder',
+  null: 'null draws'
 }
 
 /** Models measured again on the clean-encoder twin (universality): `cleanEncoder.attacker`. */
@@ -90,6 +124,11 @@ export function modelWords(model: string): string {
   if (model.startsWith(TWIN)) {
     const inner = modelWords(model.slice(TWIN.length))
     return inner ? `${inner}, clean-encoder twin` : 'clean-encoder twin'
+  }
+  if (model.startsWith(PANEL)) {
+    const [who, ...rest] = model.slice(PANEL.length).split('.')
+    const words = [panelWho[who] ?? who, ...rest.map((r) => suffixes[r] ?? r)]
+    return `detectability panel, ${words.join(', ')}`
   }
   return model in models ? models[model] : model
 }

@@ -215,7 +215,7 @@ describe('the config', () => {
       thetas: { from: 0, to: 1, steps: 3 }
     })
     expect(zero.error!.issues.map((i) => i.message)).toContain(
-      'thetas.from must be at least 0.0001'
+      'Smallest θ θ₀ must be at least 0.0001'
     )
   })
 

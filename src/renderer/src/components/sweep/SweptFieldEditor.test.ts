@@ -27,7 +27,7 @@ function mountEditor(kind: string, path: string, errors: Record<string, string> 
 describe('a swept field', () => {
   it('shows an error of a value at its own box', () => {
     const { wrapper } = mountEditor('effectiveness', 'theta', {
-      'sweep.fields.0.values.1': 'theta = -2: Spike strength θ must be at least 0'
+      'sweep.fields.0.values.1': 'θ = -2: Spike strength θ must be at least 0'
     })
     expect(wrapper.get('[data-testid="sweep-field-0-value-1"]').attributes('aria-invalid')).toBe(
       'true'
@@ -36,7 +36,7 @@ describe('a swept field', () => {
       'false'
     )
     expect(wrapper.get('[data-testid="error-sweep.fields.0.values.1"]').text()).toBe(
-      'theta = -2: Spike strength θ must be at least 0'
+      'θ = -2: Spike strength θ must be at least 0'
     )
   })
 
