@@ -112,7 +112,7 @@ describe('the sweep the form describes', () => {
     expect(errors[0].field).toBe('sweep.fields.0.values.1')
     expect(formField(errors[0].field, form, draft)).toBe('sweep.fields.0.values.2')
     expect(errors[0].message).toMatch(
-      /^at m = 60000: m: this run would hold about .* over the lab’s 64 MB per run; lower m/
+      /^at m = 60000, a run would hold about [\d.]+ MB \(mostly the 500 × m scores\), over the lab’s 64 MB per run: lower hidden width m /
     )
   })
 

@@ -4,10 +4,10 @@
  * seed, turned into the sweep config the lab checks (parseSweepConfig), with each error the lab
  * names (`sweep.fields.0.values.3`) brought back to the box it was typed in. No Node, no DOM.
  */
-import { describeField } from '../shared/fields'
+import { describeField, fieldName } from '../shared/fields'
 import { typedNumber, type DraftValue } from '../shared/form'
 import type { DataFacts } from '../shared/datasets'
-import { overBudget } from '../shared/limits'
+import { formatMemory } from '../shared/limits'
 import { ConfigError, type FieldError } from '../shared/schema'
 import { rangeValues, setPath, sweepPoints, type SweptValue } from '../shared/sweep'
 import { findKind, type ExperimentConfig } from './registry'
@@ -238,7 +238,9 @@ export function sweepMemoryErrors(
     if (estimate.bytes <= budget) continue
     const values = points[child.point].values
     const field = sweptField(parsed, estimate.field, values) ?? estimate.field
-    const message = `at ${pointWords(parsed.base.kind, values)}: ${overBudget(estimate, budget).message}`
+    const described = describeField(kind.schema, estimate.field)
+    const named = described ? fieldName(described.meta) : estimate.field
+    const message = `at ${pointWords(parsed.base.kind, values)}, a run would hold about ${formatMemory(estimate.bytes)} (mostly ${estimate.what}), over the lab’s ${formatMemory(budget)} per run: lower ${named} (or raise BACKDOOR_LAB_MEMORY_BUDGET)`
     if (!errors.some((e) => e.field === field && e.message === message)) {
       errors.push({ field, message })
     }
