@@ -166,7 +166,7 @@ test('a sweep of two fields: a line per value of the second, and the heat map', 
   expect(cells.highest).toBeGreaterThan(500)
   await page.screenshot({ path: `${screens}/sweep-two-fields.png`, fullPage: true })
   // m across instead: a line per θ.
-  await page.getByTestId('sweep-x').selectOption({ label: 'hidden width m' })
+  await page.getByTestId('sweep-x').selectOption({ label: 'Hidden width m' })
   await expect(page.locator('#sweep-mean-title')).toHaveText(
     'λ50 ratio, clean / backdoored, against hidden width m, one line per θ'
   )

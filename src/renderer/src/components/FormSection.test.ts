@@ -100,4 +100,12 @@ describe('a generated form section', () => {
       undefined
     )
   })
+
+  it('draws the seed in a sweep as set by the sweep seed, not as swept', () => {
+    const { wrapper } = mountSection(finetune, 'data', {}, new Set(['seed']))
+    expect(wrapper.get('[data-testid="field-seed"]').attributes('disabled')).toBeDefined()
+    expect(wrapper.get('#input-seed-help').text()).toBe(
+      'Set by the sweep: each run’s seed derives from the sweep seed and its point (Sweep card below).'
+    )
+  })
 })
