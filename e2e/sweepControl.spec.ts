@@ -128,7 +128,9 @@ test('a sweep of detectability frontiers over m, charted by what each reports on
   await expect(page.getByTestId('sweep-charts-note')).toContainText(
     'A frontier’s curves over θ stay on its own run’s page'
   )
-  await expect(page.getByTestId('sweep-charts-note')).toContainText('it opens on largest θ no test detects')
+  await expect(page.getByTestId('sweep-charts-note')).toContainText(
+    'it opens on largest θ no test detects'
+  )
   await sweep.values(0, [100, 400])
   await sweep.seeds(2)
   await expect(form.runButton).toHaveText('Start sweep (4 runs)')
