@@ -147,7 +147,7 @@ test('a sweep of detectability frontiers over m, charted by what each reports on
   expect(groups).toEqual(expect.arrayContaining(['The run', 'Spectral test', 'Sparse PCA test']))
   await view.metric().selectOption('spectral/size')
   await expect(page.locator('#sweep-mean-title')).toHaveText(
-    'Size (rejection rate at θ = 0), spectral test, against hidden width m'
+    'Size of the test at level α, spectral test, against hidden width m'
   )
   await view.chart('sweep-mean')
   const detail = await api<SweepDetail>(page, 'getSweep', { id })

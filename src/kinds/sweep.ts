@@ -183,13 +183,14 @@ const DESCRIPTIVE = new Set([
   'witnessTarget',
   'witnessConstruction',
   'nullDirections',
-  // The detectability panel's θ and its null's shape; a frontier's grid and how far it got.
+  // the detectability panel's θ of the weights, and the frontier's grid and thresholds
   'theta',
-  'm',
-  'k',
-  'draws',
+  'nullDraws',
   'drawsPerTheta',
-  'thetasDone'
+  'thetasDone',
+  'bbpThreshold',
+  'mpEdge',
+  'finiteSizeEdge'
 ])
 
 function sweepMetric(model: string, name: string): SweepMetric {
@@ -205,7 +206,8 @@ export function sweepMetrics(kindName: string): SweepMetric[] {
   const kind = findKind(kindName)
   if (!kind) return []
   return Object.entries(kind.outputs.metrics).flatMap(([model, names]) =>
-    model === 'data'
+    // the data's facts, and the null of the detectability panel (the same for every θ)
+    model === 'data' || model === 'detect.null'
       ? []
       : names.filter((name) => !DESCRIPTIVE.has(name)).map((name) => sweepMetric(model, name))
   )
@@ -239,8 +241,8 @@ const keyMetrics: Record<string, readonly (readonly [string, string])[]> = {
   detectability: [
     ['run', 'undetectedTheta'],
     ['spectral', 'size'],
-    ['sparse', 'size'],
-    ['run', 'bbpThreshold']
+    ['diagonal', 'size'],
+    ['sparse', 'size']
   ] satisfies MetricOf<typeof detectabilityOutputs>[]
 }
 

@@ -38,7 +38,7 @@ describe('the metrics a sweep aggregates', () => {
       sweepMetrics('finetune').map((m) => [`${m.model}/${m.name}`, m.label])
     )
     expect(panel['detect.backdoored.after/topEigenvalue.pValue']).toBe(
-      'Top eigenvalue λ₁(C), p-value, detectability panel, backdoored network, after fine-tuning'
+      'Top eigenvalue λ₁(C), p-value, weights of the backdoored network after fine-tuning'
     )
   })
 

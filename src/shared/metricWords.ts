@@ -48,24 +48,24 @@ const quantities: Record<string, string> = {
   matchedGap: 'Universality gap over accuracy-matched heads',
   encoderContribution: 'Encoder’s contribution to the attacker head’s ASR',
   majorityRate: 'Majority-class rate',
-  // The detectability panel's statistics (SCIENCE.md section 11) and the frontier's numbers.
-  theta: 'Spike strength θ',
-  m: 'Hidden width m',
-  k: 'Secret sparsity k',
-  draws: 'Null draws B',
+  // Detectability (SCIENCE.md section 11): the panel of every random-ReLU run and the frontier.
+  theta: 'Spike strength θ of the weights',
   topEigenvalue: 'Top eigenvalue λ₁(C)',
   maxDiagonal: 'Largest diagonal entry max Cⱼⱼ',
   sparseEigenvalue: 'k-sparse top eigenvalue λ₁,ₖ(C)',
+  draws: 'Null draws',
+  k: 'Sparsity k',
+  m: 'Width m',
+  size: 'Size of the test at level α',
+  nullMean: 'Mean of the null',
+  nullSd: 'Standard deviation of the null',
   bbpThreshold: 'BBP threshold √(d/m)',
   mpEdge: 'Marchenko–Pastur edge (1 + √(d/m))²',
-  finiteSizeEdge: 'Mean top eigenvalue of clean weights at this size',
+  finiteSizeEdge: 'Finite-size edge of the null',
   nullDraws: 'Null draws B',
-  drawsPerTheta: 'Backdoored draws per θ R',
-  thetasDone: 'Values of θ done',
-  undetectedTheta: 'Largest θ no test detects',
-  size: 'Size (rejection rate at θ = 0)',
-  nullMean: 'Null mean of the statistic',
-  nullSd: 'Null sd of the statistic'
+  drawsPerTheta: 'Backdoored draws per θ, R',
+  thetasDone: 'θ values done',
+  undetectedTheta: 'Largest θ no test detects'
 }
 
 const suffixes: Record<string, string> = {
@@ -75,8 +75,8 @@ const suffixes: Record<string, string> = {
   min: 'min',
   max: 'max',
   pValue: 'p-value',
-  q025: '2.5% quantile',
-  q975: '97.5% quantile'
+  q025: '2.5% quantile of the null',
+  q975: '97.5% quantile of the null'
 }
 
 const models: Record<string, string> = {
@@ -92,20 +92,14 @@ const models: Record<string, string> = {
   random: 'random heads',
   nullifying: 'trigger-nullifying head',
   witness: 'witness head',
-  // The detectability frontier's tests.
   spectral: 'spectral test',
   diagonal: 'diagonal thresholding',
-  sparse: 'sparse PCA test'
+  sparse: 'sparse PCA test',
+  encoder: 'encoder'
 }
 
 /** The detectability panel's weights: `detect.backdoored`, `detect.clean.after`, `detect.null`. */
-const PANEL = 'detect.'
-const panelWho: Record<string, string> = {
-  clean: 'clean twin',
-  backdoored: 'backdoored network',
-  encoder: 'encoder',
-  null: 'null draws'
-}
+const DETECT = 'detect.'
 
 /** Models measured again on the clean-encoder twin (universality): `cleanEncoder.attacker`. */
 const TWIN = 'cleanEncoder.'
@@ -125,10 +119,11 @@ export function modelWords(model: string): string {
     const inner = modelWords(model.slice(TWIN.length))
     return inner ? `${inner}, clean-encoder twin` : 'clean-encoder twin'
   }
-  if (model.startsWith(PANEL)) {
-    const [who, ...rest] = model.slice(PANEL.length).split('.')
-    const words = [panelWho[who] ?? who, ...rest.map((r) => suffixes[r] ?? r)]
-    return `detectability panel, ${words.join(', ')}`
+  if (model.startsWith(DETECT)) {
+    const [who, when] = model.slice(DETECT.length).split('.')
+    if (who === 'null') return 'clean draws of the null'
+    const whose = when ? `${modelWords(who)} ${suffixes[when] ?? when}` : modelWords(who)
+    return `weights of the ${whose}`
   }
   return model in models ? models[model] : model
 }

@@ -208,7 +208,7 @@ describe('the config', () => {
       thetas: { from: 2, to: 1, steps: 3 }
     })
     expect(bad.error!.issues.map((i) => i.message)).toContain(
-      'thetas.to must be greater than thetas.from'
+      'The largest θ θ₁ must be greater than the smallest θ₀'
     )
     const zero = detectabilityConfigSchema.safeParse({
       kind: 'detectability',
