@@ -12,6 +12,8 @@ export interface LabHost {
   url: string
   origin: string
   dbPath: string
+  /** The host's process id (its run workers are its children). */
+  pid: number
   /** Stops the host and starts a new one on the same database (an app restart). */
   restart(): Promise<void>
 }
@@ -21,7 +23,10 @@ const root = resolve(__dirname, '..')
 /** The e2e host's memory budget per run. */
 export const E2E_MEMORY_BUDGET = '2G'
 
-function startHost(dbPath: string): Promise<{ child: ChildProcess; url: string }> {
+function startHost(
+  dbPath: string,
+  env: Record<string, string> = {}
+): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
     [join(root, 'out', 'main', 'host.js'), '--port', '0', '--db', dbPath],
@@ -29,7 +34,7 @@ function startHost(dbPath: string): Promise<{ child: ChildProcess; url: string }
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
       // A stated memory budget per run, so that what is over it does not depend on the machine.
-      env: { ...process.env, BACKDOOR_LAB_MEMORY_BUDGET: E2E_MEMORY_BUDGET }
+      env: { ...process.env, BACKDOOR_LAB_MEMORY_BUDGET: E2E_MEMORY_BUDGET, ...env }
     }
   )
   return new Promise((done, fail) => {
@@ -60,20 +65,24 @@ function stop(child: ChildProcess): Promise<void> {
   })
 }
 
-export const test = base.extend<{ lab: LabHost }>({
-  lab: async ({}, use) => {
+export const test = base.extend<{ lab: LabHost; labEnv: Record<string, string> }>({
+  /** More environment for the host (`test.use({ labEnv: { BACKDOOR_LAB_WORKERS: '1' } })`). */
+  labEnv: [{}, { option: true }],
+  lab: async ({ labEnv }, use) => {
     const dir = mkdtempSync(join(os.tmpdir(), 'lab-e2e-'))
     const dbPath = join(dir, 'lab.db')
-    let current = await startHost(dbPath)
+    let current = await startHost(dbPath, labEnv)
     const host: LabHost = {
       url: current.url,
       origin: new URL(current.url).origin,
       dbPath,
+      pid: current.child.pid!,
       async restart() {
         await stop(current.child)
-        current = await startHost(dbPath)
+        current = await startHost(dbPath, labEnv)
         host.url = current.url
         host.origin = new URL(current.url).origin
+        host.pid = current.child.pid!
       }
     }
     await use(host)

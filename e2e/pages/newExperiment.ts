@@ -40,3 +40,54 @@ export class NewExperimentPage {
     return Number(/#\/runs\/(\d+)$/.exec(this.page.url())![1])
   }
 }
+
+/** The New experiment page in Sweep mode: the swept fields, the seeds, the Start button. */
+export class SweepForm {
+  constructor(readonly page: Page) {}
+
+  /** Switches the form to a sweep. */
+  async open(): Promise<this> {
+    await this.page.getByTestId('mode-sweep').check()
+    await expect(this.page.getByTestId('section-sweep')).toBeVisible()
+    return this
+  }
+
+  path(field: number): Locator {
+    return this.page.getByTestId(`sweep-field-${field}-path`)
+  }
+
+  value(field: number, box: number): Locator {
+    return this.page.getByTestId(`sweep-field-${field}-value-${box}`)
+  }
+
+  /** Types the values of swept field `field`, one per box, adding boxes as needed. */
+  async values(field: number, values: (string | number)[]): Promise<void> {
+    const boxes = this.page.locator(`[data-testid^="sweep-field-${field}-value-"]`)
+    while ((await boxes.count()) > values.length)
+      await this.page
+        .getByTestId(`sweep-field-${field}-remove-value-${(await boxes.count()) - 1}`)
+        .click()
+    while ((await boxes.count()) < values.length)
+      await this.page.getByTestId(`sweep-field-${field}-add-value`).click()
+    for (const [j, v] of values.entries()) await this.value(field, j).fill(String(v))
+  }
+
+  async seeds(r: number): Promise<void> {
+    await this.page.getByTestId('field-sweep.seeds').fill(String(r))
+  }
+
+  error(field: string): Locator {
+    return this.page.getByTestId(`error-${field}`)
+  }
+
+  get summary(): Locator {
+    return this.page.getByTestId('sweep-summary')
+  }
+
+  /** Presses Start sweep and waits for the sweep's page; returns its id. */
+  async start(): Promise<number> {
+    await this.page.getByTestId('run-button').click()
+    await expect(this.page).toHaveURL(/#\/sweeps\/\d+$/)
+    return Number(/#\/sweeps\/(\d+)$/.exec(this.page.url())![1])
+  }
+}

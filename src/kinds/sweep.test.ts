@@ -60,7 +60,7 @@ describe('sweep configs', () => {
     ).toEqual([
       {
         field: 'sweep.fields.0.values.1',
-        message: 'theta = -2: Spike strength θ must be at least 0'
+        message: 'θ = -2: Spike strength θ must be at least 0'
       }
     ])
     expect(

@@ -16,20 +16,26 @@ import {
   sweepSchema,
   setPath,
   type Sweep,
-  type SweepChild
+  type SweepChild,
+  type SweptValue
 } from '../shared/sweep'
+import { detectabilityOutputs } from './detectability/outputs'
 import { effectivenessOutputs } from './effectiveness/outputs'
 import { finetuneOutputs } from './finetune/outputs'
 import { findKind, parseExperimentConfig, type ExperimentConfig } from './registry'
 import { universalityOutputs } from './universality/outputs'
+import { pointWords } from './sweepWords'
 
 export interface SweepConfig {
   base: ExperimentConfig
   sweep: Sweep
 }
 
-/** Fields a sweep may not vary: the kind, and the seed (the sweep seeds its runs). */
-const FIXED = new Set(['kind', 'seed'])
+/**
+ * Fields a sweep may not vary: the kind, the seed (the sweep seeds its runs), and a link to
+ * another run (a universality run's L = 2 twin names the run it is the twin of).
+ */
+const FIXED = new Set(['kind', 'seed', 'twinOf'])
 
 /** The config paths of a kind a sweep can vary: its numbers, choices and flags. */
 export function sweepableFields(kindName: string): { path: string; label: string }[] {
@@ -98,10 +104,11 @@ export function parseSweepConfig(input: unknown): SweepConfig {
   if (pathErrors.length > 0) refuse(pathErrors)
   const runs = sweepRunCount(sweep)
   if (runs > MAX_SWEEP_RUNS) {
+    const points = runs / sweep.seeds
     refuse([
       {
         field: 'sweep.seeds',
-        message: `this sweep has ${runs} runs (points × seeds); a sweep may hold at most ${MAX_SWEEP_RUNS}: fewer values or seeds`
+        message: `this sweep has ${runs} runs (${points} ${points === 1 ? 'point' : 'points'} × ${sweep.seeds} seeds per point); a sweep may hold at most ${MAX_SWEEP_RUNS}: fewer values or fewer seeds per point`
       }
     ])
   }
@@ -114,8 +121,9 @@ export function parseSweepConfig(input: unknown): SweepConfig {
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error
         const at = f.values ? `sweep.fields.${i}.values.${j}` : `sweep.fields.${i}.range`
+        const named = pointWords(base.kind, { [f.path]: value })
         for (const e of error.errors)
-          valueErrors.push({ field: at, message: `${f.path} = ${String(value)}: ${e.message}` })
+          valueErrors.push({ field: at, message: `${named}: ${e.message}` })
       }
     })
   })
@@ -130,9 +138,12 @@ export function childConfigs(config: SweepConfig): SweepChild<ExperimentConfig>[
       return { ...child, config: parseExperimentConfig(child.config) }
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error
-      const values = config.sweep.fields
-        .map((f) => `${f.path} = ${String(getPath(child.config, f.path))}`)
-        .join(', ')
+      const values = pointWords(
+        config.base.kind,
+        Object.fromEntries(
+          config.sweep.fields.map((f) => [f.path, getPath(child.config, f.path) as SweptValue])
+        )
+      )
       throw new ConfigError(
         error.errors.map((e) => ({ field: 'sweep.fields', message: `at ${values}: ${e.message}` }))
       )
@@ -225,7 +236,14 @@ const keyMetrics: Record<string, readonly (readonly [string, string])[]> = {
     ['attacker', 'attackSuccessRate'],
     ['probe', 'attackSuccessRate.mean'],
     ['random', 'attackSuccessRate.mean']
-  ] satisfies MetricOf<typeof universalityOutputs>[]
+  ] satisfies MetricOf<typeof universalityOutputs>[],
+  // A frontier's curves over θ stay on its run's page; a sweep charts what it reports once.
+  detectability: [
+    ['run', 'undetectedTheta'],
+    ['spectral', 'size'],
+    ['diagonal', 'size'],
+    ['sparse', 'size']
+  ] satisfies MetricOf<typeof detectabilityOutputs>[]
 }
 
 /** A kind's headline metrics for a sweep (the first four it reports, for a kind not listed). */

@@ -151,6 +151,19 @@ const requiredName = z
  */
 export const FIGURE_WIDTH = { min: 1.5, max: 20 } as const
 
+/** A metric of a kind's runs, by model and name (a sweep aggregates one). */
+const metricRef = z.object(
+  {
+    model: z
+      .string({ error: 'metric.model is required' })
+      .min(1, { error: 'metric.model is required' }),
+    name: z
+      .string({ error: 'metric.name is required' })
+      .min(1, { error: 'metric.name is required' })
+  },
+  { error: 'metric must be { model, name }' }
+)
+
 export const apiSchemas = {
   startRun: z.object({
     // The config is validated by parseExperimentConfig so that errors name each field.
@@ -169,20 +182,50 @@ export const apiSchemas = {
     tags: z.array(tag).max(50, { error: 'at most 50 tags' }).optional()
   }),
   deleteRuns: z.object({ ids: z.array(runId).min(1, { error: 'ids must name at least one run' }) }),
-  // Export: a chart as a figure or its numbers, a caption, runs as a bundle and back.
-  exportChart: z.object({
-    runIds: chartRuns,
-    chart: z.string({ error: 'chart is required' }).trim().min(1, { error: 'chart is required' }),
-    format: z.enum(['png', 'svg', 'pdf', 'tex', 'csv', 'json'], {
-      error: 'format must be one of: png, svg, pdf, tex, csv, json'
+  // Export: a chart as a figure or its numbers, a caption, runs as a bundle and back. A chart of
+  // runs names them (runIds); a chart of a sweep names the sweep, its metric and the swept field
+  // on the x axis (0 or 1).
+  exportChart: z
+    .object({
+      runIds: chartRuns.optional(),
+      sweepId: sweepId.optional(),
+      metric: metricRef.optional(),
+      x: z.union([z.literal(0), z.literal(1)], { error: 'x must be 0 or 1' }).optional(),
+      chart: z.string({ error: 'chart is required' }).trim().min(1, { error: 'chart is required' }),
+      format: z.enum(['png', 'svg', 'pdf', 'tex', 'csv', 'json'], {
+        error: 'format must be one of: png, svg, pdf, tex, csv, json'
+      }),
+      widthInches: z
+        .number({ error: 'widthInches must be a number' })
+        .min(FIGURE_WIDTH.min, { error: `widthInches must be at least ${FIGURE_WIDTH.min}` })
+        .max(FIGURE_WIDTH.max, { error: `widthInches must be at most ${FIGURE_WIDTH.max}` })
+        .default(3.25),
+      dpi: z
+        .union([z.literal(300), z.literal(600)], { error: 'dpi must be 300 or 600' })
+        .default(300)
+    })
+    .superRefine((p, ctx) => {
+      if (p.runIds && p.sweepId !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sweepId'],
+          message: "give runIds (a run's chart) or sweepId (a sweep's chart), not both"
+        })
+      } else if (!p.runIds && p.sweepId === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['runIds'],
+          message:
+            "runIds must name at least one run (or give sweepId and metric for a sweep's chart)"
+        })
+      } else if (p.sweepId !== undefined && !p.metric) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['metric'],
+          message: "metric is required for a sweep's chart: { model, name }"
+        })
+      }
     }),
-    widthInches: z
-      .number({ error: 'widthInches must be a number' })
-      .min(FIGURE_WIDTH.min, { error: `widthInches must be at least ${FIGURE_WIDTH.min}` })
-      .max(FIGURE_WIDTH.max, { error: `widthInches must be at most ${FIGURE_WIDTH.max}` })
-      .default(3.25),
-    dpi: z.union([z.literal(300), z.literal(600)], { error: 'dpi must be 300 or 600' }).default(300)
-  }),
   chartCaption: z.object({
     runIds: chartRuns,
     chart: z.string({ error: 'chart is required' }).trim().min(1, { error: 'chart is required' })
@@ -279,20 +322,7 @@ export const apiSchemas = {
   cancelSweep: z.object({ id: sweepId }),
   resumeSweep: z.object({ id: sweepId }),
   deleteSweep: z.object({ id: sweepId }),
-  sweepAggregate: z.object({
-    id: sweepId,
-    metric: z.object(
-      {
-        model: z
-          .string({ error: 'metric.model is required' })
-          .min(1, { error: 'metric.model is required' }),
-        name: z
-          .string({ error: 'metric.name is required' })
-          .min(1, { error: 'metric.name is required' })
-      },
-      { error: 'metric must be { model, name }' }
-    )
-  })
+  sweepAggregate: z.object({ id: sweepId, metric: metricRef })
 } as const
 
 export type ApiMethod = keyof typeof apiSchemas

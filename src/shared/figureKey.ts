@@ -88,9 +88,14 @@ export function isReferenceDataset(d: { order?: number }): boolean {
   return (d.order ?? 0) >= 4
 }
 
-/** Filled to a level (bars, the shaded region), not to another dataset (a band). */
-export function areaFill(d: { fill?: unknown }): 'origin' | 'start' | 'end' | null {
-  return d.fill === 'origin' || d.fill === 'start' || d.fill === 'end' ? d.fill : null
+/**
+ * Filled to a level (bars, the shaded region) or inside its own outline (a heat map's cells, a
+ * key's swatch), not to another dataset (a band).
+ */
+export function areaFill(d: { fill?: unknown }): 'origin' | 'start' | 'end' | 'shape' | null {
+  return d.fill === 'origin' || d.fill === 'start' || d.fill === 'end' || d.fill === 'shape'
+    ? d.fill
+    : null
 }
 
 /** How chart.js draws a line dataset, as the key draws its sample; null when it draws nothing. */

@@ -72,6 +72,8 @@ export interface FormLayout {
   cells?: (config: Record<string, unknown>) => number | null
   /** What the form knows of the chosen data: its dimension and its classes. */
   context?: (draft: Draft, csv: CsvFacts | null) => FormContext
+  /** What a sweep of this kind charts, when its runs' results are more than numbers. */
+  sweepNote?: string
 }
 
 /** What the form knows of an imported CSV file without reading it. */

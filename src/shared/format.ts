@@ -77,6 +77,7 @@ export function measured(run: Pick<RunDetail, 'metrics'>, model: string, name: s
   return known(metric) ? metric : undefined
 }
 
+/** A sentence's first letter in capitals, a Latin one only: λ and θ are symbols, not words. */
 export function capitalised(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1)
+  return /^[a-z]/.test(text) ? text.charAt(0).toUpperCase() + text.slice(1) : text
 }

@@ -88,5 +88,7 @@ export const detectabilityForm: FormLayout = {
       fields: ['n', 'nTest', 'seed', 'target', 'tauRule', 'labels']
     }
   ],
-  cells: scoreCells
+  cells: scoreCells,
+  sweepNote:
+    'A frontier’s curves over θ stay on its own run’s page; a sweep of frontiers charts what each reports once (the largest θ no test detects, each test’s size and null) against the swept field: how the frontier moves with m, k or d.'
 }

@@ -15,13 +15,24 @@ import type { RunStore } from '../store/store'
 import { BundleError, bundleFileName, bundleJson, createBundle, parseBundle } from './bundle'
 import type { AnyChartSpec } from '../../shared/chartEntry'
 import { exportChart, exportEntry, exportSpec, figureCaption } from './chart'
+import { exportSweepChart } from './sweepChart'
 
+/** A chart of runs (runIds), or of a sweep (sweepId and metric), as a file. */
 export async function exportChartFile(
   store: RunStore,
   params: ApiInput<'exportChart'>
 ): Promise<ApiResults['exportChart']> {
-  const runs = params.runIds.map((id) => store.runs.get(id))
-  const file = await exportChart(runs, params)
+  const file =
+    params.sweepId !== undefined
+      ? await exportSweepChart(store, {
+          ...params,
+          sweepId: params.sweepId,
+          metric: params.metric!
+        })
+      : await exportChart(
+          params.runIds!.map((id) => store.runs.get(id)),
+          params
+        )
   return { fileName: file.fileName, mimeType: file.mimeType, base64: file.data.toString('base64') }
 }
 

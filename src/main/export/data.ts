@@ -167,7 +167,7 @@ export function hasPlottedData(spec: AnyChartSpec): boolean {
 }
 
 /** RFC 4180: quoted when it holds a comma, a quote or a line break; quotes doubled. */
-function csvField(value: string | number | null): string {
+export function csvField(value: string | number | null): string {
   if (value === null) return ''
   const text = typeof value === 'number' ? String(value) : value
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text

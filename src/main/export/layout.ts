@@ -276,6 +276,8 @@ export interface LaidAxis {
   max: number
   ticks: { value: number; label: string; grid: string }[]
   title: string[]
+  /** A logarithmic axis (a sweep over a log range). */
+  log: boolean
 }
 
 /** A figure ready to draw: the spec as drawn, its size, and where chart.js put the plot. */
@@ -305,7 +307,8 @@ function axisOf(scale: Scale): LaidAxis {
       const label = Array.isArray(tick.label) ? tick.label.join(' ') : String(tick.label ?? '')
       return { value: tick.value, label, grid: typeof grid === 'string' ? grid : paperStyle.grid }
     }),
-    title: Array.isArray(title) ? title.map(String) : title ? [String(title)] : []
+    title: Array.isArray(title) ? title.map(String) : title ? [String(title)] : [],
+    log: scale.type === 'logarithmic'
   }
 }
 

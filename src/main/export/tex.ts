@@ -185,6 +185,8 @@ function plotsOf(
   const label = d.label ?? ''
   const points = pointsOf(d.data)
   const comment = (role: string, of = label) => `% ${role}: ${of.replace(/\s+/g, ' ')}`
+  // A dataset without points is there for the key alone (a heat map's colour swatches).
+  if (points.length === 0) return []
   if (label.endsWith(bandSuffix('lower'))) return []
   if (label.endsWith(bandSuffix('upper'))) {
     const series = label.slice(0, -bandSuffix('upper').length)
@@ -230,8 +232,8 @@ function plotsOf(
   if (area && sample?.area) {
     const fill = palette.use(sample.area.fill)
     const options = [`fill=${fill.name}`, `fill opacity=${fill.opacity}`]
-    if (area === 'origin') {
-      // Bars: closed outlines, one after another, filled.
+    if (area === 'origin' || area === 'shape') {
+      // Bars and cells: closed outlines, one after another, filled.
       const stroke = sample.area.stroke ? palette.use(sample.area.stroke) : null
       const width = typeof d.borderWidth === 'number' ? d.borderWidth : 1
       options.push(stroke ? `draw=${stroke.name}, line width=${pt(width)}` : 'draw=none')
@@ -271,6 +273,8 @@ function drawOrder(datasets: Dataset[]): Dataset[] {
 
 function axisOptions(axis: 'x' | 'y', laid: LaidAxis): string[] {
   const options = [
+    // On a log axis pgfplots reads the limits and ticks as data values, as chart.js does.
+    ...(laid.log ? [`${axis}mode=log`] : []),
     `${axis}min=${num(laid.min)}`,
     `${axis}max=${num(laid.max)}`,
     `${axis}tick={${laid.ticks.map((t) => num(t.value)).join(',')}}`,

@@ -3,6 +3,7 @@ import CompareView from './views/CompareView.vue'
 import NewExperimentView from './views/NewExperimentView.vue'
 import RunsView from './views/RunsView.vue'
 import RunView from './views/RunView.vue'
+import SweepView from './views/SweepView.vue'
 
 // Hash history: the built renderer loads from file:// in Electron and from / over HTTP.
 export const router = createRouter({
@@ -22,6 +23,13 @@ export const router = createRouter({
       component: RunView,
       props: (route) => ({ id: Number(route.params.id) }),
       meta: { title: 'Run' }
+    },
+    {
+      path: '/sweeps/:id(\\d+)',
+      name: 'sweep',
+      component: SweepView,
+      props: (route) => ({ id: Number(route.params.id) }),
+      meta: { title: 'Sweep' }
     },
     { path: '/compare', name: 'compare', component: CompareView, meta: { title: 'Compare' } },
     {

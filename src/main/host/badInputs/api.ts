@@ -201,7 +201,7 @@ export const apiBadInputs: Omit<ApiBadInput, 'channel'>[] = [
       }
     },
     field: 'sweep.seeds',
-    rule: 'this sweep has 600 runs (points × seeds); a sweep may hold at most 500'
+    rule: 'this sweep has 600 runs (200 points × 3 seeds per point); a sweep may hold at most 500'
   },
   {
     title: 'sweepAggregate without a metric name',

@@ -20,7 +20,8 @@ function section(kind: typeof effectiveness | typeof finetune, id: string): Sect
 function mountSection(
   kind: typeof effectiveness | typeof finetune,
   id: string,
-  errors: Record<string, string> = {}
+  errors: Record<string, string> = {},
+  swept?: Set<string>
 ) {
   const draft = reactive<Draft>(initialDraft(kind.schema, kind.defaults, kind.form))
   const wrapper = mount(FormSection, {
@@ -29,7 +30,8 @@ function mountSection(
       schema: kind.schema,
       draft,
       context: noContext,
-      errorFor: new Map(Object.entries(errors))
+      errorFor: new Map(Object.entries(errors)),
+      ...(swept ? { swept } : {})
     }
   })
   return { wrapper, draft }
@@ -84,6 +86,26 @@ describe('a generated form section', () => {
     expect(wrapper.find('[data-testid="field-train.momentum"]').exists()).toBe(true)
     expect(wrapper.get('[data-testid="error-train.learningRate"]').text()).toBe(
       'train.learningRate must be at least 0'
+    )
+  })
+
+  it('draws a field a sweep varies as set there: its box disabled, its help saying so', () => {
+    const { wrapper } = mountSection(finetune, 'training', {}, new Set(['train.optimizer']))
+    const optimiser = wrapper.get('[data-testid="field-train.optimizer"]')
+    expect(optimiser.attributes('disabled')).toBeDefined()
+    expect(wrapper.get('#input-train-optimizer-help').text()).toBe(
+      'Swept: its values are set in the Sweep card below.'
+    )
+    expect(wrapper.get('[data-testid="field-train.learningRate"]').attributes('disabled')).toBe(
+      undefined
+    )
+  })
+
+  it('draws the seed in a sweep as set by the sweep seed, not as swept', () => {
+    const { wrapper } = mountSection(finetune, 'data', {}, new Set(['seed']))
+    expect(wrapper.get('[data-testid="field-seed"]').attributes('disabled')).toBeDefined()
+    expect(wrapper.get('#input-seed-help').text()).toBe(
+      'Set by the sweep: each run’s seed derives from the sweep seed and its point (Sweep card below).'
     )
   })
 })
