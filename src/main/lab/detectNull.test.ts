@@ -6,9 +6,23 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest'
 import { initBackend } from './backend'
-import { detectionStatistics, STATISTICS } from './detect'
-import { firstDraws, monteCarloNull, nullDraw, pValue, pValues } from './detectNull'
-import { memoryNullCache, recordNullCache, type NullDraws, type NullShape } from './nullCache'
+import { detectionStatistics, secondMoment, statisticsOf, STATISTICS } from './detect'
+import {
+  chiSquare,
+  firstDraws,
+  monteCarloNull,
+  nullDraw,
+  pValue,
+  pValues,
+  wishartSecondMoment
+} from './detectNull'
+import {
+  memoryNullCache,
+  NULL_METHOD,
+  recordNullCache,
+  type NullDraws,
+  type NullShape
+} from './nullCache'
 import { backdooredRows, sampleReluWeights } from './relu'
 import { stream } from './rng'
 import { sampleSecret } from './secret'
@@ -107,7 +121,7 @@ describe('monteCarloNull', () => {
 
   it("a run's process uses the stored nulls of its own backend and method only, and keeps what it draws", () => {
     const values = monteCarloNull(shape, 3)
-    const record = { ...shape, backend: 'wasm', method: 'lanczos-tpm/1', values }
+    const record = { ...shape, backend: 'wasm', method: NULL_METHOD, values }
     const kept: unknown[] = []
     const cache = recordNullCache(
       [
@@ -121,7 +135,7 @@ describe('monteCarloNull', () => {
     expect(cache.get(shape)).toBe(values)
     expect(recordNullCache([record], 'cpu', () => {}).get(shape)).toBeNull()
     const longer = monteCarloNull(shape, 5, cache)
-    expect(kept).toEqual([{ ...shape, backend: 'wasm', method: 'lanczos-tpm/1', values: longer }])
+    expect(kept).toEqual([{ ...shape, backend: 'wasm', method: NULL_METHOD, values: longer }])
   })
 
   it('names the argument it refuses', () => {
@@ -179,5 +193,66 @@ describe('the top eigenvalue against random-matrix theory (d = 60, m = 1200, gam
       (_, r) => drawStatistics(80_000 + r, d, m, k, 3 * bbpThreshold(d, m)).topEigenvalue
     )
     expect(ksTwoSample(above, nullTop).pValue).toBeLessThan(1e-6)
+  })
+})
+
+describe("the null's C from its law (Bartlett's decomposition of the Wishart)", () => {
+  it('chi-square draws have mean k and variance 2k, for k below and above 2', () => {
+    for (const k of [0.6, 3, 150]) {
+      const rng = stream(5, `chi/${k}`)
+      const n = 20_000
+      const x = Array.from({ length: n }, () => chiSquare(k, rng))
+      const mean = x.reduce((a, b) => a + b, 0) / n
+      const variance = x.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)
+      // Within 5 standard errors of the mean (sd sqrt(2k / n)) and 10% of the variance.
+      expect(Math.abs(mean - k)).toBeLessThan(5 * Math.sqrt((2 * k) / n))
+      expect(Math.abs(variance / (2 * k) - 1)).toBeLessThan(0.1)
+    }
+  })
+
+  it('has the moments of G^T G / m: E C_ii = 1, Var C_ii = 2/m, E C_ij = 0, Var C_ij = 1/m', () => {
+    const [d, m, n] = [6, 20, 4000]
+    const rng = stream(6, 'wishart')
+    const diag: number[] = []
+    const off: number[] = []
+    for (let t = 0; t < n; t++) {
+      const c = wishartSecondMoment(m, d, rng)
+      for (let i = 0; i < d; i++) {
+        diag.push(c[i * d + i])
+        expect(c[i * d + (d - 1 - i)]).toBe(c[(d - 1 - i) * d + i])
+        for (let j = i + 1; j < d; j++) off.push(c[i * d + j])
+      }
+    }
+    const moments = (x: number[]) => {
+      const mean = x.reduce((a, b) => a + b, 0) / x.length
+      return [mean, x.reduce((a, b) => a + (b - mean) ** 2, 0) / (x.length - 1)]
+    }
+    const [dm, dv] = moments(diag)
+    const [om, ov] = moments(off)
+    expect(Math.abs(dm - 1)).toBeLessThan(5 * Math.sqrt(2 / m / diag.length))
+    expect(Math.abs(dv / (2 / m) - 1)).toBeLessThan(0.1)
+    expect(Math.abs(om)).toBeLessThan(5 * Math.sqrt(1 / m / off.length))
+    expect(Math.abs(ov / (1 / m) - 1)).toBeLessThan(0.1)
+  })
+
+  it('gives each statistic the law it has on m x d normal draws: two-sample KS tests do not reject at 0.01', () => {
+    const [d, m, k, n] = [12, 60, 3, 400]
+    const direct = Array.from({ length: n }, (_, i) =>
+      statisticsOf(wishartSecondMoment(m, d, stream(7, `w/${i}`)), d, k)
+    )
+    const fromRows = Array.from({ length: n }, (_, i) =>
+      statisticsOf(secondMoment(stream(8, `g/${i}`).normals(m * d), m, d), d, k)
+    )
+    for (const statistic of STATISTICS) {
+      const test = ksTwoSample(
+        direct.map((s) => s[statistic]),
+        fromRows.map((s) => s[statistic])
+      )
+      expect(test.pValue, statistic).toBeGreaterThan(0.01)
+    }
+  })
+
+  it('refuses m below d, where G^T G is singular and has no Wishart density', () => {
+    expect(() => wishartSecondMoment(3, 5, stream(1, 'x'))).toThrow(/'m' must be at least d/)
   })
 })

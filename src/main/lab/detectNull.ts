@@ -2,18 +2,76 @@
  * The Monte Carlo null of the detection statistics (SCIENCE.md section 11): B clean weight
  * matrices of the same shape, `G ~ N(0, I_d)` rows, drawn from the run seed's own stream "null"
  * (draw b from `null/b`, so the first B draws of a longer null are the null of B draws), and
- * p-values against it. A null depends on (d, m, k, seed) and the backend only, so it is computed
+ * p-values against it. The statistics read G only through `C = G^T G / m`, so a draw takes C
+ * straight from its law (Bartlett's decomposition of the Wishart, wishartSecondMoment): the same
+ * null at O(d^3) work instead of O(m d^2) draws and products. A null depends on (d, m, k, seed) and the backend only, so it is computed
  * once and shared: by the panel of every run and by every theta of a frontier (see NullCache).
  */
-import { detectionStatistics, STATISTICS, type DetectionStatistics } from './detect'
+import { detectionStatistics, statisticsOf, STATISTICS, type DetectionStatistics } from './detect'
 import type { NullCache, NullDraws, NullShape } from './nullCache'
-import { stream } from './rng'
+import { stream, type Rng } from './rng'
 
-/** Draw b of the null: a clean m x d weight matrix from `null/b` of the seed, and its statistics. */
+/**
+ * Draw b of the null: the second moment C of a clean m x d weight matrix, from `null/b` of the
+ * seed, and its statistics. C comes from its law directly when m >= d (wishartSecondMoment), else
+ * from m x d normal draws.
+ */
 export function nullDraw(shape: NullShape, b: number): DetectionStatistics {
   const { d, m, k, seed } = shape
-  const rows = stream(seed, `null/${b}`).normals(m * d)
-  return detectionStatistics(rows, m, d, k)
+  const rng = stream(seed, `null/${b}`)
+  if (m < d) return detectionStatistics(rng.normals(m * d), m, d, k)
+  return statisticsOf(wishartSecondMoment(m, d, rng), d, k)
+}
+
+/**
+ * `C = G^T G / m` for G with m x d independent N(0, 1) entries, drawn from its law: G^T G is
+ * Wishart W_d(I, m), and by Bartlett's decomposition G^T G = A A^T in law, with A lower
+ * triangular, A_ii^2 ~ chi-square(m - i) (i = 0..d-1) and A_ij ~ N(0, 1) below the diagonal, all
+ * independent. Needs m >= d. Symmetric d x d float64, row-major.
+ */
+export function wishartSecondMoment(m: number, d: number, rng: Rng): Float64Array {
+  if (m < d) throw new Error(`'m' must be at least d = ${d} (got ${m})`)
+  const a = new Float64Array(d * d)
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j < i; j++) a[i * d + j] = rng.normal()
+    a[i * d + i] = Math.sqrt(chiSquare(m - i, rng))
+  }
+  const c = new Float64Array(d * d)
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j <= i; j++) {
+      // (A A^T)_ij = sum over l <= min(i, j) = j of A_il A_jl
+      let sum = 0
+      for (let l = 0; l <= j; l++) sum += a[i * d + l] * a[j * d + l]
+      c[i * d + j] = sum / m
+      c[j * d + i] = sum / m
+    }
+  }
+  return c
+}
+
+/** A chi-square draw with `k` > 0 degrees of freedom: 2 Gamma(k / 2). */
+export function chiSquare(k: number, rng: Rng): number {
+  return 2 * gamma(k / 2, rng)
+}
+
+/**
+ * A Gamma(shape, 1) draw by Marsaglia and Tsang (2000); a shape below 1 is raised by one and
+ * scaled back by U^(1/shape).
+ */
+function gamma(shape: number, rng: Rng): number {
+  if (!(shape > 0)) throw new Error(`'shape' must be positive (got ${shape})`)
+  if (shape < 1) return gamma(shape + 1, rng) * Math.pow(1 - rng.uniform(), 1 / shape)
+  const dd = shape - 1 / 3
+  const c = 1 / Math.sqrt(9 * dd)
+  for (;;) {
+    const x = rng.normal()
+    const t = 1 + c * x
+    if (t <= 0) continue
+    const v = t * t * t
+    const u = 1 - rng.uniform() // in (0, 1]
+    if (u < 1 - 0.0331 * x * x * x * x) return dd * v
+    if (Math.log(u) < 0.5 * x * x + dd * (1 - v + Math.log(v))) return dd * v
+  }
 }
 
 export function drawCount(values: NullDraws): number {

@@ -5,7 +5,7 @@
  */
 
 /** Names the algorithm of the statistics: a cached null of another method is not reused. */
-export const NULL_METHOD = 'lanczos-tpm/1'
+export const NULL_METHOD = 'wishart-lanczos-tpm/2'
 
 export interface NullShape {
   d: number
