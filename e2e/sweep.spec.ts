@@ -171,3 +171,14 @@ test('a sweep of two fields: a line per value of the second, and the heat map', 
     'λ50 ratio, clean / backdoored, against hidden width m, one line per θ'
   )
 })
+
+test("the desktop menu's New sweep path opens the form as a sweep", async ({ page, lab }) => {
+  await page.goto(lab.url)
+  await expect(page.getByTestId('nav-new')).toBeVisible()
+  await page.evaluate(() => {
+    ;(globalThis as unknown as { location: { hash: string } }).location.hash = '#/new?mode=sweep'
+  })
+  await expect(page.getByTestId('mode-sweep')).toBeChecked()
+  await expect(page.getByTestId('section-sweep')).toBeVisible()
+  await expect(page).toHaveURL(/#\/new$/)
+})

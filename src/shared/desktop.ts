@@ -37,7 +37,10 @@ export interface DesktopBridge {
   onCommand(listener: (command: DesktopCommand) => void): () => void
 }
 
-/** Paths a navigate command may carry: the app's own pages, nothing else. */
+/** Paths a navigate command may carry: the app's own pages (the form as a sweep too), nothing else. */
 export function isAppPath(path: string): boolean {
-  return /^\/(new|runs|compare)(\/\d+)?$/.test(path)
+  return /^\/(new|runs|compare|sweeps)(\/\d+)?$/.test(path) || path === NEW_SWEEP_PATH
 }
+
+/** The New experiment form, switched to Sweep. */
+export const NEW_SWEEP_PATH = '/new?mode=sweep'

@@ -13,7 +13,7 @@ import {
   type MessageBoxOptions
 } from 'electron'
 import type { RunSummary } from '../../shared/results'
-import { DESKTOP_COMMAND_CHANNEL, type DesktopCommand } from '../../shared/desktop'
+import { DESKTOP_COMMAND_CHANNEL, NEW_SWEEP_PATH, type DesktopCommand } from '../../shared/desktop'
 import type { LabService } from '../service/service'
 import { aboutDetail } from './about'
 import type { NativeFiles } from './files'
@@ -106,6 +106,7 @@ async function showAbout(ctx: DesktopContext): Promise<void> {
 export function menuActions(ctx: DesktopContext): MenuActions {
   return {
     newExperiment: () => sendCommand(ctx.showWindow(), { type: 'navigate', path: '/new' }),
+    newSweep: () => sendCommand(ctx.showWindow(), { type: 'navigate', path: NEW_SWEEP_PATH }),
     importBundle: () => void importFromMenu(ctx, 'bundle'),
     importCsv: () => void importFromMenu(ctx, 'csv'),
     exportCurrent: () => sendCommand(ctx.showWindow(), { type: 'export' }),

@@ -1,5 +1,5 @@
 /**
- * The application menu as a template: File (new experiment, imports, export), Edit, View
+ * The application menu as a template: File (new experiment, new sweep, imports, export), Edit, View
  * (reload, zoom, full screen), Help (About, the data folder, the database). The UI has no dark
  * mode, so View has no toggle for one. Plain data plus the actions it calls, so that a test can
  * read it without Electron.
@@ -8,6 +8,7 @@ import type { MenuItemConstructorOptions } from 'electron'
 
 export interface MenuActions {
   newExperiment(): void
+  newSweep(): void
   importBundle(): void
   importCsv(): void
   exportCurrent(): void
@@ -62,6 +63,11 @@ export function menuTemplate(
           label: 'New experiment',
           accelerator: 'CmdOrCtrl+N',
           click: () => actions.newExperiment()
+        },
+        {
+          label: 'New sweep',
+          accelerator: 'CmdOrCtrl+Shift+N',
+          click: () => actions.newSweep()
         },
         { type: 'separator' },
         {

@@ -234,7 +234,13 @@ describe('the built main process (wiring, not behaviour)', () => {
 
   it('has a File, View and Help menu whose items reach the page or the lab', async () => {
     expect(menu('File').map((i) => i.label ?? i.role)).toEqual(
-      expect.arrayContaining(['New experiment', 'Import bundle…', 'Import CSV…', 'Export…'])
+      expect.arrayContaining([
+        'New experiment',
+        'New sweep',
+        'Import bundle…',
+        'Import CSV…',
+        'Export…'
+      ])
     )
     expect(menu('View').map((i) => i.role)).toEqual(
       expect.arrayContaining(['reload', 'resetZoom', 'zoomIn', 'zoomOut'])
@@ -246,9 +252,11 @@ describe('the built main process (wiring, not behaviour)', () => {
 
     const sent = window.webContents.sent
     item('File', 'New experiment').click!()
+    item('File', 'New sweep').click!()
     item('File', 'Export…').click!()
     expect(sent.filter((s) => s.channel === 'desktop:command').map((s) => s.payload)).toEqual([
       { type: 'navigate', path: '/new' },
+      { type: 'navigate', path: '/new?mode=sweep' },
       { type: 'export' }
     ])
 

@@ -78,11 +78,18 @@ describe('following the menu', () => {
     const desktop = fakeDesktop({})
     globals.window = { labBridge: { desktop: desktop.bridge } }
     followDesktopCommands(router)
-    for (const path of ['/new', '/runs', '/runs/12', '/compare/3'])
+    const pages = ['/new', '/new?mode=sweep', '/runs', '/runs/12', '/compare/3', '/sweeps/4']
+    for (const path of pages) desktop.send({ type: 'navigate', path })
+    for (const path of [
+      'https://example.org/',
+      '//example.org',
+      '/runs/../x',
+      '/settings',
+      '/new?mode=other',
+      '/new?from=1&x=2'
+    ])
       desktop.send({ type: 'navigate', path })
-    for (const path of ['https://example.org/', '//example.org', '/runs/../x', '/settings'])
-      desktop.send({ type: 'navigate', path })
-    expect(pushed).toEqual(['/new', '/runs', '/runs/12', '/compare/3'])
+    expect(pushed).toEqual(pages)
   })
 
   it('sends Export… to the runs when the page on screen has nothing to export', () => {
