@@ -112,8 +112,17 @@ describe('the normalised spike energy chart', () => {
         expect(lower.data[i].y).toBe(band.lower)
         expect(upper.data[i].y).toBe(band.upper)
       }
-      // Every epoch's band is a range: lower below upper.
-      lower.data.forEach((p, i) => expect(p.y!).toBeLessThan(upper.data[i].y!))
+      // Every epoch's band is a range around its mean, drawn dotted under the band's name.
+      const mean = datasets.find((d) => d.label === label)!
+      expect(ys(mean.data)).toEqual(
+        run.series
+          .find((s) => s.model === model && s.name === 'epoch.nullSpikeEnergy')!
+          .points.map((p) => p.value)
+      )
+      lower.data.forEach((p, i) => {
+        expect(p.y!).toBeLessThan(mean.data[i].y!)
+        expect(mean.data[i].y!).toBeLessThan(upper.data[i].y!)
+      })
     }
     // θ = 4 is planted: the backdoored curve lies above its band at every epoch, the clean one
     // (no planted direction) inside its own band at the start.

@@ -12,6 +12,7 @@ import {
   paperStyle,
   perModelDatasets,
   referenceLine,
+  theory,
   type LineChartSpec
 } from '../../shared/charts'
 import type { ChartDefinition } from '../../shared/chartEntry'
@@ -67,7 +68,7 @@ export function nullBandLabel(networkLabel: string): string {
  * Spike energy normalised by the rows' own scale, (sᵀCs)/(tr(C)/d) − 1, of both networks after
  * every epoch (SCIENCE.md section 5), each over the null band of its own weights: the same
  * statistic along random k-sparse directions drawn like the key (95% range), shaded in the
- * network's colour. θ (what was planted) dashed, 0 marked.
+ * network's colour, its mean dotted. θ (what was planted) dashed, 0 marked.
  */
 export function epochNormalisedSpikeChartSpec(run: FinetuneRun): LineChartSpec {
   const curves = finetuneModels.map(([model, style]) => ({
@@ -76,14 +77,27 @@ export function epochNormalisedSpikeChartSpec(run: FinetuneRun): LineChartSpec {
     series: seriesOf(run, model, 'epoch.normalisedSpikeEnergy'),
     band: seriesOf(run, model, 'epoch.nullSpikeEnergy')
   }))
+  // Each null band with its mean as a thin dotted line of the same name: the legend names the
+  // band, and exports carry its mean and range as one series, as the run recorded them.
   const bands = curves.flatMap(({ band, style }) =>
     band ? bandWithAlpha(band, nullBandLabel(style.label), style.colour, NULL_BAND_ALPHA) : []
+  )
+  const nullMeans = curves.flatMap(({ band, style }) =>
+    band
+      ? [
+          {
+            ...theory(band, nullBandLabel(style.label), style.colour),
+            borderDash: [...paperStyle.referenceDash],
+            borderWidth: 1.25
+          }
+        ]
+      : []
   )
   const lines = perModelDatasets(
     curves.map(({ series, style }) => ({ series, label: style.label, colour: style.colour }))
   )
   const x = epochRange(run, [...curves.map((c) => c.series), ...curves.map((c) => c.band)])
-  const datasets = [...bands, ...lines]
+  const datasets = [...bands, ...lines, ...nullMeans]
   const theta = 'theta' in run.config ? run.config.theta : null
   if (x && theta != null) {
     datasets.push(
@@ -142,13 +156,13 @@ export const normalisedSpikeChart: ChartDefinition = {
     'Spike energy normalised by the row scale, sᵀCs / (tr(C)/d) − 1, over fine-tuning epochs, with the null band of random k-sparse directions',
   spec: epochNormalisedSpikeChartSpec,
   marks:
-    "shaded: 95% range of the same statistic along random k-sparse directions, in each network's colour; dashed: the planted θ",
+    "shaded: 95% range of the same statistic along random k-sparse directions, in each network's colour; dotted: their mean; dashed: the planted θ",
   card: {
     heading: () => 'Spike energy ÷ row scale',
     caption: (run) => {
       const directions = metricOf(run, 'run', 'nullDirections')?.value
       const r = directions == null ? 'random' : `${directions} random`
-      return `sᵀCs / (tr(C)/d) − 1 of each network's first-layer rows after every epoch: the spike energy with the rows' own growth divided out, about θ (dashed) while the planted direction stands out and about 0 without one. Shaded, in each network's colour: the 95% range of the same statistic along ${r} k-sparse unit directions drawn like the key, what "no planted direction" looks like for those very weights. Epoch 0 is before fine-tuning. It shows whether the direction s still stands out in the weights, not whether the trigger still flips inputs (the ASR chart does), nor whether a defender who does not know s could find it (the Detectability panel); the band varies the direction only, not the key, the weights or the data.`
+      return `sᵀCs / (tr(C)/d) − 1 of each network's first-layer rows after every epoch: the spike energy with the rows' own growth divided out, about θ (dashed) while the planted direction stands out and about 0 without one. Shaded, in each network's colour: the 95% range of the same statistic along ${r} k-sparse unit directions drawn like the key (dotted: their mean), what "no planted direction" looks like for those very weights. Epoch 0 is before fine-tuning. It shows whether the direction s still stands out in the weights, not whether the trigger still flips inputs (the ASR chart does), nor whether a defender who does not know s could find it (the Detectability panel); the band varies the direction only, not the key, the weights or the data.`
     },
     label: (run) => normalisedSpikeLabel(run),
     shown: (run) => hasAny(run, 'epoch.normalisedSpikeEnergy')
