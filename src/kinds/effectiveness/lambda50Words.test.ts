@@ -5,7 +5,12 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { MetricRecord } from '../../shared/results'
-import { bootstrapInterval, effectivenessSentence, lambda50Fact } from './lambda50Words'
+import {
+  bootstrapInterval,
+  effectivenessSentence,
+  lambda50Fact,
+  openBoundHint
+} from './lambda50Words'
 import { effectivenessHighlights } from './summary'
 
 const m = (
@@ -106,6 +111,19 @@ describe('bootstrapInterval and the cards', () => {
     expect(bootstrapInterval(lambda50Fact({ metrics: none, config }, 'clean'))).toBeNull()
     const older = [m('clean', 'lambda50', 3.08, 2.9, 3.2)]
     expect(bootstrapInterval(lambda50Fact({ metrics: older, config }, 'clean'))).toBeNull()
+  })
+
+  it('says in a table cell how often resamples missed ½ and which bound that opened', () => {
+    const fact = (metrics: MetricRecord[]) => lambda50Fact({ metrics, config }, 'clean')
+    const open = replace(
+      bootstrapped,
+      m('clean', 'lambda50', 7.1, 6.6, null),
+      m('clean', 'lambda50Undefined', 0.39)
+    )
+    expect(openBoundHint(fact(open))).toBe('undefined in 39% of resamples: upper bound open')
+    const few = replace(bootstrapped, m('clean', 'lambda50Undefined', 0.003))
+    expect(openBoundHint(fact(few))).toBe('undefined in 0.3% of resamples: no bound open')
+    expect(openBoundHint(fact(bootstrapped))).toBeNull()
   })
 
   it('puts each interval beside its own number on the λ50 and ratio cards', () => {

@@ -80,6 +80,16 @@ export function openBoundNote(fact: Lambda50Fact, what: 'λ50' | 'ratio'): strin
   return `${undefinedWord} in ${sharePercent(share)} of the resamples, ${consequence}`
 }
 
+/** The same for a table cell: "missed ½ in 39% of resamples: upper bound open". */
+export function openBoundHint(fact: Lambda50Fact): string | null {
+  const share = fact.undefinedShare
+  if (share == null || share === 0 || !fact.estimate) return null
+  const { lower, upper } = fact.estimate
+  const open = [lower == null ? 'lower' : null, upper == null ? 'upper' : null].filter(Boolean)
+  const consequence = open.length === 0 ? 'no bound open' : `${open.join(' and ')} bound open`
+  return `undefined in ${sharePercent(share)} of resamples: ${consequence}`
+}
+
 /** What every λ50 interval covers, with the resamples and the held-out inputs when known. */
 export function bootstrapCoverage(run: Lambda50Run): string | null {
   const resamples = metricOf(run, 'run', 'bootstrapResamples')

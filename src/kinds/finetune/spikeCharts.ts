@@ -113,6 +113,11 @@ export function epochNormalisedSpikeChartSpec(run: FinetuneRun): LineChartSpec {
     )
   }
   const options = epochOptions('sᵀCs / (tr(C)/d) − 1', {}, x)
+  // From the null band below 0 to θ: few enough ticks that none is skipped, 0 among them, and a
+  // little room above and below, so a band that spans the data does not fill the plot.
+  const y = (options.scales as Record<string, Record<string, unknown>>).y
+  y.ticks = { ...(y.ticks as object), maxTicksLimit: 6 }
+  y.grace = '8%'
   markZero(options)
   return { type: 'line', data: { datasets }, options, plugins: [paperBackground] }
 }
@@ -162,7 +167,11 @@ export const normalisedSpikeChart: ChartDefinition = {
     caption: (run) => {
       const directions = metricOf(run, 'run', 'nullDirections')?.value
       const r = directions == null ? 'random' : `${directions} random`
-      return `sᵀCs / (tr(C)/d) − 1 of each network's first-layer rows after every epoch: the spike energy with the rows' own growth divided out, about θ (dashed) while the planted direction stands out and about 0 without one. Shaded, in each network's colour: the 95% range of the same statistic along ${r} k-sparse unit directions drawn like the key (dotted: their mean), what "no planted direction" looks like for those very weights. Epoch 0 is before fine-tuning. It shows whether the direction s still stands out in the weights, not whether the trigger still flips inputs (the ASR chart does), nor whether a defender who does not know s could find it (the Detectability panel); the band varies the direction only, not the key, the weights or the data.`
+      const same =
+        (run.config as { theta?: number }).theta === 0
+          ? " At θ = 0 the backdoored network is the clean one: its curve and band lie under the clean network's."
+          : ''
+      return `sᵀCs / (tr(C)/d) − 1 of each network's first-layer rows after every epoch: the spike energy with the rows' own growth divided out, about θ (dashed) while the planted direction stands out and about 0 without one. Shaded, in each network's colour: the 95% range of the same statistic along ${r} k-sparse unit directions drawn like the key (dotted: their mean), what "no planted direction" looks like for those very weights. Epoch 0 is before fine-tuning.${same} It shows whether the direction s still stands out in the weights, not whether the trigger still flips inputs (the ASR chart does), nor whether a defender who does not know s could find it (the Detectability panel); the band varies the direction only, not the key, the weights or the data.`
     },
     label: (run) => normalisedSpikeLabel(run),
     shown: (run) => hasAny(run, 'epoch.normalisedSpikeEnergy')
