@@ -179,9 +179,7 @@ describe('runEffectiveness: the bootstrap interval of λ50 and the λ50 ratio (S
         candidate: Uint8Array.from({ length: nTest }, (_, i) =>
           label(testGrid[model][0], i) !== target ? 1 : 0
         ),
-        inTarget: testGrid[model].map((values) =>
-          Uint8Array.from({ length: nTest }, (_, i) => (label(values, i) === target ? 1 : 0))
-        )
+        inTarget: (j: number, i: number) => label(testGrid[model][j], i) === target
       }
     }
     const expected = lambda50Bootstrap(

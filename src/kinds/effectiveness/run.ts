@@ -129,9 +129,7 @@ export async function runEffectiveness(
     if (model === 'clean' || model === 'backdoored') {
       const candidate = new Uint8Array(nTest)
       for (const i of candidates) candidate[i] = 1
-      const inTarget = testScores.map((values) =>
-        Uint8Array.from({ length: nTest }, (_, i) => (predict(values, i) === config.target ? 1 : 0))
-      )
+      const inTarget = (j: number, i: number) => predict(testScores[j], i) === config.target
       outcomes[model] = { candidate, inTarget }
     }
     asr[model] = rates

@@ -27,8 +27,11 @@ export const BOOTSTRAP_RESAMPLES = 1000
 export interface AttackOutcomes {
   /** 1 where the input is an attack candidate: not in the target class at λ = 0. */
   candidate: Uint8Array
-  /** One array per λ of the grid: 1 where the input is put in the target class at that λ. */
-  inTarget: Uint8Array[]
+  /**
+   * Whether input i is put in the target class at the grid's j-th λ. Read once per input and λ;
+   * a function, so that no input × λ table is held beside the run's score grid.
+   */
+  inTarget: (j: number, i: number) => boolean
 }
 
 /** A statistic with its bootstrap interval; a null bound is open. */
@@ -52,6 +55,8 @@ export interface Lambda50Intervals {
 /**
  * The candidates of one network grouped by their pattern over the grid (which λ flip them):
  * a resample then costs one pass over its draws and one over the patterns, not over inputs × λ.
+ * The patterns are few: the score f(x + λs) is convex in λ (a mean of ReLUs of lines), so the λ
+ * that put an input in the target class form one interval of the grid.
  */
 interface Patterns {
   /** Pattern of each input, -1 for an input that is not a candidate. */
@@ -68,7 +73,7 @@ function patterns(outcomes: AttackOutcomes, n: number, grid: number): Patterns {
   const row = new Uint8Array(grid)
   for (let i = 0; i < n; i++) {
     if (!outcomes.candidate[i]) continue
-    for (let j = 0; j < grid; j++) row[j] = outcomes.inTarget[j][i]
+    for (let j = 0; j < grid; j++) row[j] = outcomes.inTarget(j, i) ? 1 : 0
     const key = row.join('')
     let p = index.get(key)
     if (p === undefined) {
@@ -157,21 +162,11 @@ export function percentileInterval(
   }
 }
 
-function checkOutcomes(name: string, o: AttackOutcomes, n: number, grid: number): void {
+function checkOutcomes(name: string, o: AttackOutcomes, n: number): void {
   if (o.candidate.length !== n) {
     throw new Error(
       `'${name}.candidate' must have nTest = ${n} entries (got ${o.candidate.length})`
     )
-  }
-  if (o.inTarget.length !== grid) {
-    throw new Error(
-      `'${name}.inTarget' must have one array per λ (got ${o.inTarget.length}, grid ${grid})`
-    )
-  }
-  for (const a of o.inTarget) {
-    if (a.length !== n) {
-      throw new Error(`'${name}.inTarget' arrays must have nTest = ${n} entries (got ${a.length})`)
-    }
   }
 }
 
@@ -192,8 +187,8 @@ export function lambda50Bootstrap(
   if (grid < 1) throw new Error("'lambdas' must hold at least one λ")
   const n = outcomes.clean.candidate.length
   if (n < 1) throw new Error("'outcomes' must cover at least one held-out input")
-  checkOutcomes('clean', outcomes.clean, n, grid)
-  checkOutcomes('backdoored', outcomes.backdoored, n, grid)
+  checkOutcomes('clean', outcomes.clean, n)
+  checkOutcomes('backdoored', outcomes.backdoored, n)
   const top = lambdas[grid - 1]
   const clean = patterns(outcomes.clean, n, grid)
   const backdoored = patterns(outcomes.backdoored, n, grid)
