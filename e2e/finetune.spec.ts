@@ -77,6 +77,10 @@ test('fine-tune from the form: the epoch counter moves, then the four-curve char
   // BackdoorBench's triple, the backdoor's cost, the null band and the chance level.
   await expect(page.getByTestId('ft-backdoored-robustAccuracy')).toContainText('→')
   await expect(page.getByTestId('ft-backdoored-normalisedSpikeEnergy')).toContainText('→')
+  // λ50 before → after with its bootstrap intervals (a bound may read "open").
+  await expect(page.getByTestId('ft-backdoored-lambda50')).toContainText(
+    /\[(\d[\d.]*|open), (\d[\d.]*|open)\] → \[/
+  )
   await expect(page.getByTestId('ft-clean-nullSpikeEnergy')).toContainText('[')
   await expect(page.getByTestId('ft-backdoored-spikeEnergy')).toContainText(
     'after: ± fresh-draw error only'
