@@ -49,6 +49,14 @@ test('run from the form, see the chart and metrics, and find the run again after
   await expect(page.getByTestId('metric-clean-cleanAccuracy')).toContainText('%')
   await expect(page.getByTestId('metric-backdoored-lambda50')).toHaveText(/\d/)
   await expect(page.getByTestId('metric-theory-lambda50Ratio')).toHaveText(/\d/)
+  // λ50 and the ratio with their bootstrap intervals, and what the intervals cover.
+  await expect(page.getByTestId('metric-backdoored-lambda50')).toContainText(/\[\d.*, (\d|open)/)
+  await expect(page.getByTestId('metric-run-lambda50Ratio-interval')).toHaveText(
+    /^\[(\d[\d.]*|open), (\d[\d.]*|open)\]$/
+  )
+  await expect(page.getByTestId('effectiveness-sentence')).toContainText(
+    'Intervals: 95% percentile bootstrap over the 600 held-out inputs of this one pair of networks'
+  )
   await expect(page.getByTestId('metric-backend')).toContainText(/wasm|tensorflow|cpu/)
   await page.screenshot({ path: `${screens}/run-done.png`, fullPage: true })
 

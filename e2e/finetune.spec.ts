@@ -55,6 +55,11 @@ test('fine-tune from the form: the epoch counter moves, then the four-curve char
   const chart = page.getByTestId('chart-asr-before-after').locator('canvas')
   await expect(chart).toBeVisible()
   await expect(page.getByTestId('chart-epoch-asr').locator('canvas')).toBeVisible()
+  // The spike energy ÷ row scale per epoch, over its null band, says what it cannot show.
+  await expect(page.getByTestId('chart-epoch-spike-normalised').locator('canvas')).toBeVisible()
+  await expect(page.getByRole('region', { name: 'Spike energy ÷ row scale' })).toContainText(
+    'not whether the trigger still flips inputs'
+  )
   await expect(page.getByTestId('finetune-summary-table')).toBeVisible()
   await expect(page.getByTestId('ft-backdoored-cleanAccuracy')).toContainText('→')
   await expect(page.getByTestId('ft-run-advantage')).toContainText('→')
@@ -72,6 +77,10 @@ test('fine-tune from the form: the epoch counter moves, then the four-curve char
   // BackdoorBench's triple, the backdoor's cost, the null band and the chance level.
   await expect(page.getByTestId('ft-backdoored-robustAccuracy')).toContainText('→')
   await expect(page.getByTestId('ft-backdoored-normalisedSpikeEnergy')).toContainText('→')
+  // λ50 before → after with its bootstrap intervals (a bound may read "open").
+  await expect(page.getByTestId('ft-backdoored-lambda50')).toContainText(
+    /\[(\d[\d.]*|open), (\d[\d.]*|open)\] → \[/
+  )
   await expect(page.getByTestId('ft-clean-nullSpikeEnergy')).toContainText('[')
   await expect(page.getByTestId('ft-backdoored-spikeEnergy')).toContainText(
     'after: ± fresh-draw error only'
@@ -110,6 +119,11 @@ test('cancel a fine-tuning run mid-way: it is marked cancelled and keeps its fin
     /Cancelled after \d+ of 500 epochs/
   )
   await expect(page.getByTestId('chart-epoch-asr').locator('canvas')).toBeVisible()
+  // The spike energy ÷ row scale per epoch, over its null band, says what it cannot show.
+  await expect(page.getByTestId('chart-epoch-spike-normalised').locator('canvas')).toBeVisible()
+  await expect(page.getByRole('region', { name: 'Spike energy ÷ row scale' })).toContainText(
+    'not whether the trigger still flips inputs'
+  )
   await page.screenshot({ path: `${screens}/finetune-cancelled.png`, fullPage: true })
 })
 

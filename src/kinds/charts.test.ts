@@ -49,6 +49,7 @@ describe('chart registry', () => {
       'epoch-loss',
       'epoch-accuracy',
       'epoch-spike',
+      'epoch-spike-normalised',
       'epoch-drift',
       'asr-before-after'
     ])
@@ -96,7 +97,7 @@ describe('chart registry', () => {
   it('an unknown chart is an error listing the ones the run has', () => {
     expect(() => chartEntry(finetune, 'asr')).toThrow(UnknownChartError)
     expect(() => chartEntry(finetune, 'asr')).toThrow(
-      "no chart 'asr' for a finetune run; its charts are: epoch-asr, epoch-loss, epoch-accuracy, epoch-spike, epoch-drift, asr-before-after"
+      "no chart 'asr' for a finetune run; its charts are: epoch-asr, epoch-loss, epoch-accuracy, epoch-spike, epoch-spike-normalised, epoch-drift, asr-before-after"
     )
     expect(() => chartEntry(universality, 'asr')).toThrow(
       "no chart 'asr' for a universality run; its charts are: scatter, histogram, per-target"

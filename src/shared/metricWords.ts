@@ -10,6 +10,10 @@ const quantities: Record<string, string> = {
   robustAccuracy: 'Robust accuracy',
   lambda50: 'λ50',
   lambda50Ratio: 'λ50 ratio, clean / backdoored',
+  // The bootstrap of λ50 and the ratio (SCIENCE.md section 5).
+  lambda50Undefined: 'Share of bootstrap resamples where λ50 is not reached',
+  lambda50RatioUndefined: 'Share of bootstrap resamples where the λ50 ratio is undefined',
+  bootstrapResamples: 'Bootstrap resamples B',
   spikeEnergy: 'Spike energy sᵀCs − 1',
   tau: 'Threshold τ',
   a: 'Logit scale a',

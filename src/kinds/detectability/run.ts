@@ -84,7 +84,7 @@ export async function strengthOfDraw(
   r: number
 ): Promise<Strength> {
   const records = collectingReporter()
-  await runEffectiveness(strengthConfig(config, theta, r), records)
+  await runEffectiveness(strengthConfig(config, theta, r), records, { lambda50Interval: false })
   return strengthOf(records, lambdaIndex(lambdaValues(config.lambdas), config.lambda))
 }
 

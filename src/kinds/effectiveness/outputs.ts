@@ -8,11 +8,18 @@ const perModel = ['tau', 'cleanAccuracy', 'lambda50', 'candidates'] as const
 
 export const effectivenessOutputs = {
   metrics: {
-    clean: [...perModel, 'spikeEnergy'],
-    backdoored: [...perModel, 'relativeTriggerSize', 'spikeEnergy'],
+    // The share of bootstrap resamples in which λ50 is not reached (SCIENCE.md section 5).
+    clean: [...perModel, 'spikeEnergy', 'lambda50Undefined'],
+    backdoored: [...perModel, 'relativeTriggerSize', 'spikeEnergy', 'lambda50Undefined'],
     'theory.clean': perModel,
     'theory.backdoored': perModel,
-    run: ['lambda50Ratio', 'meanInputNorm', 'backdoorCost'],
+    run: [
+      'lambda50Ratio',
+      'meanInputNorm',
+      'backdoorCost',
+      'lambda50RatioUndefined',
+      'bootstrapResamples'
+    ],
     data: ['majorityRate'],
     theory: ['lambda50Ratio'],
     ...panel.metrics

@@ -13,6 +13,7 @@ import { stream } from '../../main/lab/rng'
 import { sampleSecret } from '../../main/lab/secret'
 import { Z95, fitThreshold } from '../../main/lab/stats'
 import { runEffectiveness } from './run'
+import { lambda50Bootstrap } from '../../main/lab/lambda50Bootstrap'
 import { collectingReporter } from '../../main/lab/reporter'
 
 beforeAll(async () => {
@@ -131,6 +132,109 @@ describe('runEffectiveness: definitions of the reported quantities (SCIENCE.md s
     expect(Math.abs(meanNorm - 4.41661)).toBeLessThan((5 * 0.703) / Math.sqrt(300))
     for (const p of r.seriesOf('run', 'relativeTriggerSize').points)
       expect(p.value).toBeCloseTo(p.x / meanNorm, 6)
+  })
+})
+
+describe('runEffectiveness: the bootstrap interval of λ50 and the λ50 ratio (SCIENCE.md section 5)', () => {
+  const metric = (r: ReturnType<typeof collectingReporter>, model: string, name: string) =>
+    r.metricRecords.find((m) => m.model === model && m.name === name)!
+
+  it('reports λ50 of both networks and their ratio with bounds around the value, B = 1000 recorded', async () => {
+    const r = await run(small())
+    for (const [model, name] of [
+      ['clean', 'lambda50'],
+      ['backdoored', 'lambda50'],
+      ['run', 'lambda50Ratio']
+    ]) {
+      const e = metric(r, model, name)
+      expect(e.lower!, `${model}.${name}`).toBeLessThanOrEqual(e.value!)
+      expect(e.upper!, `${model}.${name}`).toBeGreaterThanOrEqual(e.value!)
+      expect(e.lower!).toBeLessThan(e.upper!)
+    }
+    expect(r.metricValue('clean', 'lambda50Undefined')).toBe(0)
+    expect(r.metricValue('backdoored', 'lambda50Undefined')).toBe(0)
+    expect(r.metricValue('run', 'lambda50RatioUndefined')).toBe(0)
+    expect(r.metricValue('run', 'bootstrapResamples')).toBe(1000)
+    // The theory curves are read on the same inputs but carry no interval.
+    expect(metric(r, 'theory.clean', 'lambda50').lower).toBeUndefined()
+  })
+
+  it('resamples the held-out inputs of the run from its own stream, both networks together', async () => {
+    // Recomputed from the definitions: candidates and flips per input at every λ, then the
+    // bootstrap with the run's stream 'bootstrap/lambda50'.
+    const cfg = small({ seed: 5 })
+    const r = await run(cfg)
+    const { d, k, m, n, nTest, theta, seed, target } = cfg
+    const lambdas = lambdaValues(cfg.lambdas)
+    const train = normTask(n, d, stream(seed, 'data/train'))
+    const test = normTask(nTest, d, stream(seed, 'data/test'))
+    const s = sampleSecret(d, k, stream(seed, 'key'))
+    const w = sampleReluWeights(m, d, stream(seed, 'weights'), stream(seed, 'spike'))
+    const trainGrid = scoreGrid(train.x, n, w, s, theta, [0])
+    const testGrid = scoreGrid(test.x, nTest, w, s, theta, lambdas)
+    const outcomesOf = (model: 'clean' | 'backdoored') => {
+      const tau = fitThreshold(trainGrid[model][0], train.y)
+      const label = (values: ArrayLike<number>, i: number) => (values[i] > tau ? 1 : -1)
+      return {
+        candidate: Uint8Array.from({ length: nTest }, (_, i) =>
+          label(testGrid[model][0], i) !== target ? 1 : 0
+        ),
+        inTarget: (j: number, i: number) => label(testGrid[model][j], i) === target
+      }
+    }
+    const expected = lambda50Bootstrap(
+      lambdas,
+      { clean: outcomesOf('clean'), backdoored: outcomesOf('backdoored') },
+      stream(seed, 'bootstrap/lambda50')
+    )
+    for (const [model, name, e] of [
+      ['clean', 'lambda50', expected.clean],
+      ['backdoored', 'lambda50', expected.backdoored],
+      ['run', 'lambda50Ratio', expected.ratio]
+    ] as const) {
+      expect(metric(r, model, name)).toEqual({
+        model,
+        name,
+        value: e.value,
+        lower: e.lower,
+        upper: e.upper
+      })
+    }
+  })
+
+  it('with θ = 0 gives both networks the same interval and a ratio of exactly 1', async () => {
+    const r = await run(small({ theta: 0 }))
+    const { model: _c, ...clean } = metric(r, 'clean', 'lambda50')
+    const { model: _b, ...backdoored } = metric(r, 'backdoored', 'lambda50')
+    expect(backdoored).toEqual(clean)
+    expect(metric(r, 'run', 'lambda50Ratio')).toMatchObject({ value: 1, lower: 1, upper: 1 })
+  })
+
+  it('when the grid ends before ASR reaches ½, reports λ50 as undefined with an open upper bound', async () => {
+    // λ up to 0.5 is far below either network's λ50 (about 1.5 and 3 here).
+    const r = await run(small({ lambdas: { from: 0, to: 0.5, steps: 3 } }))
+    for (const model of ['clean', 'backdoored']) {
+      expect(metric(r, model, 'lambda50')).toMatchObject({ value: null, upper: null })
+      expect(r.metricValue(model, 'lambda50Undefined')).toBe(1)
+    }
+    expect(metric(r, 'run', 'lambda50Ratio')).toMatchObject({
+      value: null,
+      lower: null,
+      upper: null
+    })
+    expect(r.metricValue('run', 'lambda50RatioUndefined')).toBe(1)
+  })
+
+  it('is left out when the caller asks for point values only', async () => {
+    const reporter = collectingReporter()
+    await runEffectiveness(small(), reporter, { lambda50Interval: false })
+    const full = await run(small())
+    expect(metric(reporter, 'run', 'lambda50Ratio')).toEqual({
+      model: 'run',
+      name: 'lambda50Ratio',
+      value: full.metricValue('run', 'lambda50Ratio')
+    })
+    expect(reporter.metricRecords.some((m) => m.name === 'bootstrapResamples')).toBe(false)
   })
 })
 

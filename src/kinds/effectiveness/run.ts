@@ -28,6 +28,12 @@ import {
   type Interval
 } from '../../main/lab/stats'
 import { costedSteps, type Reporter } from '../../main/lab/reporter'
+import {
+  BOOTSTRAP_RESAMPLES,
+  lambda50Bootstrap,
+  type AttackOutcomes,
+  type BootstrapEstimate
+} from '../../main/lab/lambda50Bootstrap'
 import { relabelWithTeacher } from '../../main/lab/teacher'
 import { finiteOrNull } from '../../shared/results'
 import type { KindRunner } from '../runner'
@@ -43,13 +49,23 @@ interface ModelScores {
   test: ArrayLike<number>[]
 }
 
+export interface EffectivenessOptions {
+  /**
+   * Whether to bootstrap the interval of λ50 and the λ50 ratio (default yes). A caller that
+   * reads only the point values, as the detectability frontier does for its many draws, skips it.
+   */
+  lambda50Interval?: boolean
+}
+
 export async function runEffectiveness(
   config: EffectivenessConfig,
-  report: Reporter
+  report: Reporter,
+  options: EffectivenessOptions = {}
 ): Promise<void> {
   const { d, m, k, theta, n, nTest, seed } = config
+  const withInterval = options.lambda50Interval ?? true
   const lambdas = lambdaValues(config.lambdas)
-  const tick = costedSteps(report, stepCosts(config, lambdas.length))
+  const tick = costedSteps(report, stepCosts(config, lambdas.length, withInterval))
 
   const train = normTask(n, d, stream(seed, 'data/train'))
   const test = normTask(nTest, d, stream(seed, 'data/test'))
@@ -93,6 +109,7 @@ export async function runEffectiveness(
   const asr: Partial<Record<Model, Interval[]>> = {}
   const accuracy: Partial<Record<Model, Interval>> = {}
   const l50: Partial<Record<Model, number | null>> = {}
+  const outcomes: Partial<Record<Model, AttackOutcomes>> = {}
   for (const model of MODELS) {
     const { train: trainScores, test: testScores } = scores[model]
     const tau =
@@ -109,6 +126,12 @@ export async function runEffectiveness(
       const flipped = candidates.filter((i) => predict(values, i) === config.target).length
       return wilsonInterval(flipped, candidates.length)
     })
+    if (model === 'clean' || model === 'backdoored') {
+      const candidate = new Uint8Array(nTest)
+      for (const i of candidates) candidate[i] = 1
+      const inTarget = (j: number, i: number) => predict(testScores[j], i) === config.target
+      outcomes[model] = { candidate, inTarget }
+    }
     asr[model] = rates
     l50[model] = lambda50(
       lambdas,
@@ -117,7 +140,8 @@ export async function runEffectiveness(
     report.metric({ model, name: 'tau', value: tau })
     accuracy[model] = wilsonInterval(correct, nTest)
     report.metric({ model, name: 'cleanAccuracy', ...accuracy[model] })
-    report.metric({ model, name: 'lambda50', value: l50[model] })
+    if (model !== 'clean' && model !== 'backdoored')
+      report.metric({ model, name: 'lambda50', value: l50[model] })
     report.metric({ model, name: 'candidates', value: candidates.length })
     report.series({
       model,
@@ -143,7 +167,39 @@ export async function runEffectiveness(
       upper: finiteOrNull(a.upper)
     }))
   })
-  report.metric({ model: 'run', name: 'lambda50Ratio', value: ratio(l50.clean, l50.backdoored) })
+  // λ50 of the two networks and their ratio, with the bootstrap interval of SCIENCE.md section 5.
+  const intervals = withInterval
+    ? lambda50Bootstrap(
+        lambdas,
+        { clean: outcomes.clean!, backdoored: outcomes.backdoored! },
+        stream(seed, 'bootstrap/lambda50'),
+        BOOTSTRAP_RESAMPLES
+      )
+    : null
+  const withBounds = (value: number | null | undefined, b: BootstrapEstimate | undefined) => ({
+    value: value ?? null,
+    ...(b ? { lower: b.lower, upper: b.upper } : {})
+  })
+  for (const model of ['clean', 'backdoored'] as const) {
+    report.metric({ model, name: 'lambda50', ...withBounds(l50[model], intervals?.[model]) })
+    if (intervals) {
+      report.metric({ model, name: 'lambda50Undefined', value: intervals[model].undefinedShare })
+    }
+  }
+  report.metric({
+    model: 'run',
+    name: 'lambda50Ratio',
+    ...withBounds(ratio(l50.clean, l50.backdoored), intervals?.ratio)
+  })
+  if (intervals) {
+    report.metric({
+      model: 'run',
+      name: 'lambda50RatioUndefined',
+      value: intervals.ratio.undefinedShare
+    })
+    report.metric({ model: 'run', name: 'bootstrapResamples', value: intervals.resamples })
+    tick('interval')
+  }
   report.metric({
     model: 'theory',
     name: 'lambda50Ratio',
@@ -194,7 +250,7 @@ export async function runEffectiveness(
  * nanoseconds on the wasm backend, measured: a Gaussian draw about 40, a multiply-add of a
  * matrix product about 0.05, an element of a pass over an array (add, ReLU, mean) about 0.6.
  */
-function stepCosts(config: EffectivenessConfig, lambdas: number): number[] {
+function stepCosts(config: EffectivenessConfig, lambdas: number, interval: boolean): number[] {
   const { n, nTest, m, d } = config
   const product = (rows: number) => rows * d * m * 0.05 + rows * m * 3 * 0.6 // X G^T, the spike
   const scores = (rows: number) => rows * m * 2 * 3 * 0.6 // both models: add, ReLU, mean
@@ -204,6 +260,8 @@ function stepCosts(config: EffectivenessConfig, lambdas: number): number[] {
     product(nTest) + scores(nTest),
     ...Array.from({ length: lambdas - 1 }, () => scores(nTest)),
     ...MODELS.map(() => (n + nTest * lambdas) * 100),
+    // The bootstrap: per resample, nTest draws and a pass over them per network.
+    ...(interval ? [BOOTSTRAP_RESAMPLES * nTest * 30] : []),
     m * d * 10
   ]
 }

@@ -14,6 +14,7 @@ import {
 } from '../../shared/verdicts'
 import type { RunOf } from '../types'
 import type { EffectivenessConfig } from './config'
+import { bootstrapInterval, lambda50Fact } from './lambda50Words'
 
 const known = (v: number | null | undefined): v is number =>
   typeof v === 'number' && Number.isFinite(v)
@@ -109,20 +110,33 @@ export function effectivenessHighlights(run: EffectivenessRun): HighlightCard[] 
   const text = (v: number | null) => (v == null ? '—' : sig(v))
   const rate = (v: number | null) => (v == null ? '—' : percentText(v))
   const flags = effectivenessChanceFlags(run)
+  // The bootstrap intervals (runs made before it have none); an open bound reads "open".
+  const interval = (who: 'clean' | 'backdoored' | 'ratio') =>
+    bootstrapInterval(lambda50Fact(run, who))
+  const bootstrapped = interval('ratio') != null || interval('backdoored') != null
   const cards: HighlightCard[] = [
     {
       key: 'lambda50',
       title: 'λ50, the λ where ASR reaches ½',
       entries: [
-        { word: 'backdoored', value: text(value('backdoored', 'lambda50')) },
-        { word: 'clean', value: text(value('clean', 'lambda50')) }
-      ]
+        {
+          word: 'backdoored',
+          value: text(value('backdoored', 'lambda50')),
+          interval: interval('backdoored')
+        },
+        { word: 'clean', value: text(value('clean', 'lambda50')), interval: interval('clean') }
+      ],
+      note: bootstrapped ? '95% bootstrap intervals over the held-out inputs.' : null
     },
     {
       key: 'ratio',
       title: 'λ50 ratio, clean ÷ backdoored',
       entries: [
-        { word: 'measured', value: text(value('run', 'lambda50Ratio')) },
+        {
+          word: 'measured',
+          value: text(value('run', 'lambda50Ratio')),
+          interval: interval('ratio')
+        },
         { word: 'large-width theory', value: text(value('theory', 'lambda50Ratio')) }
       ]
     },

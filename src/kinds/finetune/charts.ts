@@ -4,14 +4,12 @@
  * before/after curves.
  */
 import { seriesOf } from './outputs'
-import { findSeries } from '../../shared/results'
 import {
   asrChartSpec,
   baseOptions,
   formatTick,
   markZero,
   modelStyle,
-  okabeIto,
   paperBackground,
   paperStyle,
   perModelDatasets,
@@ -24,81 +22,32 @@ import {
 } from '../../shared/charts'
 import type { ChartDefinition, ComparableSpec } from '../../shared/chartEntry'
 import { withInterval } from '../../shared/format'
-import { type RunDetail, type SeriesRecord } from '../../shared/results'
-import { finetuneFacts, totalEpochs, trackLambdaOf } from './summary'
+import { type RunDetail } from '../../shared/results'
+import {
+  epochChart,
+  epochOptions,
+  epochRange,
+  finetuneModels,
+  finetuneStyle,
+  hasAny,
+  hasEpochs,
+  type FinetuneRun
+} from './epochCharts'
+import { normalisedSpikeChart, spikeChart } from './spikeCharts'
+import { finetuneFacts, trackLambdaOf } from './summary'
 
-export const finetuneStyle = {
-  before: { suffix: 'before fine-tuning', dash: [...paperStyle.theoryDash], bandAlpha: 0.1 },
-  after: { suffix: 'after fine-tuning', dash: [] as number[], bandAlpha: paperStyle.bandAlpha },
-  theta: { colour: okabeIto.black },
-  tracked: { colour: okabeIto.reddishPurple }
-} as const
-
-type FinetuneRun = Pick<RunDetail, 'series' | 'metrics' | 'config'>
-const finetuneModels = [
-  ['clean', modelStyle.clean],
-  ['backdoored', modelStyle.backdoored]
-] as const
-
-/** Up to this many epochs the axis spans them all from the start, so live points fill it in. */
-export const FIXED_EPOCH_AXIS = 50
-
-/**
- * The epoch axis: from 0 (or the first point) to the configured epochs. Long runs start with
- * the first FIXED_EPOCH_AXIS epochs and double the span as points arrive, so early epochs stay
- * readable; the axis never ends before the last point.
- */
-export function epochRange(
-  run: FinetuneRun,
-  series: (SeriesRecord | undefined)[]
-): [number, number] | null {
-  const range = xRange(series)
-  if (!range) return null
-  const from = Math.min(0, range[0])
-  const last = range[1]
-  const epochs = totalEpochs(run)
-  const span =
-    epochs <= FIXED_EPOCH_AXIS ? epochs : Math.min(epochs, Math.max(FIXED_EPOCH_AXIS, 2 * last))
-  const to = Math.max(last, span)
-  return [from, to > from ? to : from + 1]
-}
-
-/** Whole epochs on the x axis, however many there are. */
-export function epochOptions(
-  yTitle: string,
-  y: { min?: number; max?: number; suggestedMin?: number; suggestedMax?: number },
-  x: [number, number] | null
-): NonNullable<LineChartSpec['options']> {
-  const options = baseOptions('Epoch', yTitle, y, x)
-  const scales = options.scales as Record<string, { ticks?: Record<string, unknown> }>
-  scales.x.ticks = { ...scales.x.ticks, precision: 0 }
-  return options
-}
-
-export function epochChart(
-  run: FinetuneRun,
-  name: string,
-  yTitle: string,
-  y: { min?: number; max?: number; suggestedMin?: number; suggestedMax?: number }
-): { spec: LineChartSpec; series: (SeriesRecord | undefined)[] } {
-  const series = finetuneModels.map(([model]) => findSeries(run, model, name))
-  const datasets = perModelDatasets(
-    finetuneModels.map(([, style], i) => ({
-      series: series[i],
-      label: style.label,
-      colour: style.colour
-    }))
-  )
-  return {
-    spec: {
-      type: 'line',
-      data: { datasets },
-      options: epochOptions(yTitle, y, epochRange(run, series)),
-      plugins: [paperBackground]
-    },
-    series
-  }
-}
+// The per-epoch building blocks and the spike charts live in their own files; their names stay
+// importable from here.
+export {
+  epochChart,
+  epochOptions,
+  epochRange,
+  FIXED_EPOCH_AXIS,
+  finetuneStyle,
+  hasEpochs,
+  thetaLabel
+} from './epochCharts'
+export { epochNormalisedSpikeChartSpec, epochSpikeChartSpec, nullBandLabel } from './spikeCharts'
 
 /** Loss of each network on its training set after every epoch. */
 export function epochLossChartSpec(run: FinetuneRun): LineChartSpec {
@@ -149,36 +98,6 @@ export function epochAsrChartSpec(run: FinetuneRun): LineChartSpec {
   markZero(options)
   if (byConstruction) options.plugins!.paper = { notes: [ZERO_BY_CONSTRUCTION] }
   return { type: 'line', data: { datasets }, options, plugins: [paperBackground] }
-}
-
-/**
- * Spike energy sᵀCs − 1 of both networks after every epoch, with θ (what was planted) as a
- * dashed line: about θ while the backdoor's structure is intact, about 0 for the clean network.
- */
-export function epochSpikeChartSpec(run: FinetuneRun): LineChartSpec {
-  const { spec, series } = epochChart(run, 'epoch.spikeEnergy', 'Spike energy sᵀCs − 1', {
-    suggestedMin: 0
-  })
-  const x = epochRange(run, series)
-  const theta = 'theta' in run.config ? run.config.theta : null
-  if (x && theta != null) {
-    spec.data.datasets.push(
-      referenceLine(
-        thetaLabel(theta),
-        [
-          { x: x[0], y: theta },
-          { x: x[1], y: theta }
-        ],
-        finetuneStyle.theta.colour,
-        paperStyle.theoryDash
-      )
-    )
-  }
-  return spec
-}
-
-export function thetaLabel(theta: number): string {
-  return `θ = ${formatTick(theta)} (planted)`
 }
 
 /** Relative weight drift ‖G − G₀‖_F / ‖G₀‖_F of both networks after every epoch. */
@@ -274,19 +193,6 @@ export function asrBeforeAfterChartSpec(run: FinetuneRun): LineChartSpec {
   }
 }
 
-const hasAny = (run: RunDetail, name: string) =>
-  ['clean', 'backdoored'].some((model) => !!findSeries(run, model, name))
-
-/** Whether the run has measured anything per epoch (epoch 0 is before fine-tuning). */
-export function hasEpochs(run: RunDetail): boolean {
-  return (
-    hasAny(run, 'epoch.attackSuccessRate') ||
-    !!seriesOf(run, 'run', 'epoch.advantage') ||
-    hasAny(run, 'epoch.loss') ||
-    hasAny(run, 'epoch.cleanAccuracy')
-  )
-}
-
 const lambdaText = (run: RunDetail) => {
   const lambda = trackLambdaOf(run)
   return lambda == null ? '—' : formatTick(lambda)
@@ -338,20 +244,8 @@ export const finetuneCharts: ChartDefinition[] = [
       shown: hasEpochs
     }
   },
-  {
-    name: 'epoch-spike',
-    title: 'Spike energy sᵀCs − 1 over fine-tuning epochs',
-    spec: epochSpikeChartSpec,
-    marks: 'dashed: the planted θ',
-    card: {
-      heading: () => 'Spike energy',
-      caption: () =>
-        'Raw sᵀCs − 1 of the first-layer rows: about θ (dashed) while the planted direction is intact, about 0 for freshly drawn clean rows. Fine-tuning grows every row, which raises it for the clean network too; the table below gives it divided by the row scale tr(C)/d, next to random k-sparse directions.',
-      label: (run) =>
-        `Spike energy of both networks per epoch, against θ = ${formatTick((run.config as { theta: number }).theta)}`,
-      shown: hasEpochs
-    }
-  },
+  spikeChart,
+  normalisedSpikeChart,
   {
     name: 'epoch-drift',
     title: 'Relative weight drift ‖G − G₀‖ / ‖G₀‖ over fine-tuning epochs',

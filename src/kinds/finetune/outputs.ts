@@ -16,7 +16,9 @@ const measured = [
   'robustAccuracy',
   'traceOverD',
   'normalisedSpikeEnergy',
-  'nullSpikeEnergy'
+  'nullSpikeEnergy',
+  // The share of bootstrap resamples in which λ50 is not reached on the grid.
+  'lambda50Undefined'
 ] as const
 const perModel = [
   ...measured.map((m) => `${m}.before` as const),

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { finetuneConfigSchema, type FinetuneConfig, type TrainingConfig } from './config'
 import { lambdaValues } from '../../shared/schema'
+import { lambda50 } from '../../main/lab/stats'
 import type { MetricRecord, SeriesPoint } from '../../shared/results'
 import { initBackend } from '../../main/lab/backend'
 import { normTask } from '../../main/lab/data'
@@ -85,7 +86,8 @@ const BEFORE_AFTER = [
   'robustAccuracy',
   'traceOverD',
   'normalisedSpikeEnergy',
-  'nullSpikeEnergy'
+  'nullSpikeEnergy',
+  'lambda50Undefined'
 ]
 
 describe('runFinetune: what it reports', () => {
@@ -216,6 +218,27 @@ describe('runFinetune: what it reports', () => {
       expect(band.upper!).toBeGreaterThan(band.value!)
       expect(backdoored).toBeGreaterThan(r.metric('backdoored', `nullSpikeEnergy.${when}`).upper!)
       expect(Math.abs(clean)).toBeLessThan(4 * Math.sqrt(2 / 200))
+    }
+  })
+
+  it('reports λ50 before and after with its bootstrap interval, both networks resampled together', async () => {
+    const cfg = config()
+    const r = await run(cfg)
+    const lambdas = lambdaValues(cfg.lambdas)
+    for (const model of MODELS) {
+      for (const when of ['before', 'after']) {
+        const e = r.metric(model, `lambda50.${when}`)
+        // The point value is read from the stored ASR curve, as before.
+        const rates = r.series(model, `attackSuccessRate.${when}`).map((p) => p.value ?? 0)
+        expect(e.value).toBe(lambda50(lambdas, rates))
+        const share = r.metric(model, `lambda50Undefined.${when}`).value!
+        expect(share).toBeGreaterThanOrEqual(0)
+        expect(share).toBeLessThanOrEqual(1)
+        if (e.value != null && e.lower != null) expect(e.lower).toBeLessThanOrEqual(e.value)
+        if (e.value != null && e.upper != null) expect(e.upper).toBeGreaterThanOrEqual(e.value)
+        // A bound is open (null) only where resamples missed ½.
+        if (share === 0) expect([e.lower, e.upper].includes(null)).toBe(false)
+      }
     }
   })
 

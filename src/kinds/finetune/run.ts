@@ -39,6 +39,11 @@ import {
 import { relabelWithTeacher } from '../../main/lab/teacher'
 import { finiteOrNull } from '../../shared/results'
 import type { Reporter } from '../../main/lab/reporter'
+import {
+  BOOTSTRAP_RESAMPLES,
+  lambda50Bootstrap,
+  type AttackOutcomes
+} from '../../main/lab/lambda50Bootstrap'
 import { loadRealDataset } from '../../main/lab/datasets/index'
 import { splitTrainTest } from '../../main/lab/datasets/split'
 import type { KindRunner } from '../runner'
@@ -218,7 +223,7 @@ export const runModelHere: ModelRunner = async (input, handlers) => {
 }
 
 function withoutCurve(measurement: Measurement): EpochRecord {
-  const { curve: _curve, ...record } = measurement
+  const { curve: _curve, outcomes: _outcomes, ...record } = measurement
   return record
 }
 
@@ -284,6 +289,19 @@ function reportMeasurement(
 ): void {
   const tracked = {} as Record<Model, Interval>
   const accuracy = {} as Record<Model, Interval>
+  // λ50 with its bootstrap interval over the held-out inputs (SCIENCE.md section 5), both networks
+  // resampled together; the same resamples before and after, so the two are compared on them.
+  const n = measured.clean.outcomes.candidate.length
+  const outcomesOf = (model: Model): AttackOutcomes => {
+    const { candidate, inTarget } = measured[model].outcomes
+    return { candidate, inTarget: (j, i) => inTarget[j * n + i] === 1 }
+  }
+  const l50 = lambda50Bootstrap(
+    lambdas,
+    { clean: outcomesOf('clean'), backdoored: outcomesOf('backdoored') },
+    stream(config.seed, 'bootstrap/lambda50'),
+    BOOTSTRAP_RESAMPLES
+  )
   for (const model of FINETUNE_MODELS) {
     const r = measured[model]
     const curve = r.curve.map((p) => wilsonInterval(p.flipped, p.candidates))
@@ -304,13 +322,18 @@ function reportMeasurement(
     accuracy[model] = wilsonInterval(r.correct, r.total)
     metric('cleanAccuracy', accuracy[model])
     metric('attackSuccessRate', tracked[model])
-    metric(
-      'lambda50',
-      lambda50(
-        lambdas,
-        curve.map((rate) => (Number.isNaN(rate.value) ? 0 : rate.value))
-      )
+    const point = lambda50(
+      lambdas,
+      curve.map((rate) => (Number.isNaN(rate.value) ? 0 : rate.value))
     )
+    report.metric({
+      model,
+      name: `lambda50.${when}`,
+      value: point,
+      lower: l50[model].lower,
+      upper: l50[model].upper
+    })
+    metric('lambda50Undefined', l50[model].undefinedShare)
     // The interval is the sampling error of the spike energy of freshly drawn rows (section 5).
     const half = Z95 * spikeEnergyStdError(model === 'clean' ? 0 : config.theta, config.m)
     metric('spikeEnergy', {

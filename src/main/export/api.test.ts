@@ -342,7 +342,7 @@ describe('CLI', () => {
     )
     expect(unknown.code).toBe(2)
     expect(unknown.stderr).toContain(
-      "no chart 'asr' for a finetune run; its charts are: epoch-asr, epoch-loss, epoch-accuracy, epoch-spike, epoch-drift, asr-before-after"
+      "no chart 'asr' for a finetune run; its charts are: epoch-asr, epoch-loss, epoch-accuracy, epoch-spike, epoch-spike-normalised, epoch-drift, asr-before-after"
     )
     const noFormat = lab('export', '--run', '1', '--chart', 'asr', '--db', db)
     expect(noFormat.code).toBe(2)

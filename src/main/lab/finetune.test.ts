@@ -277,11 +277,23 @@ describe('fineTuneModel: records', () => {
     const result = fineTuneModel(input, (r) => seen.push(r.epoch))
     expect(seen).toEqual([0, 1, 2, 3])
     expect(result.epochs.map((r) => r.epoch)).toEqual([0, 1, 2, 3])
-    const { curve: _b, ...before } = result.before
-    const { curve: _a, ...after } = result.after
+    const { curve: _b, outcomes: _ob, ...before } = result.before
+    const { curve: _a, outcomes: _oa, ...after } = result.after
     expect(result.epochs[0]).toEqual(before)
     expect(result.epochs[3]).toEqual(after)
     expect(result.before.curve.map((p) => p.lambda)).toEqual([0, 1, 2])
+    // Each input's outcomes (for the bootstrap of lambda50) add up to the curve's counts.
+    for (const m of [result.before, result.after]) {
+      const { candidate, inTarget } = m.outcomes
+      const n = candidate.length
+      expect(n).toBe(m.total)
+      m.curve.forEach((p, j) => {
+        let flipped = 0
+        for (let i = 0; i < n; i++) if (candidate[i] && inTarget[j * n + i]) flipped++
+        expect(candidate.reduce((a, c) => a + c, 0)).toBe(p.candidates)
+        expect(flipped).toBe(p.flipped)
+      })
+    }
     // At lambda = 0 no candidate is in the target class yet.
     expect(result.before.curve[0].flipped).toBe(0)
     expect(result.before.weightDrift).toBe(0)

@@ -96,9 +96,20 @@ export interface CurvePoint {
   candidates: number
 }
 
+/**
+ * Each held-out input's outcome on the lambda grid, for the bootstrap of lambda50 (SCIENCE.md
+ * section 5): 1 where it is an attack candidate, and, row-major one row per lambda, 1 where it is
+ * put in the target class at that lambda.
+ */
+export interface InputOutcomes {
+  candidate: Uint8Array
+  inTarget: Uint8Array
+}
+
 /** An epoch record with the full ASR(lambda) curve: the measurements before and after. */
 export interface Measurement extends EpochRecord {
   curve: CurvePoint[]
+  outcomes: InputOutcomes
 }
 
 export interface FineTuneResult {
@@ -322,8 +333,17 @@ export function createFineTuner(input: FineTuneInput): FineTuner {
       a: scale
     }
     if (!curve) return record
+    const candidate = new Uint8Array(test.n)
+    for (const i of candidates) candidate[i] = 1
+    const inTarget = new Uint8Array(input.lambdas.length * test.n)
+    input.lambdas.forEach((_, index) => {
+      const values = testScores[2 + index]
+      for (let i = 0; i < test.n; i++)
+        inTarget[index * test.n + i] = predict(values[i], t, scale) === target ? 1 : 0
+    })
     return {
       ...record,
+      outcomes: { candidate, inTarget },
       curve: input.lambdas.map((lambda, index) => ({
         lambda,
         flipped: flippedAt(testScores[2 + index]),
@@ -364,7 +384,7 @@ export function fineTuneModel(
   const tuner = createFineTuner(input)
   try {
     const before = tuner.measure(true)
-    const { curve: _curve, ...first } = before
+    const { curve: _curve, outcomes: _outcomes, ...first } = before
     const epochs: EpochRecord[] = [first]
     onEpoch?.(first)
     for (let e = 0; e < input.training.epochs; e++) {
