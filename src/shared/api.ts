@@ -5,7 +5,13 @@
  */
 import { z } from 'zod'
 import { apiChannels as channelTable, EVENTS_CHANNEL, type ChannelMethod } from './channels'
-import { MAX_COMPARED_RUNS, MAX_QUERY_LIMIT, runSortColumns, type RunQueryResult } from './history'
+import {
+  MAX_COMPARED_RUNS,
+  MAX_QUERY_LIMIT,
+  runSortColumns,
+  type HistoryResult,
+  type RunQueryResult
+} from './history'
 import { kindNames } from '../kinds/registry'
 import type { Environment, Progress, RunDetail, RunSummary } from './results'
 import { runStatuses } from './results'
@@ -151,6 +157,45 @@ const requiredName = z
  */
 export const FIGURE_WIDTH = { min: 1.5, max: 20 } as const
 
+/** What a query of the history takes: a filter, a sort and a page. */
+const runQueryShape = {
+  filter: z
+    .object({
+      kinds: z.array(z.enum(kindNames)).optional(),
+      statuses: z.array(z.enum(runStatuses)).optional(),
+      tags: z.array(tag).max(50, { error: 'at most 50 tags' }).optional(),
+      text: z.string().max(200, { error: 'text must be at most 200 characters' }).optional(),
+      createdFrom: isoInstant('createdFrom').optional(),
+      createdTo: isoInstant('createdTo').optional(),
+      sweepId: sweepId.optional(),
+      inSweep: z.boolean({ error: 'inSweep must be true or false' }).optional(),
+      seedGroup: z
+        .string({ error: 'seedGroup must be text' })
+        .regex(/^[0-9a-f]{32}$/, { error: 'seedGroup must be a seed group id: 32 hex digits' })
+        .optional()
+    })
+    .optional(),
+  sort: z
+    .object({
+      column: z.enum(runSortColumns, {
+        error: `sort.column must be one of: ${runSortColumns.join(', ')}`
+      }),
+      direction: z.enum(['asc', 'desc'], { error: "sort.direction must be 'asc' or 'desc'" })
+    })
+    .optional(),
+  offset: z
+    .number()
+    .int({ error: 'offset must be a whole number' })
+    .min(0, { error: 'offset must be at least 0' })
+    .default(0),
+  limit: z
+    .number()
+    .int({ error: 'limit must be a whole number' })
+    .min(1, { error: 'limit must be at least 1' })
+    .max(MAX_QUERY_LIMIT, { error: `limit must be at most ${MAX_QUERY_LIMIT}` })
+    .default(100)
+}
+
 export const apiSchemas = {
   startRun: z.object({
     // The config is validated by parseExperimentConfig so that errors name each field.
@@ -207,41 +252,14 @@ export const apiSchemas = {
   }),
   listDatasets: z.object({}).optional(),
   deleteDataset: z.object({ id: runId }),
-  queryRuns: z
+  queryRuns: z.object(runQueryShape).default({ offset: 0, limit: 100 }),
+  // The Runs table's entries: runs, sweeps and, with groupSeeds, seed groups, paged together.
+  queryHistory: z
     .object({
-      filter: z
-        .object({
-          kinds: z.array(z.enum(kindNames)).optional(),
-          statuses: z.array(z.enum(runStatuses)).optional(),
-          tags: z.array(tag).max(50, { error: 'at most 50 tags' }).optional(),
-          text: z.string().max(200, { error: 'text must be at most 200 characters' }).optional(),
-          createdFrom: isoInstant('createdFrom').optional(),
-          createdTo: isoInstant('createdTo').optional(),
-          sweepId: sweepId.optional(),
-          inSweep: z.boolean({ error: 'inSweep must be true or false' }).optional()
-        })
-        .optional(),
-      sort: z
-        .object({
-          column: z.enum(runSortColumns, {
-            error: `sort.column must be one of: ${runSortColumns.join(', ')}`
-          }),
-          direction: z.enum(['asc', 'desc'], { error: "sort.direction must be 'asc' or 'desc'" })
-        })
-        .optional(),
-      offset: z
-        .number()
-        .int({ error: 'offset must be a whole number' })
-        .min(0, { error: 'offset must be at least 0' })
-        .default(0),
-      limit: z
-        .number()
-        .int({ error: 'limit must be a whole number' })
-        .min(1, { error: 'limit must be at least 1' })
-        .max(MAX_QUERY_LIMIT, { error: `limit must be at most ${MAX_QUERY_LIMIT}` })
-        .default(100)
+      ...runQueryShape,
+      groupSeeds: z.boolean({ error: 'groupSeeds must be true or false' }).default(false)
     })
-    .default({ offset: 0, limit: 100 }),
+    .default({ offset: 0, limit: 100, groupSeeds: false }),
   rerunRun: z.object({ id: runId }),
   getRuns: z.object({
     ids: z
@@ -366,6 +384,7 @@ export interface ApiResults {
   listDatasets: DatasetSummary[]
   deleteDataset: { deleted: number }
   queryRuns: RunQueryResult
+  queryHistory: HistoryResult
   rerunRun: RunSummary
   getRuns: RunDetail[]
   saveComparison: Comparison

@@ -4,6 +4,8 @@
  */
 import { findKind, type ExperimentConfig, type ExperimentKind } from '../kinds/registry'
 import type { MetricRecord, RunDetail, RunStatus, RunSummary, SeriesRecord } from './results'
+import type { KeyAggregate } from './seedGroups'
+import type { SweepSummary } from './sweepStatus'
 
 export const runSortColumns = [
   'id',
@@ -15,7 +17,9 @@ export const runSortColumns = [
   'createdAt',
   'duration',
   'key',
-  'dataset'
+  'dataset',
+  // A sweep's runs by point (then by id: replicates in order).
+  'point'
 ] as const
 export type RunSortColumn = (typeof runSortColumns)[number]
 
@@ -39,6 +43,8 @@ export interface RunFilter {
   sweepId?: number
   /** Only runs of some sweep (true), or only runs of none (false). */
   inSweep?: boolean
+  /** Only the runs of this seed group (their configs equal but for the seed; see seedGroupId). */
+  seedGroup?: string
 }
 
 export interface RunSort {
@@ -50,6 +56,47 @@ export interface RunQueryResult {
   runs: RunSummary[]
   /** Runs matching the filter, on every page. */
   total: number
+  /** Every tag in the database, sorted, for the tag filter. */
+  tags: string[]
+}
+
+/**
+ * One entry of the Runs history: a run on its own, a sweep (its runs matching the filter are
+ * `matched`; the table expands it to them), or a seed group (runs whose configs differ only in
+ * the seed, when the table groups them; a group of one run is a run).
+ */
+export type HistoryEntry =
+  | { type: 'run'; run: RunSummary }
+  | { type: 'sweep'; sweep: SweepSummary; matched: number; dataset: string | null }
+  | { type: 'group'; group: SeedGroupEntry }
+
+export interface SeedGroupEntry {
+  /** The group's id (seedGroupId): every run of the group carries it as `seedGroup`. */
+  id: string
+  kind: ExperimentKind
+  /** What the group is called (groupName of its runs). */
+  name: string
+  /** Its runs that match the filter (the filter `seedGroup` lists them). */
+  runs: number
+  /** Their distinct seeds, ascending. */
+  seeds: number[]
+  /** Their statuses. */
+  counts: Record<RunStatus, number>
+  /** The key result over its seeds (done runs, one per seed): mean, sd, t-interval, n of `of`. */
+  key: KeyAggregate | null
+  dataset: string | null
+  /** When its newest run was created. */
+  createdAt: string
+  /** The longest of its runs, in seconds (null while none has finished). */
+  duration: number | null
+}
+
+export interface HistoryResult {
+  entries: HistoryEntry[]
+  /** Entries matching the filter, on every page. */
+  total: number
+  /** Runs matching the filter, in all entries of every page. */
+  runs: number
   /** Every tag in the database, sorted, for the tag filter. */
   tags: string[]
 }

@@ -165,6 +165,7 @@ export class LabService {
     listDatasets: () => this.store.datasets.list(),
     deleteDataset: (p) => this.deleteDataset(p.id),
     queryRuns: (p) => this.store.history.query(p),
+    queryHistory: (p) => this.store.entries.query(p, (ids) => this.sweeps.list({ ids })),
     rerunRun: (p) => this.rerunRun(p.id),
     // Runs deleted meanwhile are left out: the compare view says which.
     getRuns: (p) => this.store.history.getMany(p.ids).map((run) => this.withReproduction(run)),
