@@ -47,14 +47,17 @@ interface Expected {
   values: Record<RunSortColumn, string | number | null>
 }
 
-const minOf = <T>(xs: (T | null)[]) =>
-  xs
-    .filter((x): x is T => x !== null)
-    .reduce<T | null>((a, b) => (a === null || b < a ? b : a), null)
-const maxOf = <T>(xs: (T | null)[]) =>
-  xs
-    .filter((x): x is T => x !== null)
-    .reduce<T | null>((a, b) => (a === null || b > a ? b : a), null)
+/** The least (or greatest) of the values that are not null, as SQL's MIN and MAX. */
+function minOf<T>(xs: (T | null)[]): T | null {
+  let least: T | null = null
+  for (const x of xs) if (x !== null && (least === null || x < least)) least = x
+  return least
+}
+function maxOf<T>(xs: (T | null)[]): T | null {
+  let most: T | null = null
+  for (const x of xs) if (x !== null && (most === null || x > most)) most = x
+  return most
+}
 
 function ownValues(run: SeededRun): Expected['values'] {
   return {
@@ -194,15 +197,14 @@ function allEntries(query: EntryQuery, pageSize = 97) {
   return { entries, total, matched }
 }
 
-const sorts: RunSort[] = (['id', 'name', 'status', 'createdAt', 'duration', 'key'] as const)
-  .flatMap((column) => [
+const sorts: RunSort[] = [
+  ...(['id', 'name', 'status', 'createdAt', 'duration', 'key'] as const).flatMap((column) => [
     { column, direction: 'asc' as const },
     { column, direction: 'desc' as const }
-  ])
-  .concat([
-    { column: 'backend', direction: 'asc' },
-    { column: 'dataset', direction: 'desc' }
-  ])
+  ]),
+  { column: 'backend', direction: 'asc' },
+  { column: 'dataset', direction: 'desc' }
+]
 
 describe('the Runs history as entries: runs, sweeps and seed groups', () => {
   it('gives every run its seed group, filled at open for runs written without one', () => {
