@@ -48,12 +48,12 @@ interface Expected {
 }
 
 /** The least (or greatest) of the values that are not null, as SQL's MIN and MAX. */
-function minOf<T>(xs: (T | null)[]): T | null {
+function minOf<T extends string | number>(xs: (T | null)[]): T | null {
   let least: T | null = null
   for (const x of xs) if (x !== null && (least === null || x < least)) least = x
   return least
 }
-function maxOf<T>(xs: (T | null)[]): T | null {
+function maxOf<T extends string | number>(xs: (T | null)[]): T | null {
   let most: T | null = null
   for (const x of xs) if (x !== null && (most === null || x > most)) most = x
   return most
