@@ -103,6 +103,8 @@ export interface HistoryResult {
 
 export const MAX_QUERY_LIMIT = 500
 export const MAX_COMPARED_RUNS = 8
+/** Compare shows at most MAX_COMPARED_RUNS seed groups, of at most this many runs in all. */
+export const MAX_GROUPED_RUNS = 50
 
 export type ConfigValue = string | number | boolean | null
 
