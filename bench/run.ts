@@ -16,8 +16,6 @@ import { stream } from '../src/main/lab/rng'
 import { sampleSecret } from '../src/main/lab/secret'
 import { runFinetune } from '../src/kinds/finetune/run'
 import { finetuneConfigSchema } from '../src/kinds/finetune/config'
-import { processModelRunner } from '../src/main/service/model-process'
-import { resolve } from 'node:path'
 
 function time(fn: () => void, repeats = 3): number {
   fn() // warm-up
@@ -80,19 +78,14 @@ async function main() {
     `scores for 2 models x ${lambdas.length} lambdas: ${designed.toFixed(2)} s with one product, ${naive.toFixed(2)} s naive (${(naive / designed).toFixed(1)}x)`
   )
 
-  // Fine-tuning: the two models in one process, then the clean one in a second process.
+  // Fine-tuning in one process, both models interleaved (the whole-process comparison runs it in
+  // two pool workers).
   const finetune = finetuneConfigSchema.parse({ kind: 'finetune' })
-  const worker = resolve(__dirname, '../src/main/service/worker.ts')
-  for (const [label, runElsewhere] of [
-    ['one process', undefined],
-    ['two processes', processModelRunner(worker)]
-  ] as const) {
-    const start = performance.now()
-    await runFinetune(finetune, collectingReporter(), undefined, { runElsewhere })
-    console.log(
-      `fine-tuning, defaults (m=2000, 20 epochs of Adam, batch 64), ${label}: ${((performance.now() - start) / 1000).toFixed(1)} s`
-    )
-  }
+  const start = performance.now()
+  await runFinetune(finetune, collectingReporter())
+  console.log(
+    `fine-tuning, defaults (m=${finetune.m}, ${finetune.train.epochs} epochs of Adam, batch ${finetune.train.batchSize}), both models in one process: ${((performance.now() - start) / 1000).toFixed(1)} s`
+  )
 }
 
 void main()

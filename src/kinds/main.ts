@@ -3,6 +3,7 @@
  * kind's `run.ts` registered under its name. The compiler asks for a line here when a kind is
  * added to the registry.
  */
+import { detectabilityRunner } from './detectability/run'
 import { effectivenessRunner } from './effectiveness/run'
 import { finetuneRunner } from './finetune/run'
 import type { ExperimentConfig, ExperimentKind } from './registry'
@@ -13,7 +14,8 @@ import type { Reporter } from '../main/lab/reporter'
 const runners = {
   effectiveness: effectivenessRunner,
   finetune: finetuneRunner,
-  universality: universalityRunner
+  universality: universalityRunner,
+  detectability: detectabilityRunner
 } satisfies { [K in ExperimentKind]: KindRunner<Extract<ExperimentConfig, { kind: K }>> }
 
 /** Runs one experiment of any kind. Pure in (config, data, seed streams, backend); output goes to `report`. */

@@ -27,6 +27,17 @@ describe("each kind's outputs list is what its runs report", () => {
       randomHeads: 5,
       probes: 2,
       head: { epochs: 5 }
+    },
+    {
+      kind: 'detectability',
+      d: 20,
+      m: 200,
+      k: 4,
+      thetas: { from: 0.5, to: 2, steps: 2 },
+      draws: 2,
+      nullDraws: 19,
+      n: 100,
+      nTest: 100
     }
   ]) {
     it(`${raw.kind}: every metric and series reported is listed, and every one listed is reported`, async () => {

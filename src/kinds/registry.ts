@@ -9,12 +9,13 @@ import type { ConfigRow, ConfigRowsContext } from '../shared/configRows'
 import type { KeyMetric, RunDetail } from '../shared/results'
 import { unknownFields } from '../shared/fields'
 import { ConfigError, fieldErrors } from '../shared/schema'
+import { detectability } from './detectability/index'
 import { effectiveness } from './effectiveness/index'
 import { finetune } from './finetune/index'
 import type { DataOfConfig, KindDefinition } from './types'
 import { universality } from './universality/index'
 
-export const kinds = [effectiveness, finetune, universality] as const
+export const kinds = [effectiveness, finetune, universality, detectability] as const
 
 type AnyKind = (typeof kinds)[number]
 export type ExperimentKind = AnyKind['name']

@@ -4,14 +4,17 @@
  * Main bundle only (tfjs); the renderer never imports it.
  */
 import type { CsvSource } from '../main/lab/datasets/index'
+import type { NullCache } from '../main/lab/nullCache'
 import type { Reporter } from '../main/lab/reporter'
-import type { ModelRunner } from './finetune/run'
+import type { ModelElsewhere } from './finetune/run'
 
 export interface RunOptions {
   /** The text of the imported CSV file the config names, when it names one. */
   csv: CsvSource | null
-  /** Where a second independent model may train (another process). */
-  runElsewhere?: ModelRunner
+  /** Where a fine-tuning run's second model may train (another worker of the pool). */
+  elsewhere?: ModelElsewhere
+  /** Monte Carlo nulls of the detection statistics already drawn (the database), and where to keep new ones. */
+  nulls?: NullCache | null
 }
 
 export interface KindRunner<C> {

@@ -3,6 +3,7 @@
  * header). The compiler asks for a line here when a kind is added to the registry.
  */
 import type { Component } from 'vue'
+import DetectabilityResults from './detectability/Results.vue'
 import EffectivenessResults from './effectiveness/Results.vue'
 import FinetuneResults from './finetune/Results.vue'
 import type { ExperimentKind } from './registry'
@@ -16,7 +17,8 @@ export interface KindViews {
 const views = {
   effectiveness: { Results: EffectivenessResults },
   finetune: { Results: FinetuneResults },
-  universality: { Results: UniversalityResults }
+  universality: { Results: UniversalityResults },
+  detectability: { Results: DetectabilityResults }
 } satisfies Record<ExperimentKind, KindViews>
 
 export function viewsOf(kind: string): KindViews | undefined {

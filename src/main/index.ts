@@ -45,11 +45,7 @@ function openDatabase() {
   return openLab({
     dbPath,
     host: 'electron',
-    // The packaged app cannot run its own binary as Node (fuses), so a run's two models
-    // train in one process there.
-    worker: utilityWorkerSpawner(join(__dirname, 'worker.js'), {
-      oneProcessPerRun: app.isPackaged
-    }),
+    worker: utilityWorkerSpawner(join(__dirname, 'worker.js')),
     nativeBinding: electronNativeBinding(),
     resumeSweeps: true
   })

@@ -1,5 +1,8 @@
 /** What an effectiveness run produces (SCIENCE.md section 5), by model. */
 import { outputFinders, type Outputs } from '../../shared/results'
+import { panelOutputs } from '../detectability/panel'
+
+const panel = panelOutputs(['clean', 'backdoored'])
 
 const perModel = ['tau', 'cleanAccuracy', 'lambda50', 'candidates'] as const
 
@@ -11,14 +14,16 @@ export const effectivenessOutputs = {
     'theory.backdoored': perModel,
     run: ['lambda50Ratio', 'meanInputNorm', 'backdoorCost'],
     data: ['majorityRate'],
-    theory: ['lambda50Ratio']
+    theory: ['lambda50Ratio'],
+    ...panel.metrics
   },
   series: {
     clean: ['attackSuccessRate'],
     backdoored: ['attackSuccessRate'],
     'theory.clean': ['attackSuccessRate'],
     'theory.backdoored': ['attackSuccessRate'],
-    run: ['advantage', 'relativeTriggerSize']
+    run: ['advantage', 'relativeTriggerSize'],
+    ...panel.series
   }
 } as const satisfies Outputs
 

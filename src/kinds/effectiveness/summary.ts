@@ -66,8 +66,11 @@ export function effectivenessConfigRows(
   ]
 }
 
-/** What the chance flag and the cards read: the metrics, and θ. */
-type EffectivenessRun = Pick<RunDetail, 'metrics'> & { config: { theta: number } }
+/** What the chance flag and the cards read: the metrics, and θ (a run of any random-ReLU kind). */
+type EffectivenessRun = Pick<RunDetail, 'metrics'> & { config: object }
+
+/** The planted θ of a run's config (0 for a config without one). */
+const thetaOf = (run: { config: object }) => (run.config as { theta?: number }).theta ?? 0
 const NETWORKS = ['clean', 'backdoored'] as const
 
 /** Whether each network is at chance (null for runs made before the majority rate was measured). */
@@ -134,7 +137,7 @@ export function effectivenessHighlights(run: EffectivenessRun): HighlightCard[] 
     }
   ]
   const cost = metricOf(run, 'run', 'backdoorCost')
-  if (cost && known(cost.value) && run.config.theta === 0) {
+  if (cost && known(cost.value) && thetaOf(run) === 0) {
     cards.push({
       key: 'cost',
       title: 'Backdoor cost in clean accuracy',
@@ -159,7 +162,7 @@ export function effectivenessHighlights(run: EffectivenessRun): HighlightCard[] 
     title: 'Spike energy sᵀCs − 1, backdoored',
     entries: [
       { word: 'measured', value: text(value('backdoored', 'spikeEnergy')) },
-      { word: 'planted θ', value: sig(run.config.theta) }
+      { word: 'planted θ', value: sig(thetaOf(run)) }
     ]
   })
   return cards

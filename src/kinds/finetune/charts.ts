@@ -301,7 +301,7 @@ export const finetuneCharts: ChartDefinition[] = [
     card: {
       heading: (run) => `ASR and advantage at λ = ${lambdaText(run)}, per epoch`,
       caption: (run) =>
-        run.config.theta === 0
+        (run.config as { theta?: number }).theta === 0
           ? 'Attack success rate of the clean and the backdoored network after each epoch of the same fine-tuning, on held-out inputs not already in the target class. At θ = 0 the backdoored network is the clean one, so the two curves coincide and the advantage is 0 by construction; its band is not a measurement. Epoch 0 is before fine-tuning.'
           : "Attack success rate of the clean and the backdoored network after each epoch of the same fine-tuning, on held-out inputs not already in the target class, and the backdoor advantage (their difference). Shaded: 95% intervals over the held-out inputs of this one pair of networks, not over the key, the weights or the training data (for the difference, Newcombe's, conservative since both networks share their draws). Epoch 0 is before fine-tuning.",
       label: (run) => {
@@ -348,7 +348,7 @@ export const finetuneCharts: ChartDefinition[] = [
       caption: () =>
         'Raw sᵀCs − 1 of the first-layer rows: about θ (dashed) while the planted direction is intact, about 0 for freshly drawn clean rows. Fine-tuning grows every row, which raises it for the clean network too; the table below gives it divided by the row scale tr(C)/d, next to random k-sparse directions.',
       label: (run) =>
-        `Spike energy of both networks per epoch, against θ = ${formatTick(run.config.theta)}`,
+        `Spike energy of both networks per epoch, against θ = ${formatTick((run.config as { theta: number }).theta)}`,
       shown: hasEpochs
     }
   },

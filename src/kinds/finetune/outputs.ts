@@ -1,5 +1,8 @@
 /** What a fine-tuning run produces (SCIENCE.md section 6), by model. */
 import { outputFinders, type Outputs } from '../../shared/results'
+import { panelOutputs } from '../detectability/panel'
+
+const panel = panelOutputs(['clean.before', 'backdoored.before', 'clean.after', 'backdoored.after'])
 
 const measured = [
   'cleanAccuracy',
@@ -48,12 +51,14 @@ export const finetuneOutputs = {
       'nullDirections'
     ],
     clean: perModel,
-    backdoored: perModel
+    backdoored: perModel,
+    ...panel.metrics
   },
   series: {
     clean: [...epochSeries, 'attackSuccessRate.before', 'attackSuccessRate.after'],
     backdoored: [...epochSeries, 'attackSuccessRate.before', 'attackSuccessRate.after'],
-    run: ['epoch.advantage']
+    run: ['epoch.advantage'],
+    ...panel.series
   }
 } as const satisfies Outputs
 

@@ -42,8 +42,12 @@ import type { Reporter } from '../../main/lab/reporter'
 import { loadRealDataset } from '../../main/lab/datasets/index'
 import { splitTrainTest } from '../../main/lab/datasets/split'
 import type { KindRunner } from '../runner'
+import { reportFinetunePanel, trackProgress, withDetection } from '../../main/lab/detectPanel'
+import type { NullCache } from '../../main/lab/nullCache'
 
 export const FINETUNE_MODELS = ['clean', 'backdoored'] as const
+/** A measurement with the whole ASR curve takes about this many epochs (defaults, wasm). */
+const MEASUREMENT_EPOCHS = 0.7
 type Model = (typeof FINETUNE_MODELS)[number]
 
 /** The per-epoch series of each model (x = epoch). */
@@ -73,7 +77,11 @@ export async function runFinetune(
   const { m, k, theta, seed, target, trackLambda } = config
   const epochs = config.train.epochs
   const lambdas = lambdaValues(config.lambdas)
-  report.progress('measuring', 0, epochs)
+  // Work (for the time left): epochs, with the inputs and the first measurement counted as one
+  // epoch and the last measurement as MEASUREMENT_EPOCHS.
+  report.progress('measuring', 0, epochs, 0)
+  // A second process gets ready while this one computes the inputs.
+  options.elsewhere?.reserve()
 
   const { train, test } = data ? checkData(data, k) : syntheticData(config)
   const d = train.d
@@ -134,13 +142,14 @@ export async function runFinetune(
     onEpoch: (record) => combiner.add(model, record)
   })
   // The two models are independent until they are compared: the clean one may train in another
-  // process (options.runElsewhere) while this one trains the backdoored model.
-  const elsewhere = options.runElsewhere
+  // process (options.elsewhere) while this one trains the backdoored model. This process starts
+  // computing only once the other has its inputs.
+  const remote = options.elsewhere
+    ? await options.elsewhere.handOver(inputs.clean, handlers('clean'))
+    : null
   await Promise.all(
     FINETUNE_MODELS.map((model) =>
-      elsewhere && model === 'clean'
-        ? elsewhere(inputs[model], handlers(model))
-        : runModelHere(inputs[model], handlers(model))
+      remote && model === 'clean' ? remote.trained : runModelHere(inputs[model], handlers(model))
     )
   )
   for (const model of FINETUNE_MODELS) {
@@ -150,7 +159,13 @@ export async function runFinetune(
       value: measured.after[model]!.weightDrift
     })
   }
-  report.progress('measuring', epochs, epochs)
+  report.progress('measuring', epochs, epochs, 1)
+  reportFinetunePanel(
+    trackProgress(report, { step: epochs, total: epochs }),
+    { seed, m, d, k, theta },
+    measured,
+    options.nulls
+  )
 }
 
 /** What a model's fine-tuning reports as it goes: measurements before and after, and epochs. */
@@ -162,23 +177,41 @@ export interface ModelHandlers {
 /** Fine-tunes one model somewhere (this process or another) and reports through `handlers`. */
 export type ModelRunner = (input: FineTuneInput, handlers: ModelHandlers) => Promise<void>
 
+/** A second process that may fine-tune one of the two models. */
+export interface ModelElsewhere {
+  /** Called first thing, so that the other process can get ready while the inputs are computed. */
+  reserve(): void
+  /**
+   * Hands a model over. Resolves once the other process has its input, with `trained`, which
+   * settles at the end of its training (its reports arrive through `handlers`), or with null
+   * when no process could take it: then it trains here. (`trained` is wrapped: a promise
+   * resolved with a promise would wait for the training.)
+   */
+  handOver(
+    input: FineTuneInput,
+    handlers: ModelHandlers
+  ): Promise<{ trained: Promise<void> } | null>
+}
+
 export interface FinetuneOptions {
-  /** Runs the clean model's fine-tuning elsewhere, e.g. in a second process. */
-  runElsewhere?: ModelRunner
+  /** Where the clean model may train: a second process. */
+  elsewhere?: ModelElsewhere
+  /** Cached Monte Carlo nulls for the Detectability panel. */
+  nulls?: NullCache | null
 }
 
 /** Fine-tunes one model in this process, yielding between epochs so messages get through. */
 export const runModelHere: ModelRunner = async (input, handlers) => {
   const tuner = createFineTuner(input)
   try {
-    handlers.onMeasure('before', tuner.measure(true))
+    handlers.onMeasure('before', withDetection(tuner.measure(true), tuner.rows(), input))
     for (let e = 0; e < input.training.epochs; e++) {
       tuner.trainEpoch()
       handlers.onEpoch(tuner.measure())
       // Let IPC carry this epoch's records (and another process's) before the next epoch.
       await new Promise((resolve) => setImmediate(resolve))
     }
-    handlers.onMeasure('after', tuner.measure(true))
+    handlers.onMeasure('after', withDetection(tuner.measure(true), tuner.rows(), input))
   } finally {
     tuner.dispose()
   }
@@ -236,7 +269,8 @@ export function epochCombiner(report: Reporter, totalEpochs: number) {
         points: [{ x, ...estimate(differenceInterval(asr.backdoored, asr.clean)) }]
       })
       report.metric({ model: 'run', name: 'epochsCompleted', value: x })
-      if (x > 0) report.progress('fine-tuning', x, totalEpochs)
+      const work = (x + 1) / (totalEpochs + 1 + MEASUREMENT_EPOCHS)
+      if (x > 0) report.progress('fine-tuning', x, totalEpochs, work)
     }
   }
 }
@@ -365,7 +399,7 @@ function estimate(i: Interval): {
 }
 
 export const finetuneRunner: KindRunner<FinetuneConfig> = {
-  run: (config, report, { csv, runElsewhere }) => {
+  run: (config, report, { csv, elsewhere, nulls }) => {
     // Real data are split into training and held-out parts by the run's 'data/split' stream.
     const data =
       config.dataset.kind === 'synthetic'
@@ -375,6 +409,6 @@ export const finetuneRunner: KindRunner<FinetuneConfig> = {
             config.testFraction,
             stream(config.seed, 'data/split')
           )
-    return runFinetune(config, report, data, { runElsewhere })
+    return runFinetune(config, report, data, { elsewhere, nulls })
   }
 }

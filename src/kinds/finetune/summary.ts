@@ -100,7 +100,7 @@ export function finetuneFacts(run: FinetuneRun) {
     total: totalEpochs(run),
     done: epochsCompleted(run),
     lambda: trackLambdaOf(run),
-    theta: run.config.theta,
+    theta: (run.config as FinetuneConfig).theta,
     advantage,
     spike,
     normalised,

@@ -1,5 +1,8 @@
 /** What a universality run produces (SCIENCE.md section 7), by model (head family). */
 import { outputFinders, type Outputs } from '../../shared/results'
+import { panelOutputs } from '../detectability/panel'
+
+const panel = panelOutputs(['encoder'])
 
 /** One head: its clean accuracy and ASR for the target. */
 const single = ['cleanAccuracy', 'attackSuccessRate', 'matchedHeads'] as const
@@ -54,7 +57,8 @@ export const universalityOutputs = {
     'cleanEncoder.nullifying': single,
     'cleanEncoder.probe': family,
     'cleanEncoder.random': family,
-    'cleanEncoder.run': encoderRun
+    'cleanEncoder.run': encoderRun,
+    ...panel.metrics
   },
   series: {
     attacker: ['scatter', 'asrPerTarget'],
@@ -71,7 +75,8 @@ export const universalityOutputs = {
     'cleanEncoder.attacker': ['scatter', 'asrPerTarget'],
     'cleanEncoder.probe': familySeries,
     'cleanEncoder.random': [...familySeries, 'asrHistogram'],
-    'cleanEncoder.nullifying': ['scatter', 'asrPerTarget']
+    'cleanEncoder.nullifying': ['scatter', 'asrPerTarget'],
+    ...panel.series
   }
 } as const satisfies Outputs
 

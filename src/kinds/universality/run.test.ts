@@ -61,8 +61,8 @@ function small(overrides: Overrides = {}): UniversalityConfig {
 
 async function run(cfg: UniversalityConfig, data?: { train: ClassData; test: ClassData }) {
   const reporter = collectingReporter()
-  const phases: { phase: string; step: number; total: number }[] = []
-  reporter.progress = (phase, step, total) => void phases.push({ phase, step, total })
+  const phases: { phase: string; step: number; total: number; work?: number }[] = []
+  reporter.progress = (phase, step, total, work) => void phases.push({ phase, step, total, work })
   await runUniversality(cfg, reporter, data)
   return Object.assign(reporter, { phases })
 }

@@ -90,6 +90,7 @@ import {
   universalityGap,
   type EncoderOutcomes
 } from './measures'
+import { reportReluPanel, trackProgress } from '../../main/lab/detectPanel'
 
 export type { ClassData } from '../../main/lab/mixture'
 
@@ -656,7 +657,8 @@ function maxAbsLogit(phi: tf.Tensor2D, head: Head, L: number): number {
 }
 
 export const universalityRunner: KindRunner<UniversalityConfig> = {
-  run: (config, report, { csv }) => {
+  run: async (config, reporter, { csv, nulls }) => {
+    const report = trackProgress(reporter)
     // Real data are split into training and held-out parts by the run's 'data/split' stream.
     const data =
       config.dataset.kind === 'mixture'
@@ -666,6 +668,9 @@ export const universalityRunner: KindRunner<UniversalityConfig> = {
             config.testFraction,
             stream(config.seed, 'data/split')
           )
-    return runUniversality(config, report, data)
+    await runUniversality(config, report, data)
+    const d = data ? data.train.d : config.d
+    const encoder = [{ who: 'encoder', theta: config.backdoored ? config.theta : 0 }]
+    reportReluPanel(report, { seed: config.seed, m: config.m, k: config.k, d }, encoder, nulls)
   }
 }

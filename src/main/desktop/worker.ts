@@ -1,28 +1,17 @@
 /**
- * Runs each experiment in an Electron utility process (a Node child that Electron manages), so the
- * desktop app never starts its own binary as Node: the packaged app turns the RunAsNode fuse off.
+ * Starts the pool's workers as Electron utility processes (Node children that Electron manages),
+ * so the desktop app never starts its own binary as Node: the packaged app turns the RunAsNode
+ * fuse off. A fine-tuning run's second model trains in a second pool worker, which the service
+ * starts the same way.
  */
 import { utilityProcess } from 'electron'
 import type { FromWorker, SpawnWorker } from '../service/protocol'
 
 const STDERR_TAIL = 4000
 
-export interface UtilityWorkerOptions {
-  /**
-   * Train a fine-tuning run's two models in the run's own process. The worker otherwise forks a
-   * second process with `child_process.fork`, which inside Electron needs ELECTRON_RUN_AS_NODE,
-   * and the packaged app's fuses forbid that.
-   */
-  oneProcessPerRun: boolean
-}
-
-export function utilityWorkerSpawner(
-  workerPath: string,
-  options: UtilityWorkerOptions
-): SpawnWorker {
+export function utilityWorkerSpawner(workerPath: string): SpawnWorker {
   const env: NodeJS.ProcessEnv = { ...process.env }
   delete env.ELECTRON_RUN_AS_NODE
-  if (options.oneProcessPerRun) env.BACKDOOR_LAB_ONE_PROCESS = '1'
   return () => {
     const child = utilityProcess.fork(workerPath, [], {
       stdio: 'pipe',
@@ -36,6 +25,9 @@ export function utilityWorkerSpawner(
       stderr = (stderr + chunk.toString()).slice(-STDERR_TAIL)
     })
     return {
+      get pid() {
+        return child.pid
+      },
       send: (message) => child.postMessage(message),
       onMessage: (listener) => void child.on('message', (message: FromWorker) => listener(message)),
       onExit: (listener) => void child.once('exit', (code) => listener(code, stderr.trim())),

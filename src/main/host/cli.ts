@@ -11,7 +11,7 @@ import { availableCharts } from '../../kinds/charts'
 import { exportFormats, type ExportFormat } from '../export/chart'
 import { integer, openCliLab, readConfig, readText, UsageError } from './cliCommon'
 import { addSweepCommand } from './cliSweep'
-import { databasePath } from './paths'
+import { databasePath, rendererDir } from './paths'
 import { serveHeadless } from './serve'
 import { exitQuietlyOnClosedPipe, printable, printJson, say } from './terminal'
 
@@ -374,7 +374,7 @@ program
       port: opts.port,
       dbPath: databasePath(opts.db),
       bundleDir: __dirname,
-      rendererDir: resolve(__dirname, '../../../out/renderer')
+      rendererDir: rendererDir(__dirname)
     })
   })
 

@@ -2,6 +2,7 @@
 import type { AppInfo } from '../../shared/api'
 import { LabService } from '../service/service'
 import type { SpawnWorker } from '../service/protocol'
+import { workersFromEnvironment } from '../service/pool'
 import { nodeWorkerSpawner } from '../service/spawn-node'
 import { RunStore } from '../store/store'
 import { APP_VERSION } from './paths'
@@ -13,7 +14,10 @@ export interface LabOptions {
   /** Path of the worker entry (Node fork), or a ready spawner (Electron's utilityProcess). */
   worker: string | SpawnWorker
   nativeBinding?: string
+  /** Worker processes; default: BACKDOOR_LAB_WORKERS, else one per core. */
   parallelRuns?: number
+  /** Start the workers at once (default: for every host but the CLI). */
+  warmWorkers?: boolean
   /** The bytes one run may hold; default: BACKDOOR_LAB_MEMORY_BUDGET or a quarter of memory. */
   memoryBudget?: number
   /**
@@ -28,6 +32,7 @@ export function openLab(options: LabOptions): {
   service: LabService
   close(): void
 } {
+  const parallelRuns = options.parallelRuns ?? workersFromEnvironment()
   const store = RunStore.open(options.dbPath, { nativeBinding: options.nativeBinding })
   const service = new LabService({
     store,
@@ -36,8 +41,10 @@ export function openLab(options: LabOptions): {
     appVersion: APP_VERSION,
     host: options.host,
     hostNote: options.hostNote,
-    parallelRuns: options.parallelRuns,
-    memoryBudget: options.memoryBudget
+    parallelRuns,
+    memoryBudget: options.memoryBudget,
+    // A host keeps its workers started for the next run; a CLI command starts what it needs.
+    warmWorkers: options.warmWorkers ?? options.host !== 'cli'
   })
   if (options.resumeSweeps) {
     for (const { id, message } of service.sweeps.resumeInterrupted().refused)

@@ -38,3 +38,13 @@ export function workerEntry(bundleDir: string): string {
   if (existsSync(built)) return built
   return resolve(bundleDir, '..', 'service', 'worker.ts')
 }
+
+/**
+ * The built renderer: beside the bundle (`out/main` -> `out/renderer`), or in `out/` when
+ * running from source (`src/main/host`).
+ */
+export function rendererDir(bundleDir: string): string {
+  const beside = resolve(bundleDir, '..', 'renderer')
+  if (existsSync(join(bundleDir, 'worker.js'))) return beside
+  return resolve(bundleDir, '..', '..', '..', 'out', 'renderer')
+}

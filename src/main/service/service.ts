@@ -1,8 +1,9 @@
 /**
  * LabService: the one implementation of the LabApi. It validates every request with the shared
- * schemas, queues runs, runs each in its own child process (a sweep uses every core, a cancel is
- * a kill, a crash takes down only its run), persists what the child reports as it arrives, and
- * tells subscribers (the hosts) about progress and status changes.
+ * schemas and the checks before a run is saved, hands runs to the RunScheduler, which computes
+ * them in a warm pool of worker processes (a sweep uses every core, a cancel is a kill, a crash
+ * takes down only its run) and persists what they report as it arrives, and tells subscribers
+ * (the hosts) about progress and status changes.
  */
 import { createHash } from 'node:crypto'
 import os from 'node:os'
@@ -27,13 +28,7 @@ import {
 } from '../../kinds/registry'
 import { type ClassDatasetSpec, type DatasetSpec } from '../../shared/datasets'
 import { compareNumbers } from '../../shared/history'
-import type {
-  Environment,
-  Progress,
-  Reproduction,
-  RunDetail,
-  RunSummary
-} from '../../shared/results'
+import type { Reproduction, RunDetail, RunSummary } from '../../shared/results'
 import { DatasetError } from '../lab/datasets/errors'
 import { inspectCsv, labelKey } from '../lab/datasets/csv'
 import { type CsvSource } from '../lab/datasets/index'
@@ -45,8 +40,11 @@ import { storageProblem } from '../store/open'
 import { captionFor, exportChartFile, exportRunsBundle, importRunsBundle } from '../export/api'
 import { SweepNotFoundError } from '../store/sweeps'
 import { admit, dataFacts, memoryBudget } from './admission'
-import type { FromWorker, SpawnWorker, WorkerHandle } from './protocol'
+import { WorkerPool } from './pool'
+import type { SpawnWorker } from './protocol'
+import { RunScheduler } from './scheduler'
 import { SweepManager } from './sweeps'
+import { NULL_METHOD, type NullRecord } from '../lab/nullCache'
 
 export interface ServiceOptions {
   store: RunStore
@@ -54,45 +52,47 @@ export interface ServiceOptions {
   appVersion: string
   host: AppInfo['host']
   hostNote?: string
-  /** How many runs may compute at once; default: one per core. */
+  /**
+   * How many worker processes (and so runs at once); default: one per core. A fine-tuning run
+   * uses two when two are free.
+   */
   parallelRuns?: number
+  /** Start the workers now and keep them started (a host), rather than when runs need them. */
+  warmWorkers?: boolean
   /** The bytes one run may hold; default: memoryBudget() (BACKDOOR_LAB_MEMORY_BUDGET). */
   memoryBudget?: number
 }
 
-interface ActiveRun {
-  worker: WorkerHandle
-  startedAt: number
-  cancelled: boolean
-  lastProgressWrite: number
-  /** Why the store could not keep what the run reported (then the run is stopped). */
-  storeFailure?: string
-}
-
-const PROGRESS_WRITE_INTERVAL_MS = 250
-/** How often a final status the store could not write (a full disk) is tried again. */
-const UNSAVED_RETRY_MS = 1000
-
-type FinalStatus = 'done' | 'failed' | 'cancelled'
-
 export class LabService {
-  private readonly queue: number[] = []
-  private readonly active = new Map<number, ActiveRun>()
   private readonly listeners = new Set<(event: LabEvent) => void>()
-  private readonly finishWaiters = new Map<number, ((run: RunSummary) => void)[]>()
-  private environment: Environment | null = null
-  private environmentProbe: Promise<Environment | null> | null = null
-  /** Final statuses the store could not write yet, tried again until it can. */
-  private readonly unsaved = new Map<number, { status: FinalStatus; error: string | null }>()
-  private unsavedRetry: NodeJS.Timeout | null = null
+  /** The run lifecycle: the queue, the runs computing, what their workers report. */
+  private readonly runs: RunScheduler
+  /** The worker processes runs compute in. */
+  readonly pool: WorkerPool
   readonly parallelRuns: number
   readonly memoryBudget: number
   /** Sweeps: their runs are queued, cancelled and deleted here like any run. */
   readonly sweeps: SweepManager
 
   constructor(private readonly options: ServiceOptions) {
-    this.parallelRuns = Math.max(1, options.parallelRuns ?? os.cpus().length)
+    this.parallelRuns = Math.max(1, Math.floor(options.parallelRuns ?? os.cpus().length))
     this.memoryBudget = options.memoryBudget ?? memoryBudget()
+    this.pool = new WorkerPool(options.spawnWorker, {
+      size: this.parallelRuns,
+      warm: options.warmWorkers
+    })
+    this.runs = new RunScheduler({
+      store: options.store,
+      pool: this.pool,
+      emit: (event) => this.emit(event),
+      datasetFor: (id, config) => {
+        const data = dataOfConfig(config)
+        return data ? this.datasetForRun(data.spec, this.store.runs.dataSha(id)) : null
+      },
+      failureOf: (error) => this.runFailure(error),
+      nullsFor: (config) => this.cachedNulls(config),
+      keepNull: (record) => this.store.nulls.put(record)
+    })
     this.sweeps = new SweepManager({
       store: options.store,
       appVersion: options.appVersion,
@@ -231,8 +231,7 @@ export class LabService {
 
   /** Queues saved runs to compute, in order. */
   private enqueue(ids: number[]): void {
-    this.queue.push(...ids)
-    this.pump()
+    this.runs.enqueue(ids)
   }
 
   /** A run with its numbers; a re-run also says whether they equal its original's. */
@@ -319,38 +318,15 @@ export class LabService {
 
   /** Stops a queued or running run; answers with its state after the cancel. */
   cancelRun(id: number): RunSummary {
-    const run = this.store.runs.summary(id)
-    const queued = this.queue.indexOf(id)
-    if (queued >= 0) {
-      this.queue.splice(queued, 1)
-      this.finishRun(id, 'cancelled')
-      return this.settle(id)
-    }
-    const active = this.active.get(id)
-    if (active && !active.cancelled) {
-      active.cancelled = true
-      active.worker.kill()
-      this.finishRun(id, 'cancelled')
-      return this.settle(id)
-    }
-    return run
+    return this.runs.cancel(id) ?? this.store.runs.summary(id)
   }
 
   deleteRuns(ids: number[]): { deleted: number } {
-    for (const id of ids) {
-      const q = this.queue.indexOf(id)
-      if (q >= 0) this.queue.splice(q, 1)
-      const active = this.active.get(id)
-      if (active) {
-        this.active.delete(id)
-        active.worker.kill()
-      }
-    }
+    this.runs.forget(ids)
     const sweeps = this.store.sweeps.sweepsOfRuns(ids)
     const deleted = this.store.runs.delete(ids)
     this.emit({ type: 'deleted', ids })
     this.sweeps.changed(sweeps)
-    this.pump()
     return { deleted }
   }
 
@@ -498,139 +474,32 @@ export class LabService {
       databasePath: this.store.path,
       memoryBudget: this.memoryBudget,
       parallelRuns: this.parallelRuns,
-      environment: await this.probeEnvironment()
+      environment: await this.pool.environment()
     }
   }
 
   /** Resolves when the run reaches a final status. */
   waitForRun(id: number): Promise<RunSummary> {
-    const run = this.store.runs.summary(id)
-    if (!['queued', 'running'].includes(run.status)) return Promise.resolve(run)
-    return new Promise((resolve) => {
-      this.finishWaiters.set(id, [...(this.finishWaiters.get(id) ?? []), resolve])
-    })
+    return this.runs.waitFor(id)
+  }
+
+  /** Stops every worker; runs that were computing are marked interrupted. Never throws. */
+  shutdown(): void {
+    this.runs.shutdown()
   }
 
   /**
-   * Stops every child; runs that were computing are marked interrupted. Never throws: what the
-   * store cannot write now (a full disk), the next open marks interrupted.
+   * The Monte Carlo nulls kept for a random-ReLU run's seed, width and sparsity (SCIENCE.md
+   * section 11): its process draws only what is not there. A cache: when it cannot be read, the
+   * run draws its null itself.
    */
-  shutdown(): void {
-    this.queue.length = 0
-    for (const [id, active] of this.active) {
-      this.active.delete(id)
-      active.worker.kill()
-    }
-    this.writeUnsaved()
-    if (this.unsavedRetry) clearInterval(this.unsavedRetry)
-    this.unsavedRetry = null
+  private cachedNulls(config: ExperimentConfig): NullRecord[] {
+    const { m, k } = config as { m?: unknown; k?: unknown }
+    if (typeof m !== 'number' || typeof k !== 'number') return []
     try {
-      this.store.interruptOwn()
+      return this.store.nulls.for({ seed: config.seed, m, k, method: NULL_METHOD })
     } catch {
-      // Left running in the file: the next open finds their process gone and interrupts them.
-    }
-  }
-
-  /** Which backend a worker starts on here: asked once of a short-lived worker. */
-  private probeEnvironment(): Promise<Environment | null> {
-    if (this.environment) return Promise.resolve(this.environment)
-    this.environmentProbe ??= new Promise((resolve) => {
-      const worker = this.options.spawnWorker()
-      worker.onMessage((message) => {
-        if (message.type === 'environment') {
-          this.environment = message.environment
-          resolve(message.environment)
-        }
-      })
-      worker.onExit(() => {
-        this.environmentProbe = null
-        resolve(this.environment)
-      })
-      worker.send({ type: 'probe' })
-    })
-    return this.environmentProbe
-  }
-
-  private pump(): void {
-    while (this.active.size < this.parallelRuns && this.queue.length > 0) {
-      this.launch(this.queue.shift()!)
-    }
-  }
-
-  private launch(id: number): void {
-    let dataset: CsvSource | null = null
-    let config: ExperimentConfig
-    try {
-      config = this.store.runs.get(id).config
-      const data = dataOfConfig(config)
-      dataset = data ? this.datasetForRun(data.spec, this.store.runs.dataSha(id)) : null
-    } catch (error) {
-      this.finishRun(id, 'failed', this.runFailure(error))
-      this.settle(id)
-      return
-    }
-    const worker = this.options.spawnWorker()
-    const active: ActiveRun = {
-      worker,
-      startedAt: Date.now(),
-      cancelled: false,
-      lastProgressWrite: 0
-    }
-    this.active.set(id, active)
-    let failure: string | null = null
-    let done = false
-
-    worker.onMessage((message) => {
-      if (this.active.get(id) !== active || active.cancelled || active.storeFailure) return
-      try {
-        this.persist(id, active, message)
-      } catch (error) {
-        // The store could not keep it (a full disk): this run stops, the lab goes on.
-        active.storeFailure = this.runFailure(error)
-        active.worker.kill()
-      }
-      if (message.type === 'done') done = true
-      else if (message.type === 'error') failure = message.message
-    })
-    worker.onExit((code, detail) => {
-      if (this.active.get(id) !== active) return
-      this.active.delete(id)
-      if (!active.cancelled) {
-        if (active.storeFailure) this.finishRun(id, 'failed', active.storeFailure)
-        else if (done) this.finishRun(id, 'done')
-        else
-          this.finishRun(
-            id,
-            'failed',
-            failure ?? `The run's process exited with code ${code}${detail ? `: ${detail}` : ''}`
-          )
-        this.settle(id)
-      }
-      this.pump()
-    })
-    worker.send({ type: 'start', config, dataset })
-  }
-
-  /** Writes what a run's process reported; throws when the store cannot (a full disk). */
-  private persist(id: number, active: ActiveRun, message: FromWorker): void {
-    switch (message.type) {
-      case 'environment':
-        this.environment ??= message.environment
-        this.store.runs.markRunning(id, message.environment)
-        active.startedAt = Date.now()
-        this.emit({ type: 'run', run: this.store.runs.summary(id) })
-        break
-      case 'progress':
-        this.onProgress(id, active, message)
-        break
-      case 'metric':
-        this.store.runs.putMetric(id, message.record)
-        this.emit({ type: 'data', runId: id })
-        break
-      case 'series':
-        this.store.runs.appendSeries(id, message.record)
-        this.emit({ type: 'data', runId: id })
-        break
+      return []
     }
   }
 
@@ -642,72 +511,6 @@ export class LabService {
     }
     if (storage) return `Stopped: ${storage.message}.`
     return error instanceof Error ? error.message : String(error)
-  }
-
-  /**
-   * Writes a run's final status. When the store cannot (a full disk), the status is kept here,
-   * told to subscribers, and written as soon as the store takes it again.
-   */
-  private finishRun(id: number, status: FinalStatus, error: string | null = null): void {
-    this.unsaved.set(id, { status, error })
-    this.writeUnsaved()
-    if (this.unsaved.size > 0 && !this.unsavedRetry) {
-      this.unsavedRetry = setInterval(() => {
-        this.writeUnsaved()
-        if (this.unsaved.size === 0 && this.unsavedRetry) {
-          clearInterval(this.unsavedRetry)
-          this.unsavedRetry = null
-        }
-      }, UNSAVED_RETRY_MS)
-      this.unsavedRetry.unref()
-    }
-  }
-
-  private writeUnsaved(): void {
-    for (const [id, { status, error }] of this.unsaved) {
-      try {
-        this.store.runs.finish(id, status, error)
-      } catch {
-        return
-      }
-      this.unsaved.delete(id)
-    }
-  }
-
-  private onProgress(
-    id: number,
-    active: ActiveRun,
-    message: { phase: string; step: number; total: number }
-  ): void {
-    const elapsed = (Date.now() - active.startedAt) / 1000
-    const progress: Progress = {
-      phase: message.phase,
-      step: message.step,
-      total: message.total,
-      etaSeconds:
-        message.step > 0 ? (elapsed * (message.total - message.step)) / message.step : null
-    }
-    this.emit({ type: 'progress', runId: id, progress })
-    const now = Date.now()
-    if (
-      now - active.lastProgressWrite >= PROGRESS_WRITE_INTERVAL_MS ||
-      message.step === message.total
-    ) {
-      active.lastProgressWrite = now
-      this.store.runs.setProgress(id, progress)
-    }
-  }
-
-  private settle(id: number): RunSummary {
-    const stored = this.store.runs.summary(id)
-    const unsaved = this.unsaved.get(id)
-    const run: RunSummary = unsaved
-      ? { ...stored, ...unsaved, progress: null, finishedAt: new Date().toISOString() }
-      : stored
-    this.emit({ type: 'run', run })
-    for (const resolve of this.finishWaiters.get(id) ?? []) resolve(run)
-    this.finishWaiters.delete(id)
-    return run
   }
 
   private emit(event: LabEvent): void {

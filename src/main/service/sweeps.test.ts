@@ -225,14 +225,25 @@ describe('cancelling a sweep', () => {
 })
 
 /** The real worker, but the start message of the `which`-th process is held: it never computes. */
-function holdingSpawner(which: number): SpawnWorker {
+/**
+ * Real pool workers, one of which is killed from outside (as the kernel's OOM killer would) just
+ * after it is given the `which`-th run to compute.
+ */
+function killingSpawner(which: number): SpawnWorker {
   const real = nodeWorkerSpawner(worker)
-  let spawned = 0
+  let started = 0
   return () => {
     const handle = real()
-    spawned++
-    if (spawned !== which) return handle
-    return { ...handle, send: () => undefined }
+    return {
+      ...handle,
+      get pid() {
+        return handle.pid
+      },
+      send: (message) => {
+        handle.send(message)
+        if (message.type === 'start' && ++started === which) process.kill(handle.pid!, 'SIGKILL')
+      }
+    }
   }
 }
 
@@ -240,12 +251,11 @@ describe('a failed point', () => {
   it.skipIf(!canListProcesses)(
     'is reported and stops no other point; resuming runs only it again',
     async () => {
-      // One run at a time; the second run's process is killed from outside (as the kernel's OOM
-      // killer would) while it waits for its config.
+      // One run at a time; the worker computing the second run is killed from outside.
       const one = openLab({
         dbPath: join(dir, 'one.db'),
         host: 'cli',
-        worker: holdingSpawner(2),
+        worker: killingSpawner(2),
         parallelRuns: 1
       })
       try {
@@ -254,18 +264,6 @@ describe('a failed point', () => {
           sweep: { fields: [{ path: 'theta', values: [1, 2, 3] }], seeds: 1 }
         })
         const second = sweep.children[1]
-        await new Promise<void>((firstDone) =>
-          one.service.subscribe(
-            (e) =>
-              e.type === 'run' &&
-              e.run.id === sweep.children[0].id &&
-              e.run.status === 'done' &&
-              firstDone()
-          )
-        )
-        await expect.poll(() => workerProcesses().length, { timeout: 30_000 }).toBe(1)
-        process.kill(workerProcesses()[0].pid, 'SIGKILL')
-
         const finished = await one.service.sweeps.waitFor(sweep.id)
         expect(finished.status).toBe('failed')
         expect(finished.counts).toMatchObject({ done: 2, failed: 1 })

@@ -1,15 +1,18 @@
 /**
- * Entry of a run's child process: picks the tfjs backend, runs one experiment and streams its
- * progress, metrics and series to the parent. Works under Node's fork (process.send) and
- * Electron's utilityProcess (process.parentPort). The same file, sent `trainModel`, is the
- * second process that trains one model of a fine-tuning run.
+ * Entry of a pool worker: a long-lived child process that starts the tfjs backend once, says
+ * `ready`, then runs one job after another, streaming progress, metrics and series to the
+ * service. Works under Node's fork (process.send) and Electron's utilityProcess
+ * (process.parentPort). A job is a run (`start`) or one model of another run's fine-tuning
+ * (`trainModel`); a fine-tuning run hands its second model to the service, which gives it to a
+ * second worker when one is free (see `helperModels`).
  */
-import os from 'node:os'
+import * as tf from '@tensorflow/tfjs-core'
 import { initBackend } from '../lab/backend'
 import { runExperiment } from '../../kinds/main'
-import { runModelHere } from '../../kinds/finetune/run'
-import { processModelRunner, type FromModelProcess, type ToModelProcess } from './model-process'
-import type { FromWorker, ToWorker } from './protocol'
+import { runModelHere, type ModelElsewhere } from '../../kinds/finetune/run'
+import type { Environment } from '../../shared/results'
+import { recordNullCache } from '../lab/nullCache'
+import type { FromHelper, FromWorker, Job, ToWorker, WorkerMemory } from './protocol'
 
 interface ParentPort {
   on(event: 'message', listener: (event: { data: ToWorker }) => void): void
@@ -17,60 +20,130 @@ interface ParentPort {
 }
 const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort
 
-function send(message: FromWorker | FromModelProcess): Promise<void> {
+function send(message: FromWorker): Promise<void> {
   if (parentPort) {
-    parentPort.postMessage(message as FromWorker)
+    parentPort.postMessage(message)
     return Promise.resolve()
   }
   return new Promise((resolve) => process.send!(message, undefined, undefined, () => resolve()))
 }
 
-async function handle(message: ToWorker | ToModelProcess): Promise<void> {
+function memory(): WorkerMemory {
+  return { numTensors: tf.memory().numTensors, rss: process.memoryUsage.rss() }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+/** The service's answers about the model this worker handed over, while a run waits for them. */
+let helperListener: ((message: ToWorker) => void) | null = null
+
+/**
+ * The second model of a fine-tuning run, trained in another pool worker: asked for early
+ * (`reserve`), handed over with its inputs, its reports relayed back by the service. When no
+ * worker is free the service says so and the model trains here: the numbers are the same.
+ */
+function helperModels(): ModelElsewhere {
+  return {
+    reserve: () => void send({ type: 'wantHelper' }),
+    handOver: (input, handlers) =>
+      new Promise((handedOver, failed) => {
+        let settleTrained: { resolve: () => void; reject: (error: Error) => void } | null = null
+        const trained = new Promise<void>(
+          (resolve, reject) => (settleTrained = { resolve, reject })
+        )
+        trained.catch(() => {}) // the run awaits it; a rejection before then is not unhandled
+        helperListener = (message) => {
+          if (message.type === 'noHelper') {
+            helperListener = null
+            handedOver(null)
+          } else if (message.type === 'helperStarted') {
+            handedOver({ trained })
+          } else if (message.type === 'helper') {
+            try {
+              onHelperMessage(message.message)
+            } catch (error) {
+              helperListener = null
+              settleTrained!.reject(error instanceof Error ? error : new Error(String(error)))
+            }
+          }
+        }
+        const onHelperMessage = (message: FromHelper) => {
+          if (message.type === 'measure') handlers.onMeasure(message.when, message.measurement)
+          else if (message.type === 'epoch') handlers.onEpoch(message.record)
+          else {
+            helperListener = null
+            if (message.type === 'done') settleTrained!.resolve()
+            else settleTrained!.reject(new Error(message.message))
+          }
+        }
+        send({ type: 'helperJob', input }).catch(failed)
+      })
+  }
+}
+
+async function runJob(job: Job, environment: Environment): Promise<void> {
   try {
-    const environment = await initBackend()
-    if (message.type === 'trainModel') {
-      await runModelHere(message.input, {
+    if (job.type === 'trainModel') {
+      await runModelHere(job.input, {
         onMeasure: (when, measurement) => void send({ type: 'measure', when, measurement }),
         onEpoch: (record) => void send({ type: 'epoch', record })
       })
-      await send({ type: 'trained' })
-      process.exit(0)
-    }
-    const file = message.type === 'start' ? message.dataset : null
-    await send({
-      type: 'environment',
-      environment: file
-        ? {
-            ...environment,
-            dataFile: { datasetId: file.datasetId, name: file.name, sha256: file.sha256 }
-          }
-        : environment
-    })
-    if (message.type === 'start') {
-      const secondProcess = os.cpus().length > 1 && process.env.BACKDOOR_LAB_ONE_PROCESS !== '1'
+    } else {
+      const file = job.dataset
+      await send({
+        type: 'environment',
+        environment: file
+          ? {
+              ...environment,
+              dataFile: { datasetId: file.datasetId, name: file.name, sha256: file.sha256 }
+            }
+          : environment
+      })
       await runExperiment(
-        message.config,
+        job.config,
         {
-          progress: (phase, step, total) => void send({ type: 'progress', phase, step, total }),
+          progress: (phase, step, total, work) =>
+            void send({ type: 'progress', phase, step, total, work }),
           metric: (record) => void send({ type: 'metric', record }),
           series: (record) => void send({ type: 'series', record })
         },
         {
-          csv: message.dataset ?? null,
-          runElsewhere: secondProcess ? processModelRunner(__filename) : undefined
+          csv: job.dataset ?? null,
+          elsewhere: helperModels(),
+          nulls: recordNullCache(job.nulls ?? [], environment.backend, (record) => {
+            void send({ type: 'null', record })
+          })
         }
       )
     }
-    await send({ type: 'done' })
-    process.exit(0)
+    await send({ type: 'done', memory: memory() })
   } catch (error) {
-    await send({ type: 'error', message: error instanceof Error ? error.message : String(error) })
-    process.exit(1)
+    await send({ type: 'error', message: errorMessage(error), memory: memory() })
+  } finally {
+    helperListener = null
   }
 }
 
-// A model process dies with the run's process: its IPC channel closes when the parent is killed.
+async function main(): Promise<void> {
+  let environment: Environment
+  try {
+    environment = await initBackend()
+  } catch (error) {
+    await send({ type: 'fatal', message: errorMessage(error) })
+    process.exit(1)
+  }
+  const onMessage = (message: ToWorker) => {
+    if (message.type === 'start' || message.type === 'trainModel') void runJob(message, environment)
+    else helperListener?.(message)
+  }
+  if (parentPort) parentPort.on('message', (event) => onMessage(event.data))
+  else process.on('message', (message) => onMessage(message as ToWorker))
+  await send({ type: 'ready', environment, memory: memory() })
+}
+
+// A worker dies with its parent: under fork its IPC channel closes when the parent goes.
 if (!parentPort) process.once('disconnect', () => process.exit(1))
 
-if (parentPort) parentPort.on('message', (event) => void handle(event.data))
-else process.once('message', (message) => void handle(message as ToWorker))
+void main()

@@ -135,10 +135,29 @@ export const migrations: { version: number; sql: string }[] = [
     `
   },
   {
+    // Monte Carlo nulls of the detection statistics (SCIENCE.md section 11), one per shape, seed,
+    // backend and method: every run of that shape and seed, and every θ of a frontier, shares it.
+    // draw_values holds the statistics of draws 0..draws-1 as JSON arrays of numbers.
+    version: 6,
+    sql: `
+      CREATE TABLE detect_nulls (
+        d INTEGER NOT NULL CHECK (d >= 1),
+        m INTEGER NOT NULL CHECK (m >= 1),
+        k INTEGER NOT NULL CHECK (k >= 1 AND k <= d),
+        seed INTEGER NOT NULL,
+        backend TEXT NOT NULL,
+        method TEXT NOT NULL,
+        draws INTEGER NOT NULL CHECK (draws >= 1),
+        draw_values TEXT NOT NULL CHECK (json_valid(draw_values)),
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (d, m, k, seed, backend, method)
+      );
+    `
+  },
+  {
     // Sweeps (SCIENCE.md section 12): a sweep is an entry of its own, its points ordinary runs
     // linked to it by (sweep, point, replicate), at most one run per slot. Deleting a sweep
     // deletes its runs; a run of a sweep may be deleted alone (the sweep then misses that slot).
-    // Version 6 is the detection nulls' table.
     version: 7,
     sql: `
       CREATE TABLE sweeps (

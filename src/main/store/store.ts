@@ -20,6 +20,7 @@ import { DatasetRepository } from './datasets'
 import { HistoryEntries } from './entries'
 import { HistoryQueries } from './history'
 import { migrations } from './migrations'
+import { NullRepository } from './nulls'
 import { openDatabase } from './open'
 import { searchText } from './rows'
 import { RunRepository } from './runs'
@@ -55,6 +56,8 @@ export class RunStore {
   readonly datasets: DatasetRepository
   readonly bundles: BundleRepository
   readonly sweeps: SweepRepository
+  /** Monte Carlo nulls of the detection statistics, a cache (see nulls.ts). */
+  readonly nulls: NullRepository
 
   private constructor(
     private readonly db: Database.Database,
@@ -69,6 +72,7 @@ export class RunStore {
     this.datasets = new DatasetRepository(db)
     this.bundles = new BundleRepository(db, this.runs, this.datasets)
     this.sweeps = new SweepRepository(db, this.runs, owner)
+    this.nulls = new NullRepository(db)
   }
 
   /** Opens (or creates) the database; throws DatabaseOpenError naming the path and the reason. */
