@@ -123,7 +123,10 @@ export function seedHistoryWithSweeps(
   RunStore.open(path).close() // the schema, at the latest migration
   const random = generator(count)
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]
-  const parsed = templates.map((t) => parseExperimentConfig(t.config))
+  // Every template is of a kind with θ (not the detectability frontier, which sweeps its own).
+  const parsed = templates.map(
+    (t) => parseExperimentConfig(t.config) as Exclude<ExperimentConfig, { kind: 'detectability' }>
+  )
   const db = new Database(path)
   const insertRun = db.prepare(
     `INSERT INTO runs (id, name, kind, status, config, seed, backend, app_version, created_at,
