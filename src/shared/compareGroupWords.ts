@@ -1,0 +1,66 @@
+/**
+ * What Compare says of a seed group's numbers (SCIENCE.md sections 5 and 12): how many seeds a
+ * mean stands on, why a seed is not among them (a λ50 beyond the λ grid is not a missing value
+ * like any other: it bounds the mean), and what a group column is made of. Pure; no DOM.
+ */
+import type { CompareColumn, GroupMetric } from './compareGroups'
+
+/** `n = 3`, or `n = 2 of 3` when some seeds have no value. */
+export function nWords(agg: Pick<GroupMetric, 'n' | 'of'>): string {
+  return agg.n === agg.of ? `n = ${agg.n}` : `n = ${agg.n} of ${agg.of}`
+}
+
+const seedsWord = (n: number) => `${n} ${n === 1 ? 'seed' : 'seeds'}`
+
+/** Whether a metric is a λ50 of one network (`lambda50`, `lambda50.before`, …). */
+function isLambda50(name: string): boolean {
+  return name === 'lambda50' || name.startsWith('lambda50.')
+}
+
+/**
+ * Why some seeds of a group are not in a metric's mean, in words backed by the counts; null when
+ * every seed has a value. A λ50 without a value means the ASR never reached 0.5 on the λ grid:
+ * that seed's λ50 lies above the grid's largest λ, which is above every λ50 that was reached, so
+ * the mean over all seeds is larger than the mean shown.
+ */
+export function missingWords(name: string, agg: GroupMetric): string | null {
+  const parts: string[] = []
+  if (agg.undefinedIn > 0) {
+    const k = agg.undefinedIn
+    if (isLambda50(name))
+      parts.push(
+        `in ${seedsWord(k)} of ${agg.of} the ASR never reached 0.5 on the λ grid, so λ50 lies above the grid's largest λ there (if it is reached at all); the mean over all ${agg.of} seeds is larger than this mean over ${agg.n}`
+      )
+    else if (name === 'lambda50Ratio')
+      parts.push(
+        `in ${seedsWord(k)} of ${agg.of} the ratio is undefined (a λ50 beyond the λ grid, or a backdoored λ50 of 0); the mean is over the other ${agg.n}`
+      )
+    else
+      parts.push(
+        `in ${seedsWord(k)} of ${agg.of} it has no value (undefined for that run); the mean is over the other ${agg.n}`
+      )
+  }
+  if (agg.absentIn > 0)
+    parts.push(
+      `${agg.absentIn} of the ${agg.of} runs ${agg.absentIn === 1 ? 'predates' : 'predate'} this metric`
+    )
+  return parts.length ? parts.join('; ') : null
+}
+
+/** `seeds 1, 2, 3: runs #4, #5, #6`, and the runs that do not count, with why. */
+export function columnWords(column: CompareColumn): string {
+  if (!column.group) return `seed ${column.run.seed}`
+  const counted = new Set(column.group.counted.map((r) => r.id))
+  const countedRuns = column.group.counted
+  const head = countedRuns.length
+    ? `mean over ${seedsWord(countedRuns.length)} (${countedRuns.map((r) => r.seed).join(', ')}): runs ${countedRuns.map((r) => `#${r.id}`).join(', ')}`
+    : 'no run done yet'
+  const others = column.runs
+    .filter((r) => !counted.has(r.id))
+    .map((r) =>
+      r.status === 'done'
+        ? `#${r.id} repeats seed ${r.seed} and is not counted twice`
+        : `#${r.id} (seed ${r.seed}) is ${r.status} and not counted`
+    )
+  return [head, ...others].join('; ')
+}
