@@ -7,6 +7,7 @@ import { z } from 'zod'
 import { apiChannels as channelTable, EVENTS_CHANNEL, type ChannelMethod } from './channels'
 import {
   MAX_COMPARED_RUNS,
+  MAX_GROUPED_RUNS,
   MAX_QUERY_LIMIT,
   runSortColumns,
   type HistoryResult,
@@ -80,21 +81,43 @@ const isoInstant = (field: string) =>
 const comparedRuns = z
   .array(runId)
   .min(2, { error: 'a comparison needs at least 2 runs' })
-  .max(MAX_COMPARED_RUNS, { error: `a comparison takes at most ${MAX_COMPARED_RUNS} runs` })
+  .max(MAX_GROUPED_RUNS, {
+    error: `a comparison takes at most ${MAX_GROUPED_RUNS} runs, grouped by seed`
+  })
   .refine((ids) => new Set(ids).size === ids.length, { error: 'runIds must not repeat a run' })
 
 /** The runs a chart shows: one (its run page) or several overlaid (Compare), in order. */
 const chartRuns = z
   .array(runId, { error: 'runIds must be a list of run ids' })
   .min(1, { error: 'runIds must name at least one run' })
-  .max(MAX_COMPARED_RUNS, { error: `runIds may name at most ${MAX_COMPARED_RUNS} runs` })
+  .max(MAX_GROUPED_RUNS, {
+    error: `runIds may name at most ${MAX_GROUPED_RUNS} runs, grouped by seed`
+  })
   .refine((ids) => new Set(ids).size === ids.length, { error: 'runIds must not repeat a run' })
+
+/** Each seed group of the runs as one column: its mean with the t-interval over its seeds. */
+const grouped = z.boolean({ error: 'grouped must be true or false' }).default(false)
+
+/**
+ * Run by run, at most MAX_COMPARED_RUNS runs; grouped by seed, up to MAX_GROUPED_RUNS (the seed
+ * groups they make are counted where the runs are read).
+ */
+function runsPerMode(
+  value: { runIds: number[]; grouped: boolean },
+  ctx: z.RefinementCtx,
+  message: string
+): void {
+  if (!value.grouped && value.runIds.length > MAX_COMPARED_RUNS)
+    ctx.addIssue({ code: 'custom', path: ['runIds'], message })
+}
 
 /** A saved comparison: a name and the runs it compares, in order (deleted runs stay listed). */
 export interface Comparison {
   id: number
   name: string
   runIds: number[]
+  /** Whether it compares seed groups (each group's mean) rather than runs. */
+  grouped: boolean
   createdAt: string
 }
 
@@ -215,23 +238,35 @@ export const apiSchemas = {
   }),
   deleteRuns: z.object({ ids: z.array(runId).min(1, { error: 'ids must name at least one run' }) }),
   // Export: a chart as a figure or its numbers, a caption, runs as a bundle and back.
-  exportChart: z.object({
-    runIds: chartRuns,
-    chart: z.string({ error: 'chart is required' }).trim().min(1, { error: 'chart is required' }),
-    format: z.enum(['png', 'svg', 'pdf', 'tex', 'csv', 'json'], {
-      error: 'format must be one of: png, svg, pdf, tex, csv, json'
-    }),
-    widthInches: z
-      .number({ error: 'widthInches must be a number' })
-      .min(FIGURE_WIDTH.min, { error: `widthInches must be at least ${FIGURE_WIDTH.min}` })
-      .max(FIGURE_WIDTH.max, { error: `widthInches must be at most ${FIGURE_WIDTH.max}` })
-      .default(3.25),
-    dpi: z.union([z.literal(300), z.literal(600)], { error: 'dpi must be 300 or 600' }).default(300)
-  }),
-  chartCaption: z.object({
-    runIds: chartRuns,
-    chart: z.string({ error: 'chart is required' }).trim().min(1, { error: 'chart is required' })
-  }),
+  exportChart: z
+    .object({
+      runIds: chartRuns,
+      grouped,
+      chart: z.string({ error: 'chart is required' }).trim().min(1, { error: 'chart is required' }),
+      format: z.enum(['png', 'svg', 'pdf', 'tex', 'csv', 'json'], {
+        error: 'format must be one of: png, svg, pdf, tex, csv, json'
+      }),
+      widthInches: z
+        .number({ error: 'widthInches must be a number' })
+        .min(FIGURE_WIDTH.min, { error: `widthInches must be at least ${FIGURE_WIDTH.min}` })
+        .max(FIGURE_WIDTH.max, { error: `widthInches must be at most ${FIGURE_WIDTH.max}` })
+        .default(3.25),
+      dpi: z
+        .union([z.literal(300), z.literal(600)], { error: 'dpi must be 300 or 600' })
+        .default(300)
+    })
+    .superRefine((v, ctx) =>
+      runsPerMode(v, ctx, `runIds may name at most ${MAX_COMPARED_RUNS} runs unless grouped`)
+    ),
+  chartCaption: z
+    .object({
+      runIds: chartRuns,
+      grouped,
+      chart: z.string({ error: 'chart is required' }).trim().min(1, { error: 'chart is required' })
+    })
+    .superRefine((v, ctx) =>
+      runsPerMode(v, ctx, `runIds may name at most ${MAX_COMPARED_RUNS} runs unless grouped`)
+    ),
   exportBundle: z.object({
     ids: z
       .array(runId)
@@ -267,10 +302,15 @@ export const apiSchemas = {
       .min(1, { error: 'ids must name at least one run' })
       .max(50, { error: 'ids may name at most 50 runs' })
   }),
-  saveComparison: z.object({
-    name: requiredName,
-    runIds: comparedRuns
-  }),
+  saveComparison: z
+    .object({
+      name: requiredName,
+      runIds: comparedRuns,
+      grouped
+    })
+    .superRefine((v, ctx) =>
+      runsPerMode(v, ctx, `a comparison takes at most ${MAX_COMPARED_RUNS} runs unless grouped`)
+    ),
   listComparisons: z.object({}).optional(),
   deleteComparison: z.object({ id: runId }),
   // Sweeps (SCIENCE.md section 12): a base config, one or two swept fields, r seeds per point.

@@ -64,3 +64,29 @@ export function columnWords(column: CompareColumn): string {
     )
   return [head, ...others].join('; ')
 }
+
+/** A cell of the metrics table: the column's estimate and, for a group, its n and what is missing. */
+export interface MetricCell {
+  value: number | null
+  lower?: number | null
+  upper?: number | null
+  /** `n = 3` for a group; null for a run alone. */
+  n: string | null
+  /** Why some seeds are not in the mean (missingWords), or null. */
+  missing: string | null
+}
+
+/** The cells of one metric row, a column each (`names`: each column's own name of the metric). */
+export function metricCells(
+  columns: CompareColumn[],
+  row: { model: string; names: string[]; values: Omit<MetricCell, 'n' | 'missing'>[] }
+): MetricCell[] {
+  return columns.map((column, i) => {
+    const agg = column.group?.metrics.get(`${row.model}/${row.names[i]}`)
+    return {
+      ...row.values[i],
+      n: agg ? nWords(agg) : null,
+      missing: agg ? missingWords(row.names[i], agg) : null
+    }
+  })
+}

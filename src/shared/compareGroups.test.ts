@@ -143,7 +143,10 @@ describe('meanRun', () => {
     expect(mean.series).toEqual([])
     expect(means.notAveraged.map((s) => [s.name, s.reason])).toEqual([
       ['attackSuccessRate', 'only 2 of its 3 seeds have it'],
-      ['scatter', 'its x values differ between seeds (each run measures its own), so no mean curve'],
+      [
+        'scatter',
+        'its x values differ between seeds (each run measures its own), so no mean curve'
+      ],
       ['advantage', 'only 1 of its 3 seeds have it']
     ])
   })
@@ -202,9 +205,7 @@ describe('meanRun', () => {
     expect(words).toContain('larger than this mean over 2')
     expect(words).toContain('1 of the 4 runs predates this metric')
     const ratio = means.metrics.get('run/lambda50Ratio')!
-    expect(missingWords('lambda50Ratio', ratio)).toContain(
-      'in 2 seeds of 4 the ratio is undefined'
-    )
+    expect(missingWords('lambda50Ratio', ratio)).toContain('in 2 seeds of 4 the ratio is undefined')
     expect(missingWords('cleanAccuracy', means.metrics.get('backdoored/cleanAccuracy')!)).toBe(
       '3 of the 4 runs predate this metric'
     )
@@ -233,9 +234,9 @@ describe('compareColumns', () => {
       ['B', 'B (mean of 3 seeds)', [20, 21, 22]]
     ])
     expect(columns[1].run).toBe(runs[3])
-    expect(columnAggregate(columns[0], { model: 'backdoored', name: 'cleanAccuracy' })).toMatchObject(
-      { n: 3 }
-    )
+    expect(
+      columnAggregate(columns[0], { model: 'backdoored', name: 'cleanAccuracy' })
+    ).toMatchObject({ n: 3 })
     expect(columnAggregate(columns[1], { model: 'backdoored', name: 'cleanAccuracy' })).toBeNull()
   })
 

@@ -163,6 +163,8 @@ export interface MetricRow {
   name: string
   /** One per run, in run order. */
   values: Pick<MetricRecord, 'value' | 'lower' | 'upper'>[]
+  /** Each run's own name of the metric (`lambda50.before` for a fine-tuning run's `lambda50`). */
+  names: string[]
   /** Which of some runs' numbers the row shows, when runs of different kinds share it. */
   note?: string
 }
@@ -192,11 +194,11 @@ export function sharedMetrics(runs: (Pick<RunDetail, 'metrics'> & { kind?: Exper
   const compared = runs.map((r) =>
     r.metrics.map((m) => {
       const { name, note } = comparedName(r.kind, kinds, m.name)
-      return { record: { ...m, name }, note }
+      return { record: { ...m, name }, own: m.name, note }
     })
   )
   const maps = compared.map((list) => new Map(list.map((c) => [key(c.record), c])))
-  const all: { record: MetricRecord; note?: string }[] = []
+  const all: { record: MetricRecord; own: string; note?: string }[] = []
   const seen = new Set<string>()
   for (const list of compared)
     for (const c of list)
@@ -217,6 +219,7 @@ export function sharedMetrics(runs: (Pick<RunDetail, 'metrics'> & { kind?: Exper
           const { value, lower, upper } = map.get(k)!.record
           return { value, lower, upper }
         }),
+        names: maps.map((map) => map.get(k)!.own),
         ...(note ? { note } : {})
       })
     } else notShared.push(k)

@@ -187,5 +187,14 @@ export const migrations: { version: number; sql: string }[] = [
       ALTER TABLE runs ADD COLUMN seed_group TEXT;
       CREATE INDEX runs_seed_group ON runs(seed_group, seed);
     `
+  },
+  {
+    // A saved comparison may compare seed groups (each group's mean over its seeds) rather than
+    // runs; those saved before compared runs.
+    version: 9,
+    sql: `
+      ALTER TABLE comparisons ADD COLUMN grouped INTEGER NOT NULL DEFAULT 0
+        CHECK (grouped IN (0, 1));
+    `
   }
 ]
