@@ -47,22 +47,35 @@ export function missingWords(name: string, agg: GroupMetric): string | null {
   return parts.length ? parts.join('; ') : null
 }
 
-/** `seeds 1, 2, 3: runs #4, #5, #6`, and the runs that do not count, with why. */
-export function columnWords(column: CompareColumn): string {
+/** `mean over 3 seeds (1, 2, 3)`: what a group column's numbers stand on. */
+export function meanWords(column: CompareColumn): string {
   if (!column.group) return `seed ${column.run.seed}`
-  const counted = new Set(column.group.counted.map((r) => r.id))
-  const countedRuns = column.group.counted
-  const head = countedRuns.length
-    ? `mean over ${seedsWord(countedRuns.length)} (${countedRuns.map((r) => r.seed).join(', ')}): runs ${countedRuns.map((r) => `#${r.id}`).join(', ')}`
-    : 'no run done yet'
-  const others = column.runs
+  const counted = column.group.counted
+  if (counted.length === 0) return 'no run done yet'
+  if (counted.length === 1) return `1 seed (${counted[0].seed}): no interval across seeds`
+  return `mean over ${seedsWord(counted.length)} (${counted.map((r) => r.seed).join(', ')})`
+}
+
+/** The runs of a group that do not count, each with why. */
+export function notCountedWords(column: CompareColumn): string[] {
+  const counted = new Set((column.group?.counted ?? column.runs).map((r) => r.id))
+  return column.runs
     .filter((r) => !counted.has(r.id))
     .map((r) =>
       r.status === 'done'
         ? `#${r.id} repeats seed ${r.seed} and is not counted twice`
         : `#${r.id} (seed ${r.seed}) is ${r.status} and not counted`
     )
-  return [head, ...others].join('; ')
+}
+
+/** `mean over 3 seeds (1, 2, 3): runs #4, #5, #6`, and the runs that do not count, with why. */
+export function columnWords(column: CompareColumn): string {
+  if (!column.group) return meanWords(column)
+  const counted = column.group.counted
+  const head = counted.length
+    ? `${meanWords(column)}: runs ${counted.map((r) => `#${r.id}`).join(', ')}`
+    : meanWords(column)
+  return [head, ...notCountedWords(column)].join('; ')
 }
 
 /** A cell of the metrics table: the column's estimate and, for a group, its n and what is missing. */

@@ -5,7 +5,7 @@
 import { symbolOf } from '@kinds/sweepWords'
 import type { RunStatus } from '@shared/results'
 import type { KeyAggregate } from '@shared/seedGroups'
-import type { SweepCounts, SweptField } from '@shared/sweepStatus'
+import type { SweptField } from '@shared/sweepStatus'
 import { num } from '../../format'
 
 const order: (RunStatus | 'missing')[] = [
