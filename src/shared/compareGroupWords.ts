@@ -89,17 +89,24 @@ export interface MetricCell {
   missing: string | null
 }
 
-/** The cells of one metric row, a column each (`names`: each column's own name of the metric). */
+/**
+ * The cells of one metric row, a column each (`names`: each column's own name of the metric). A
+ * value every seed of a group shares (a size, a setting) is shown once, without its zero-width
+ * interval, and said to be the same in every seed.
+ */
 export function metricCells(
   columns: CompareColumn[],
   row: { model: string; names: string[]; values: Omit<MetricCell, 'n' | 'missing'>[] }
 ): MetricCell[] {
   return columns.map((column, i) => {
     const agg = column.group?.metrics.get(`${row.model}/${row.names[i]}`)
+    if (!agg) return { ...row.values[i], n: null, missing: null }
+    const same = agg.n > 1 && agg.sd === 0
     return {
       ...row.values[i],
-      n: agg ? nWords(agg) : null,
-      missing: agg ? missingWords(row.names[i], agg) : null
+      ...(same ? { lower: null, upper: null } : {}),
+      n: same ? `${nWords(agg)}, the same in each` : nWords(agg),
+      missing: missingWords(row.names[i], agg)
     }
   })
 }

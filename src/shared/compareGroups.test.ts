@@ -8,7 +8,8 @@ import {
   meanRun,
   type CompareColumn
 } from './compareGroups'
-import { columnWords, missingWords, nWords } from './compareGroupWords'
+import { columnWords, metricCells, missingWords, nWords } from './compareGroupWords'
+import { sharedMetrics } from './history'
 import type { MetricRecord, RunDetail, RunStatus, SeriesRecord } from './results'
 
 const base = effectivenessConfigSchema.parse({ kind: 'effectiveness', m: 200, theta: 4 })
@@ -265,5 +266,30 @@ describe('compareColumns', () => {
     expect(columnWords(column)).toBe(
       'mean over 3 seeds (1, 2, 3): runs #1, #2, #3; #4 repeats seed 2 and is not counted twice; #5 (seed 6) is failed and not counted'
     )
+  })
+})
+
+describe('metricCells', () => {
+  it('gives a group its mean, t-interval and n, a value shared by every seed once, a run its own', () => {
+    const seeds = [0.8, 0.9, 0.7].map((v, i) =>
+      run(i + 1, i + 1, [metric('cleanAccuracy', v), { model: 'data', name: 'd', value: 20 }])
+    )
+    const alone = run(9, 5, [metric('cleanAccuracy', 0.5), { model: 'data', name: 'd', value: 30 }])
+    alone.config = { ...alone.config, theta: 1 }
+    const columns = compareColumns([...seeds, alone], true)
+    const rows = sharedMetrics(columns.map((c) => c.run)).shared
+    const [accuracy, d] = rows.map((row) => metricCells(columns, row))
+    const want = direct([0.8, 0.9, 0.7], T2)
+    expect(accuracy[0].value).toBeCloseTo(want.mean, 12)
+    expect(accuracy[0].upper).toBeCloseTo(want.upper, 10)
+    expect(accuracy[0]).toMatchObject({ n: 'n = 3', missing: null })
+    expect(accuracy[1]).toEqual({ value: 0.5, lower: 0.49, upper: 0.51, n: null, missing: null })
+    expect(d[0]).toEqual({
+      value: 20,
+      lower: null,
+      upper: null,
+      n: 'n = 3, the same in each',
+      missing: null
+    })
   })
 })

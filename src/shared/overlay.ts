@@ -54,6 +54,20 @@ export function untag(label: string): { run: number | null; label: string } {
 }
 
 /**
+ * The column a compared chart's dataset belongs to, read back from its label by the tags the
+ * chart names its columns with (`paper.runs`: `#3`, or a seed group's `A (mean of 3 seeds)`), and
+ * the label the column's own chart gives it; tag null for a line every column shares.
+ */
+export function untagBy(
+  label: string,
+  tags: readonly string[]
+): { tag: string | null; label: string } {
+  for (const tag of tags)
+    if (label.startsWith(`${tag} · `)) return { tag, label: label.slice(tag.length + 3) }
+  return { tag: null, label }
+}
+
+/**
  * Reference lines are drawn on top (order 4) by every single-run builder; shaded reference
  * regions (the universal-backdoor band, order 5) behave the same: one per meaning, not per run.
  */

@@ -7,7 +7,7 @@
  */
 import type { AnyChartSpec } from '../../shared/chartEntry'
 import { BAND_MARK, bandLabel } from '../../shared/charts'
-import { untag } from '../../shared/overlay'
+import { untag, untagBy } from '../../shared/overlay'
 
 export interface PlottedRow {
   series: string
@@ -52,11 +52,11 @@ function byRunSeries(series: PlottedSeries[]): PlottedSeries[] {
 }
 
 function byColumnSeries(series: PlottedSeries[], columns: PlottedColumn[]): PlottedSeries[] {
+  const legends = columns.map((c) => c.legend)
   return series.map((s) => {
-    const column = columns.find((c) => s.label.startsWith(`${c.legend} · `))
-    if (!column) return { group: null, runs: [], label: s.label, points: s.points }
-    const label = s.label.slice(column.legend.length + 3)
-    return { group: column.tag, runs: column.runIds, label, points: s.points }
+    const { tag, label } = untagBy(s.label, legends)
+    const column = columns.find((c) => c.legend === tag)
+    return { group: column?.tag ?? null, runs: column?.runIds ?? [], label, points: s.points }
   })
 }
 
