@@ -274,8 +274,13 @@ describe('metricCells', () => {
     const seeds = [0.8, 0.9, 0.7].map((v, i) =>
       run(i + 1, i + 1, [metric('cleanAccuracy', v), { model: 'data', name: 'd', value: 20 }])
     )
-    const alone = run(9, 5, [metric('cleanAccuracy', 0.5), { model: 'data', name: 'd', value: 30 }])
-    alone.config = { ...alone.config, theta: 1 }
+    const alone = run(
+      9,
+      5,
+      [metric('cleanAccuracy', 0.5), { model: 'data', name: 'd', value: 30 }],
+      [],
+      { theta: 1 }
+    )
     const columns = compareColumns([...seeds, alone], true)
     const rows = sharedMetrics(columns.map((c) => c.run)).shared
     const [accuracy, d] = rows.map((row) => metricCells(columns, row))
