@@ -78,7 +78,9 @@ export function aggregateWords(key: KeyAggregate | null): {
     interval
       ? `with the 95% t-interval mean ± t(0.975, ${key.n - 1}) · sd / √${key.n}, which covers the seeds`
       : 'one seed: no interval across seeds',
-    missing > 0 ? `${missing} done ${missing === 1 ? 'run has' : 'runs have'} no value` : ''
+    missing > 0
+      ? `${missing} done ${missing === 1 ? 'run has' : 'runs have'} no value${key.label === 'λ50 ratio' ? ' (a λ50 beyond the λ grid, or a backdoored λ50 of 0, leaves the ratio undefined)' : ''}`
+      : ''
   ]
     .filter(Boolean)
     .join('; ')
