@@ -96,6 +96,8 @@ test('three seeds of one config are one row with n = 3, and Compare shows the gr
   lab
 }) => {
   test.setTimeout(300_000)
+  // Tall enough that the screenshots show the whole table under the fixed status bar.
+  await page.setViewportSize({ width: 1400, height: 1500 })
   await page.goto(lab.url)
   const sweep = await api<SweepDetail>(page, 'startSweep', {
     config: { ...small(1, 150), sweep: { fields: [{ path: 'theta', values: [2, 4] }], seeds: 2 } },
@@ -174,6 +176,7 @@ test('three seeds of one config are one row with n = 3, and Compare shows the gr
     'For the seed group A, each curve is the mean over the seeds'
   )
   await page.screenshot({ path: `${screens}/groups-compare.png`, fullPage: true })
+  await page.screenshot({ path: `${screens}/groups-compare-top.png` })
   await page
     .getByTestId('compare-runs')
     .screenshot({ path: `${screens}/groups-compare-columns.png` })

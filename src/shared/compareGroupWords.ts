@@ -4,6 +4,8 @@
  * like any other: it bounds the mean), and what a group column is made of. Pure; no DOM.
  */
 import type { CompareColumn, GroupMetric } from './compareGroups'
+import { listed } from './figureKey'
+import { metricWords, modelWords } from './metricWords'
 
 /** `n = 3`, or `n = 2 of 3` when some seeds have no value. */
 export function nWords(agg: Pick<GroupMetric, 'n' | 'of'>): string {
@@ -109,4 +111,15 @@ export function metricCells(
       missing: missingWords(row.names[i], agg)
     }
   })
+}
+
+/** `No mean curve of ASR (clean network) and …: reason`, one line per reason, for a group. */
+export function notAveragedWords(column: CompareColumn): string[] {
+  const byReason = new Map<string, string[]>()
+  for (const s of column.group?.notAveraged ?? []) {
+    const model = modelWords(s.model)
+    const words = model ? `${metricWords(s.name)} (${model})` : metricWords(s.name)
+    byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), words])
+  }
+  return [...byReason].map(([reason, series]) => `No mean curve of ${listed(series)}: ${reason}`)
 }

@@ -8,7 +8,13 @@ import {
   meanRun,
   type CompareColumn
 } from './compareGroups'
-import { columnWords, metricCells, missingWords, nWords } from './compareGroupWords'
+import {
+  columnWords,
+  metricCells,
+  missingWords,
+  notAveragedWords,
+  nWords
+} from './compareGroupWords'
 import { sharedMetrics } from './history'
 import type { MetricRecord, RunDetail, RunStatus, SeriesRecord } from './results'
 
@@ -142,13 +148,21 @@ describe('meanRun', () => {
     ]
     const { run: mean, means } = meanRun(runs)
     expect(mean.series).toEqual([])
+    const [column] = compareColumns(runs, true)
+    expect(notAveragedWords(column)).toEqual([
+      'No mean curve of Attack success rate (backdoored network): only 2 of the 3 seeds have them',
+      'No mean curve of scatter (clean probes): their x values differ between seeds (each run measures its own)',
+      'No mean curve of Backdoor advantage (backdoored network): only 1 of the 3 seeds has them'
+    ])
+    const twice = { ...column.group!, notAveraged: [...column.group!.notAveraged] }
+    twice.notAveraged.push({ ...twice.notAveraged[1], name: 'histogram' })
+    expect(notAveragedWords({ ...column, group: twice })[1]).toBe(
+      'No mean curve of scatter (clean probes) and histogram (clean probes): their x values differ between seeds (each run measures its own)'
+    )
     expect(means.notAveraged.map((s) => [s.name, s.reason])).toEqual([
-      ['attackSuccessRate', 'only 2 of its 3 seeds have it'],
-      [
-        'scatter',
-        'its x values differ between seeds (each run measures its own), so no mean curve'
-      ],
-      ['advantage', 'only 1 of its 3 seeds have it']
+      ['attackSuccessRate', 'only 2 of the 3 seeds have them'],
+      ['scatter', 'their x values differ between seeds (each run measures its own)'],
+      ['advantage', 'only 1 of the 3 seeds has them']
     ])
   })
 

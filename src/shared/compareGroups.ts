@@ -73,9 +73,9 @@ function meanSeries(counted: RunDetail[], first: SeriesRecord): SeriesRecord | s
   const key = keyOf(first)
   const all = counted.flatMap((r) => r.series.filter((x) => keyOf(x) === key))
   if (all.length < counted.length)
-    return `only ${all.length} of its ${counted.length} seeds have it`
+    return `only ${all.length} of the ${counted.length} seeds ${all.length === 1 ? 'has' : 'have'} them`
   if (!all.every((x) => sameGrid(x.points, first.points)))
-    return 'its x values differ between seeds (each run measures its own), so no mean curve'
+    return 'their x values differ between seeds (each run measures its own)'
   return {
     model: first.model,
     name: first.name,
