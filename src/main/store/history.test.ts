@@ -296,4 +296,25 @@ describe('RunStore: history of live runs', () => {
     expect(() => local.comparisons.get(saved.id)).toThrow('No saved comparison with id')
     local.close()
   })
+
+  it('keeps whether a comparison is by seed group; one saved before that compares runs', () => {
+    const path = join(dir, 'grouped-comparisons.db')
+    const local = RunStore.open(path)
+    const [a, b] = [1, 2].map((i) => local.runs.create({ name: `r${i}`, config, appVersion: '1' }))
+    const grouped = local.comparisons.save('by seed', [a.id, b.id], true)
+    expect(grouped.grouped).toBe(true)
+    expect(local.comparisons.save('by run', [a.id, b.id]).grouped).toBe(false)
+    // A comparison saved by a version without the column reads as one of runs.
+    const raw = new Database(path)
+    raw
+      .prepare('INSERT INTO comparisons (name, run_ids, created_at) VALUES (?, ?, ?)')
+      .run('old', JSON.stringify([a.id, b.id]), new Date().toISOString())
+    raw.close()
+    expect(local.comparisons.list().map((c) => [c.name, c.grouped])).toEqual([
+      ['old', false],
+      ['by run', false],
+      ['by seed', true]
+    ])
+    local.close()
+  })
 })
