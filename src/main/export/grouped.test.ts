@@ -2,7 +2,8 @@
  * A comparison grouped by seed, exported and saved through the API on runs the real worker
  * computed: three seeds of one config (a group) and a run of another config (a column alone).
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import { join, resolve } from 'node:path'
 import { parse } from 'csv-parse/sync'
@@ -142,6 +143,23 @@ describe('a chart grouped by seed', () => {
     )
     expect(exportColumns(nine.slice(0, 8), true)).toHaveLength(8)
     expect(exportColumns(nine, false)).toBeNull()
+  })
+})
+
+describe('lab export --by-seed-group', () => {
+  it('writes the grouped numbers, as the app exports them', async () => {
+    const out = join(dir, 'grouped.csv')
+    const ids = [...seeds.map((r) => r.id), other.id].join(',')
+    const tsx = resolve(__dirname, '../../../node_modules/.bin/tsx')
+    const cli = resolve(__dirname, '../host/cli.ts')
+    const args = ['export', '--run', ids, '--chart', 'asr', '--by-seed-group', '--out', out]
+    const result = spawnSync(tsx, [cli, ...args, '--db', join(dir, 'lab.db')], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, BACKDOOR_LAB_DB: '' }
+    })
+    expect(result.status, result.stderr).toBe(0)
+    expect(readFileSync(out, 'utf8')).toBe((await exported('csv')).text)
   })
 })
 
