@@ -171,7 +171,15 @@ const DESCRIPTIVE = new Set([
   'witnessLabel',
   'witnessTarget',
   'witnessConstruction',
-  'nullDirections'
+  'nullDirections',
+  // the detectability panel's θ of the weights, and the frontier's grid and thresholds
+  'theta',
+  'nullDraws',
+  'drawsPerTheta',
+  'thetasDone',
+  'bbpThreshold',
+  'mpEdge',
+  'finiteSizeEdge'
 ])
 
 function sweepMetric(model: string, name: string): SweepMetric {
@@ -187,7 +195,8 @@ export function sweepMetrics(kindName: string): SweepMetric[] {
   const kind = findKind(kindName)
   if (!kind) return []
   return Object.entries(kind.outputs.metrics).flatMap(([model, names]) =>
-    model === 'data'
+    // the data's facts, and the null of the detectability panel (the same for every θ)
+    model === 'data' || model === 'detect.null'
       ? []
       : names.filter((name) => !DESCRIPTIVE.has(name)).map((name) => sweepMetric(model, name))
   )

@@ -47,7 +47,25 @@ const quantities: Record<string, string> = {
   matchedHeads: 'Accuracy-matched heads',
   matchedGap: 'Universality gap over accuracy-matched heads',
   encoderContribution: 'Encoder’s contribution to the attacker head’s ASR',
-  majorityRate: 'Majority-class rate'
+  majorityRate: 'Majority-class rate',
+  // Detectability (SCIENCE.md section 11): the panel of every random-ReLU run and the frontier.
+  theta: 'Spike strength θ of the weights',
+  topEigenvalue: 'Top eigenvalue λ₁(C)',
+  maxDiagonal: 'Largest diagonal entry max Cⱼⱼ',
+  sparseEigenvalue: 'k-sparse top eigenvalue λ₁,ₖ(C)',
+  draws: 'Null draws',
+  k: 'Sparsity k',
+  m: 'Width m',
+  size: 'Size of the test at level α',
+  nullMean: 'Mean of the null',
+  nullSd: 'Standard deviation of the null',
+  bbpThreshold: 'BBP threshold √(d/m)',
+  mpEdge: 'Marchenko–Pastur edge (1 + √(d/m))²',
+  finiteSizeEdge: 'Finite-size edge of the null',
+  nullDraws: 'Null draws B',
+  drawsPerTheta: 'Backdoored draws per θ, R',
+  thetasDone: 'θ values done',
+  undetectedTheta: 'Largest θ no test detects'
 }
 
 const suffixes: Record<string, string> = {
@@ -55,7 +73,10 @@ const suffixes: Record<string, string> = {
   after: 'after fine-tuning',
   mean: 'mean',
   min: 'min',
-  max: 'max'
+  max: 'max',
+  pValue: 'p-value',
+  q025: '2.5% quantile of the null',
+  q975: '97.5% quantile of the null'
 }
 
 const models: Record<string, string> = {
@@ -70,8 +91,15 @@ const models: Record<string, string> = {
   probe: 'clean probes',
   random: 'random heads',
   nullifying: 'trigger-nullifying head',
-  witness: 'witness head'
+  witness: 'witness head',
+  spectral: 'spectral test',
+  diagonal: 'diagonal thresholding',
+  sparse: 'sparse PCA test',
+  encoder: 'encoder'
 }
+
+/** The detectability panel's weights: `detect.backdoored`, `detect.clean.after`, `detect.null`. */
+const DETECT = 'detect.'
 
 /** Models measured again on the clean-encoder twin (universality): `cleanEncoder.attacker`. */
 const TWIN = 'cleanEncoder.'
@@ -90,6 +118,12 @@ export function modelWords(model: string): string {
   if (model.startsWith(TWIN)) {
     const inner = modelWords(model.slice(TWIN.length))
     return inner ? `${inner}, clean-encoder twin` : 'clean-encoder twin'
+  }
+  if (model.startsWith(DETECT)) {
+    const [who, when] = model.slice(DETECT.length).split('.')
+    if (who === 'null') return 'clean draws of the null'
+    const whose = when ? `${modelWords(who)} ${suffixes[when] ?? when}` : modelWords(who)
+    return `weights of the ${whose}`
   }
   return model in models ? models[model] : model
 }

@@ -62,7 +62,7 @@ export const thetaGridSchema = z
     })
   })
   .refine((g) => g.to > g.from, {
-    error: 'thetas.to must be greater than thetas.from',
+    error: 'The largest θ θ₁ must be greater than the smallest θ₀',
     path: ['to']
   })
 export type ThetaGrid = z.infer<typeof thetaGridSchema>

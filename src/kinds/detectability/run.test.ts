@@ -208,14 +208,14 @@ describe('the config', () => {
       thetas: { from: 2, to: 1, steps: 3 }
     })
     expect(bad.error!.issues.map((i) => i.message)).toContain(
-      'thetas.to must be greater than thetas.from'
+      'The largest θ θ₁ must be greater than the smallest θ₀'
     )
     const zero = detectabilityConfigSchema.safeParse({
       kind: 'detectability',
       thetas: { from: 0, to: 1, steps: 3 }
     })
     expect(zero.error!.issues.map((i) => i.message)).toContain(
-      'thetas.from must be at least 0.0001'
+      'Smallest θ θ₀ must be at least 0.0001'
     )
   })
 

@@ -27,6 +27,7 @@ import {
   chooseWitnessInput,
   HISTOGRAM_BINS,
   runUniversality,
+  universalityRunner,
   type WitnessChoice
 } from './run'
 
@@ -591,13 +592,33 @@ describe('runUniversality: the reported quantities follow their definitions', ()
   })
 })
 
+describe('the universality runner', () => {
+  it("adds the detectability panel of the encoder's weights: exactly the panel's listed names", async () => {
+    const reporter = collectingReporter()
+    await universalityRunner.run(small(), reporter, { csv: null })
+    const panelNames = Object.entries(universalityOutputs.metrics)
+      .filter(([model]) => model.startsWith('detect.'))
+      .flatMap(([model, names]) => names.map((name) => `${model}.${name}`))
+      .sort()
+    const reported = reporter.metricRecords
+      .filter((m) => m.model.startsWith('detect.'))
+      .map((m) => `${m.model}.${m.name}`)
+      .sort()
+    expect(panelNames.length).toBeGreaterThan(0)
+    expect(reported).toEqual(panelNames)
+  })
+})
+
 describe('runUniversality: the default configuration', () => {
   it('produces exactly the named outputs the UI is built against, with the witness holding and the nullifying residual below 1e-4', async () => {
     const cfg = universalityConfigSchema.parse({ kind: 'universality' })
     const r = await run(cfg)
-    // outputs.ts is the list the UI is built against: every name in it, and no other.
+    // outputs.ts is the list the UI is built against: every name in it, and no other. The
+    // detectability panel's names (models `detect.*`) come from the kind's runner after this
+    // computation, and are tested with the panel.
     const listed = (lists: Readonly<Record<string, readonly string[]>>) =>
       Object.entries(lists)
+        .filter(([model]) => !model.startsWith('detect.'))
         .flatMap(([model, names]) => names.map((name) => `${model}.${name}`))
         .sort()
     const metricNames = r.metricRecords.map((m) => `${m.model}.${m.name}`).sort()

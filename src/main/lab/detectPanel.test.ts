@@ -23,7 +23,7 @@ beforeAll(async () => {
   await initBackend()
 })
 
-const config = effectivenessConfigSchema.parse({
+const raw = {
   kind: 'effectiveness',
   d: 20,
   m: 300,
@@ -33,7 +33,8 @@ const config = effectivenessConfigSchema.parse({
   nTest: 200,
   lambdas: { from: 0, to: 6, steps: 7 },
   seed: 9
-})
+}
+const config = effectivenessConfigSchema.parse(raw)
 
 const asRun = (report: ReturnType<typeof collectingReporter>) =>
   ({ metrics: report.metricRecords, series: report.seriesRecords }) as unknown as RunDetail
@@ -98,11 +99,11 @@ describe('the panel of an effectiveness run', () => {
 
 describe("the panel's progress", () => {
   it('never takes a run back: it names the null draw while the step stays at the end', async () => {
-    for (const raw of [config, { ...config, kind: 'finetune', train: { epochs: 2 } }]) {
+    for (const input of [raw, { ...raw, kind: 'finetune', train: { epochs: 2 } }]) {
       const seen: { phase: string; step: number; total: number }[] = []
       const report = collectingReporter()
       report.progress = (phase, step, total) => void seen.push({ phase, step, total })
-      await runExperiment(parseExperimentConfig(raw), report)
+      await runExperiment(parseExperimentConfig(input), report)
       const fractions = seen.map((p) => p.step / p.total)
       expect(fractions).toEqual([...fractions].sort((a, b) => a - b))
       expect(fractions.at(-1)).toBe(1)
