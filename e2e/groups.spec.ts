@@ -175,7 +175,11 @@ test('three seeds of one config are one row with n = 3, and Compare shows the gr
   await expect(page.getByTestId('compare-caption-asr')).toContainText(
     'For the seed group A, each curve is the mean over the seeds'
   )
-  await page.screenshot({ path: `${screens}/groups-compare.png`, fullPage: true })
+  // The chart spans its card (a chart drawn before its card had its width would not).
+  await expect
+    .poll(async () => (await chart.locator('canvas').boundingBox())!.width)
+    .toBeGreaterThan(600)
+  // The view first: a full-page capture resizes the page, and the charts with it, for a moment.
   await page.screenshot({ path: `${screens}/groups-compare-top.png` })
   await page
     .getByTestId('compare-runs')
@@ -184,6 +188,7 @@ test('three seeds of one config are one row with n = 3, and Compare shows the gr
   await page
     .getByTestId('compare-metrics')
     .screenshot({ path: `${screens}/groups-compare-metrics.png` })
+  await page.screenshot({ path: `${screens}/groups-compare.png`, fullPage: true })
   await chart.getByTestId('export-asr').click()
   const download = page.waitForEvent('download')
   await chart.getByTestId('export-csv').click()
