@@ -34,3 +34,13 @@ export async function waitForRun(page: Page, id: number, status = 'done'): Promi
     })
     .toBe(status)
 }
+
+/** Waits until sweep `id` has no run left to compute, as `status` (done unless said). */
+export async function waitForSweep(page: Page, id: number, status = 'done'): Promise<void> {
+  await expect
+    .poll(async () => (await api<{ status: string }>(page, 'getSweep', { id })).status, {
+      timeout: 180_000,
+      intervals: [500]
+    })
+    .toBe(status)
+}

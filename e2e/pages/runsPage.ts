@@ -26,6 +26,50 @@ export class RunsPage {
     await this.page.getByTestId(`sort-${column}`).click()
   }
 
+  sweepRow(id: number): Locator {
+    return this.page.getByTestId(`sweep-row-${id}`)
+  }
+
+  /** Opens (or closes) a sweep's row to its runs. */
+  async toggleSweep(id: number): Promise<void> {
+    await this.page.getByTestId(`sweep-toggle-${id}`).click()
+  }
+
+  /** Presses a sweep's delete button: the dialog then says what goes with it. */
+  async askToDeleteSweep(id: number): Promise<Locator> {
+    await this.page.getByTestId(`sweep-delete-${id}`).click()
+    const dialog = this.sweepRow(id).getByTestId('confirm-dialog')
+    await expect(dialog).toBeVisible()
+    return dialog
+  }
+
+  /** Turns grouping by seed on or off. */
+  async groupSeeds(on: boolean): Promise<void> {
+    await this.page.getByTestId('group-seeds').setChecked(on)
+  }
+
+  /** A seed group's row, by its id (a run's `seedGroup`). */
+  groupRow(group: string): Locator {
+    return this.page.getByTestId(`group-row-${group.slice(0, 12)}`)
+  }
+
+  /** The n of a seed group's key result (how many seeds it averages). */
+  groupN(group: string): Locator {
+    return this.page.getByTestId(`group-n-${group.slice(0, 12)}`)
+  }
+
+  groupKey(group: string): Locator {
+    return this.page.getByTestId(`group-key-${group.slice(0, 12)}`)
+  }
+
+  async selectGroup(group: string): Promise<void> {
+    await this.page.getByTestId(`group-select-${group.slice(0, 12)}`).check()
+  }
+
+  async toggleGroup(group: string): Promise<void> {
+    await this.page.getByTestId(`group-toggle-${group.slice(0, 12)}`).click()
+  }
+
   /** The run ids in the table, top to bottom. */
   async ids(): Promise<number[]> {
     const rows = await this.page

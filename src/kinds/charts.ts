@@ -99,3 +99,54 @@ export function compareCaption(
     .join('')
   return `${entry.title}, ${runs.length} runs overlaid, one colour per run (${each})${marks}.`
 }
+
+/** A column of a grouped caption: a run, or a seed group's mean run and its counted seeds. */
+export interface CaptionColumn {
+  tag: string
+  run: Pick<RunDetail, 'id' | 'kind' | 'config'>
+  group: { counted: Pick<RunDetail, 'id' | 'seed'>[] } | null
+}
+
+/** A config described with a group's seeds in place of its own: `…; seeds 1, 2, 3)`. */
+export function describeGroupConfig(config: RunDetail['config'], seeds: number[]): string {
+  const words = describeRunConfig(config)
+  const own = `; seed ${config.seed}`
+  const label = seeds.length === 1 ? `; seed ${seeds[0]}` : `; seeds ${seeds.join(', ')}`
+  return words.includes(own) ? words.replace(own, label) : `${words}${label}`
+}
+
+/**
+ * The caption of chart `chart` of a comparison grouped by seed: each column by its tag, a group
+ * as the mean of its seeds with its config and seeds, and what a group's bands are (95%
+ * t-intervals over its seeds, not the within-run intervals the chart's marks name).
+ */
+export function groupedCaption(columns: CaptionColumn[], chart: string): string {
+  if (columns.length === 0) throw new Error('a caption needs at least one column')
+  const entries = columns.map((c) => comparableEntry(c.run, chart))
+  const entry = entries.find((e, i) => e.kinds.includes(columns[i].run.kind)) ?? entries[0]
+  const each = columns
+    .map((c) => {
+      if (!c.group) return `#${c.run.id}, ${describeRunConfig(c.run.config)}`
+      const seeds = c.group.counted.map((r) => r.seed)
+      const runs = c.group.counted.map((r) => `#${r.id}`).join(', ')
+      return `${c.tag}, the mean of ${seeds.length} ${seeds.length === 1 ? 'seed' : 'seeds'} (runs ${runs}) of ${describeGroupConfig(c.run.config, seeds)}`
+    })
+    .join('; ')
+  const kindsShown = [...new Set(columns.map((c) => c.run.kind))]
+  const notes = kindsShown.flatMap((k) =>
+    entry.kinds.includes(k) ? [] : [entry.comparable?.[k]?.note]
+  )
+  const marks = [entry.marks, ...notes]
+    .filter(Boolean)
+    .map((m) => `; ${m}`)
+    .join('')
+  const shown =
+    columns.length === 1
+      ? `${entry.title} (${each})`
+      : `${entry.title}, ${columns.length} overlaid, one colour each (${each})`
+  const groups = columns.filter((c) => c.group && c.group.counted.length > 1).map((c) => c.tag)
+  const groupMarks = groups.length
+    ? ` For ${groups.length === 1 ? 'the seed group' : 'the seed groups'} ${groups.join(', ')}, each curve is the mean over the seeds and its shaded band or whiskers the 95% t-interval over them, in place of the within-run intervals.`
+    : ''
+  return `${shown}${marks}.${groupMarks}`
+}

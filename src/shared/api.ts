@@ -5,7 +5,14 @@
  */
 import { z } from 'zod'
 import { apiChannels as channelTable, EVENTS_CHANNEL, type ChannelMethod } from './channels'
-import { MAX_COMPARED_RUNS, MAX_QUERY_LIMIT, runSortColumns, type RunQueryResult } from './history'
+import {
+  MAX_COMPARED_RUNS,
+  MAX_GROUPED_RUNS,
+  MAX_QUERY_LIMIT,
+  runSortColumns,
+  type HistoryResult,
+  type RunQueryResult
+} from './history'
 import { kindNames } from '../kinds/registry'
 import type { Environment, Progress, RunDetail, RunSummary } from './results'
 import { runStatuses } from './results'
@@ -74,21 +81,43 @@ const isoInstant = (field: string) =>
 const comparedRuns = z
   .array(runId)
   .min(2, { error: 'a comparison needs at least 2 runs' })
-  .max(MAX_COMPARED_RUNS, { error: `a comparison takes at most ${MAX_COMPARED_RUNS} runs` })
+  .max(MAX_GROUPED_RUNS, {
+    error: `a comparison takes at most ${MAX_GROUPED_RUNS} runs, grouped by seed`
+  })
   .refine((ids) => new Set(ids).size === ids.length, { error: 'runIds must not repeat a run' })
 
 /** The runs a chart shows: one (its run page) or several overlaid (Compare), in order. */
 const chartRuns = z
   .array(runId, { error: 'runIds must be a list of run ids' })
   .min(1, { error: 'runIds must name at least one run' })
-  .max(MAX_COMPARED_RUNS, { error: `runIds may name at most ${MAX_COMPARED_RUNS} runs` })
+  .max(MAX_GROUPED_RUNS, {
+    error: `runIds may name at most ${MAX_GROUPED_RUNS} runs, grouped by seed`
+  })
   .refine((ids) => new Set(ids).size === ids.length, { error: 'runIds must not repeat a run' })
+
+/** Each seed group of the runs as one column: its mean with the t-interval over its seeds. */
+const grouped = z.boolean({ error: 'grouped must be true or false' }).default(false)
+
+/**
+ * Run by run, at most MAX_COMPARED_RUNS runs; grouped by seed, up to MAX_GROUPED_RUNS (the seed
+ * groups they make are counted where the runs are read).
+ */
+function runsPerMode(
+  value: { runIds: number[]; grouped: boolean },
+  ctx: z.RefinementCtx,
+  message: string
+): void {
+  if (!value.grouped && value.runIds.length > MAX_COMPARED_RUNS)
+    ctx.addIssue({ code: 'custom', path: ['runIds'], message })
+}
 
 /** A saved comparison: a name and the runs it compares, in order (deleted runs stay listed). */
 export interface Comparison {
   id: number
   name: string
   runIds: number[]
+  /** Whether it compares seed groups (each group's mean) rather than runs. */
+  grouped: boolean
   createdAt: string
 }
 
@@ -164,6 +193,45 @@ const metricRef = z.object(
   { error: 'metric must be { model, name }' }
 )
 
+/** What a query of the history takes: a filter, a sort and a page. */
+const runQueryShape = {
+  filter: z
+    .object({
+      kinds: z.array(z.enum(kindNames)).optional(),
+      statuses: z.array(z.enum(runStatuses)).optional(),
+      tags: z.array(tag).max(50, { error: 'at most 50 tags' }).optional(),
+      text: z.string().max(200, { error: 'text must be at most 200 characters' }).optional(),
+      createdFrom: isoInstant('createdFrom').optional(),
+      createdTo: isoInstant('createdTo').optional(),
+      sweepId: sweepId.optional(),
+      inSweep: z.boolean({ error: 'inSweep must be true or false' }).optional(),
+      seedGroup: z
+        .string({ error: 'seedGroup must be text' })
+        .regex(/^[0-9a-f]{32}$/, { error: 'seedGroup must be a seed group id: 32 hex digits' })
+        .optional()
+    })
+    .optional(),
+  sort: z
+    .object({
+      column: z.enum(runSortColumns, {
+        error: `sort.column must be one of: ${runSortColumns.join(', ')}`
+      }),
+      direction: z.enum(['asc', 'desc'], { error: "sort.direction must be 'asc' or 'desc'" })
+    })
+    .optional(),
+  offset: z
+    .number()
+    .int({ error: 'offset must be a whole number' })
+    .min(0, { error: 'offset must be at least 0' })
+    .default(0),
+  limit: z
+    .number()
+    .int({ error: 'limit must be a whole number' })
+    .min(1, { error: 'limit must be at least 1' })
+    .max(MAX_QUERY_LIMIT, { error: `limit must be at most ${MAX_QUERY_LIMIT}` })
+    .default(100)
+}
+
 export const apiSchemas = {
   startRun: z.object({
     // The config is validated by parseExperimentConfig so that errors name each field.
@@ -183,11 +251,12 @@ export const apiSchemas = {
   }),
   deleteRuns: z.object({ ids: z.array(runId).min(1, { error: 'ids must name at least one run' }) }),
   // Export: a chart as a figure or its numbers, a caption, runs as a bundle and back. A chart of
-  // runs names them (runIds); a chart of a sweep names the sweep, its metric and the swept field
-  // on the x axis (0 or 1).
+  // runs names them (runIds; grouped: each seed group as one column); a chart of a sweep names the
+  // sweep, its metric and the swept field on the x axis (0 or 1).
   exportChart: z
     .object({
       runIds: chartRuns.optional(),
+      grouped,
       sweepId: sweepId.optional(),
       metric: metricRef.optional(),
       x: z.union([z.literal(0), z.literal(1)], { error: 'x must be 0 or 1' }).optional(),
@@ -224,12 +293,23 @@ export const apiSchemas = {
           path: ['metric'],
           message: "metric is required for a sweep's chart: { model, name }"
         })
+      } else if (p.runIds) {
+        runsPerMode(
+          { runIds: p.runIds, grouped: p.grouped },
+          ctx,
+          `runIds may name at most ${MAX_COMPARED_RUNS} runs unless grouped`
+        )
       }
     }),
-  chartCaption: z.object({
-    runIds: chartRuns,
-    chart: z.string({ error: 'chart is required' }).trim().min(1, { error: 'chart is required' })
-  }),
+  chartCaption: z
+    .object({
+      runIds: chartRuns,
+      grouped,
+      chart: z.string({ error: 'chart is required' }).trim().min(1, { error: 'chart is required' })
+    })
+    .superRefine((v, ctx) =>
+      runsPerMode(v, ctx, `runIds may name at most ${MAX_COMPARED_RUNS} runs unless grouped`)
+    ),
   exportBundle: z.object({
     ids: z
       .array(runId)
@@ -250,41 +330,14 @@ export const apiSchemas = {
   }),
   listDatasets: z.object({}).optional(),
   deleteDataset: z.object({ id: runId }),
-  queryRuns: z
+  queryRuns: z.object(runQueryShape).default({ offset: 0, limit: 100 }),
+  // The Runs table's entries: runs, sweeps and, with groupSeeds, seed groups, paged together.
+  queryHistory: z
     .object({
-      filter: z
-        .object({
-          kinds: z.array(z.enum(kindNames)).optional(),
-          statuses: z.array(z.enum(runStatuses)).optional(),
-          tags: z.array(tag).max(50, { error: 'at most 50 tags' }).optional(),
-          text: z.string().max(200, { error: 'text must be at most 200 characters' }).optional(),
-          createdFrom: isoInstant('createdFrom').optional(),
-          createdTo: isoInstant('createdTo').optional(),
-          sweepId: sweepId.optional(),
-          inSweep: z.boolean({ error: 'inSweep must be true or false' }).optional()
-        })
-        .optional(),
-      sort: z
-        .object({
-          column: z.enum(runSortColumns, {
-            error: `sort.column must be one of: ${runSortColumns.join(', ')}`
-          }),
-          direction: z.enum(['asc', 'desc'], { error: "sort.direction must be 'asc' or 'desc'" })
-        })
-        .optional(),
-      offset: z
-        .number()
-        .int({ error: 'offset must be a whole number' })
-        .min(0, { error: 'offset must be at least 0' })
-        .default(0),
-      limit: z
-        .number()
-        .int({ error: 'limit must be a whole number' })
-        .min(1, { error: 'limit must be at least 1' })
-        .max(MAX_QUERY_LIMIT, { error: `limit must be at most ${MAX_QUERY_LIMIT}` })
-        .default(100)
+      ...runQueryShape,
+      groupSeeds: z.boolean({ error: 'groupSeeds must be true or false' }).default(false)
     })
-    .default({ offset: 0, limit: 100 }),
+    .default({ offset: 0, limit: 100, groupSeeds: false }),
   rerunRun: z.object({ id: runId }),
   getRuns: z.object({
     ids: z
@@ -292,10 +345,15 @@ export const apiSchemas = {
       .min(1, { error: 'ids must name at least one run' })
       .max(50, { error: 'ids may name at most 50 runs' })
   }),
-  saveComparison: z.object({
-    name: requiredName,
-    runIds: comparedRuns
-  }),
+  saveComparison: z
+    .object({
+      name: requiredName,
+      runIds: comparedRuns,
+      grouped
+    })
+    .superRefine((v, ctx) =>
+      runsPerMode(v, ctx, `a comparison takes at most ${MAX_COMPARED_RUNS} runs unless grouped`)
+    ),
   listComparisons: z.object({}).optional(),
   deleteComparison: z.object({ id: runId }),
   // Sweeps (SCIENCE.md section 12): a base config, one or two swept fields, r seeds per point.
@@ -396,6 +454,7 @@ export interface ApiResults {
   listDatasets: DatasetSummary[]
   deleteDataset: { deleted: number }
   queryRuns: RunQueryResult
+  queryHistory: HistoryResult
   rerunRun: RunSummary
   getRuns: RunDetail[]
   saveComparison: Comparison

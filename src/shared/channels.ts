@@ -19,6 +19,7 @@ export const apiChannels = {
   listDatasets: 'datasets:list',
   deleteDataset: 'datasets:delete',
   queryRuns: 'runs:query',
+  queryHistory: 'runs:history',
   rerunRun: 'runs:rerun',
   getRuns: 'runs:getMany',
   saveComparison: 'comparisons:save',

@@ -9,7 +9,7 @@
 import type { LegendItem } from 'chart.js'
 import type { AnyChartSpec } from './chartEntry'
 import { BAND_MARK, withAlpha, type PaperOptions } from './charts'
-import { untag } from './overlay'
+import { untag, untagBy } from './overlay'
 
 export interface KeyLine {
   colour: string
@@ -187,14 +187,20 @@ export function figureKey(spec: AnyChartSpec): FigureKey {
     const sample = sampleOf(d)
     return sample ? [{ d, sample }] : []
   })
-  const notes = [...(paper.notes ?? []), ...identicalCurves(spec).map(identicalNote)]
   const runs = paper.runs ?? []
+  const tags = runs.map((r) => r.tag)
+  const notes = [
+    ...(paper.notes ?? []),
+    ...identicalCurves(spec).map((labels) => identicalNote(labels, runs.length ? tags : undefined))
+  ]
   if (runs.length < 2) {
     const entries: KeyEntry[] = []
     for (const { d, sample } of shown) add(entries, { text: d.label ?? '', sample })
     return { groups: entries.length > 0 ? [{ title: null, entries }] : [], notes }
   }
-  const lines = shown.some(({ d, sample }) => untag(d.label ?? '').run != null && sample.line)
+  const lines = shown.some(
+    ({ d, sample }) => untagBy(d.label ?? '', tags).tag != null && sample.line
+  )
   const runKey: KeyEntry[] = runs.map(({ tag, colour }) => ({
     text: tag,
     sample: lines
@@ -204,9 +210,9 @@ export function figureKey(spec: AnyChartSpec): FigureKey {
   const series: KeyEntry[] = []
   const shared: KeyEntry[] = []
   // A reference line of one run (its θ, its heads' ASR) keeps the run's colour, listed by run.
-  const perRun = new Map<number, KeyEntry[]>()
+  const perRun = new Map<string, KeyEntry[]>()
   for (const { d, sample } of shown) {
-    const { run, label } = untag(d.label ?? '')
+    const { tag: run, label } = untagBy(d.label ?? '', tags)
     if (run == null) add(shared, { text: label, sample })
     else if (isReferenceDataset(d)) {
       perRun.set(run, perRun.get(run) ?? [])
@@ -215,13 +221,20 @@ export function figureKey(spec: AnyChartSpec): FigureKey {
       series.push({ text: label, sample: neutral(sample) })
     }
   }
-  const others = [...shared, ...runs.flatMap(({ tag }) => perRun.get(Number(tag.slice(1))) ?? [])]
+  const others = [...shared, ...runs.flatMap(({ tag }) => perRun.get(tag) ?? [])]
   const groups: KeyGroup[] = [
-    { title: 'Runs', entries: runKey },
+    { title: columnsTitle(tags), entries: runKey },
     { title: null, entries: series },
     { title: null, entries: others }
   ]
   return { groups: groups.filter((g) => g.entries.length > 0), notes }
+}
+
+/** What the columns' key is called: runs (`#3`), seed groups, or both. */
+function columnsTitle(tags: string[]): string {
+  const runs = tags.filter((t) => /^#\d+$/.test(t)).length
+  if (runs === tags.length) return 'Runs'
+  return runs === 0 ? 'Seed groups' : 'Seed groups and runs'
 }
 
 /** The points a dataset draws, as a comparable key. */
@@ -260,12 +273,18 @@ export function listed(items: string[]): string {
 
 /**
  * "Clean network of #1, #2, #3 and #4; Backdoored network of #1: identical, drawn over each
- * other"; on a chart of one run, "Clean network and Backdoored network: identical, ...".
+ * other"; on a chart of one run, "Clean network and Backdoored network: identical, ...". `tags`
+ * are the chart's column tags (`paper.runs`); without them, labels name runs as `#3 · `.
  */
-export function identicalNote(labels: string[]): string {
+export function identicalNote(labels: string[], tags?: readonly string[]): string {
   const byLabel = new Map<string, string[]>()
-  for (const { run, label } of labels.map(untag)) {
-    byLabel.set(label, [...(byLabel.get(label) ?? []), ...(run == null ? [] : [`#${run}`])])
+  const untagged = labels.map((l) => {
+    if (tags) return untagBy(l, tags)
+    const { run, label } = untag(l)
+    return { tag: run == null ? null : `#${run}`, label }
+  })
+  for (const { tag, label } of untagged) {
+    byLabel.set(label, [...(byLabel.get(label) ?? []), ...(tag == null ? [] : [tag])])
   }
   const parts = [...byLabel].map(([label, runs]) =>
     runs.length > 0 ? `${label} of ${listed(runs)}` : label

@@ -63,11 +63,17 @@ describe('sharedMetrics', () => {
     ])
     expect(sharedMetrics([a, b])).toEqual({
       shared: [
-        { model: 'run', name: 'lambda50Ratio', values: [{ value: 1.5 }, { value: 2 }] },
+        {
+          model: 'run',
+          name: 'lambda50Ratio',
+          values: [{ value: 1.5 }, { value: 2 }],
+          names: ['lambda50Ratio', 'lambda50Ratio']
+        },
         {
           model: 'clean',
           name: 'tau',
-          values: [{ value: 0.1, lower: 0, upper: 0.2 }, { value: 0.3 }]
+          values: [{ value: 0.1, lower: 0, upper: 0.2 }, { value: 0.3 }],
+          names: ['tau', 'tau']
         }
       ],
       notShared: ['run/extra']
@@ -103,12 +109,14 @@ describe('sharedMetrics across kinds', () => {
         model: 'clean',
         name: 'lambda50',
         values: [{ value: 4 }, { value: 3 }],
+        names: ['lambda50', 'lambda50.before'],
         note: 'fine-tuning runs: before fine-tuning'
       },
       {
         model: 'backdoored',
         name: 'cleanAccuracy',
         values: [{ value: 0.9, lower: 0.85, upper: 0.94 }, { value: 0.8 }],
+        names: ['cleanAccuracy', 'cleanAccuracy.before'],
         note: 'fine-tuning runs: before fine-tuning'
       }
     ])
@@ -137,6 +145,7 @@ describe('sharedMetrics across kinds', () => {
           { value: -0.03, lower: -0.05, upper: -0.01 },
           { value: -0.03, lower: -0.05, upper: -0.01 }
         ],
+        names: ['backdoorCost', 'backdoorCost.before'],
         note: 'fine-tuning runs: before fine-tuning'
       }
     ])

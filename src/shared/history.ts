@@ -4,6 +4,8 @@
  */
 import { findKind, type ExperimentConfig, type ExperimentKind } from '../kinds/registry'
 import type { MetricRecord, RunDetail, RunStatus, RunSummary, SeriesRecord } from './results'
+import type { KeyAggregate } from './seedGroups'
+import type { SweepSummary } from './sweepStatus'
 
 export const runSortColumns = [
   'id',
@@ -15,7 +17,9 @@ export const runSortColumns = [
   'createdAt',
   'duration',
   'key',
-  'dataset'
+  'dataset',
+  // A sweep's runs by point (then by id: replicates in order).
+  'point'
 ] as const
 export type RunSortColumn = (typeof runSortColumns)[number]
 
@@ -39,6 +43,8 @@ export interface RunFilter {
   sweepId?: number
   /** Only runs of some sweep (true), or only runs of none (false). */
   inSweep?: boolean
+  /** Only the runs of this seed group (their configs equal but for the seed; see seedGroupId). */
+  seedGroup?: string
 }
 
 export interface RunSort {
@@ -54,8 +60,51 @@ export interface RunQueryResult {
   tags: string[]
 }
 
+/**
+ * One entry of the Runs history: a run on its own, a sweep (its runs matching the filter are
+ * `matched`; the table expands it to them), or a seed group (runs whose configs differ only in
+ * the seed, when the table groups them; a group of one run is a run).
+ */
+export type HistoryEntry =
+  | { type: 'run'; run: RunSummary }
+  | { type: 'sweep'; sweep: SweepSummary; matched: number; dataset: string | null }
+  | { type: 'group'; group: SeedGroupEntry }
+
+export interface SeedGroupEntry {
+  /** The group's id (seedGroupId): every run of the group carries it as `seedGroup`. */
+  id: string
+  kind: ExperimentKind
+  /** What the group is called (groupName of its runs). */
+  name: string
+  /** Its runs that match the filter (the filter `seedGroup` lists them). */
+  runs: number
+  /** Their distinct seeds, ascending. */
+  seeds: number[]
+  /** Their statuses. */
+  counts: Record<RunStatus, number>
+  /** The key result over its seeds (done runs, one per seed): mean, sd, t-interval, n of `of`. */
+  key: KeyAggregate | null
+  dataset: string | null
+  /** When its newest run was created. */
+  createdAt: string
+  /** The longest of its runs, in seconds (null while none has finished). */
+  duration: number | null
+}
+
+export interface HistoryResult {
+  entries: HistoryEntry[]
+  /** Entries matching the filter, on every page. */
+  total: number
+  /** Runs matching the filter, in all entries of every page. */
+  runs: number
+  /** Every tag in the database, sorted, for the tag filter. */
+  tags: string[]
+}
+
 export const MAX_QUERY_LIMIT = 500
 export const MAX_COMPARED_RUNS = 8
+/** Compare shows at most MAX_COMPARED_RUNS seed groups, of at most this many runs in all. */
+export const MAX_GROUPED_RUNS = 50
 
 export type ConfigValue = string | number | boolean | null
 
@@ -114,6 +163,8 @@ export interface MetricRow {
   name: string
   /** One per run, in run order. */
   values: Pick<MetricRecord, 'value' | 'lower' | 'upper'>[]
+  /** Each run's own name of the metric (`lambda50.before` for a fine-tuning run's `lambda50`). */
+  names: string[]
   /** Which of some runs' numbers the row shows, when runs of different kinds share it. */
   note?: string
 }
@@ -143,11 +194,11 @@ export function sharedMetrics(runs: (Pick<RunDetail, 'metrics'> & { kind?: Exper
   const compared = runs.map((r) =>
     r.metrics.map((m) => {
       const { name, note } = comparedName(r.kind, kinds, m.name)
-      return { record: { ...m, name }, note }
+      return { record: { ...m, name }, own: m.name, note }
     })
   )
   const maps = compared.map((list) => new Map(list.map((c) => [key(c.record), c])))
-  const all: { record: MetricRecord; note?: string }[] = []
+  const all: { record: MetricRecord; own: string; note?: string }[] = []
   const seen = new Set<string>()
   for (const list of compared)
     for (const c of list)
@@ -168,6 +219,7 @@ export function sharedMetrics(runs: (Pick<RunDetail, 'metrics'> & { kind?: Exper
           const { value, lower, upper } = map.get(k)!.record
           return { value, lower, upper }
         }),
+        names: maps.map((map) => map.get(k)!.own),
         ...(note ? { note } : {})
       })
     } else notShared.push(k)

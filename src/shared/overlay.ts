@@ -54,6 +54,20 @@ export function untag(label: string): { run: number | null; label: string } {
 }
 
 /**
+ * The column a compared chart's dataset belongs to, read back from its label by the tags the
+ * chart names its columns with (`paper.runs`: `#3`, or a seed group's `A (mean of 3 seeds)`), and
+ * the label the column's own chart gives it; tag null for a line every column shares.
+ */
+export function untagBy(
+  label: string,
+  tags: readonly string[]
+): { tag: string | null; label: string } {
+  for (const tag of tags)
+    if (label.startsWith(`${tag} · `)) return { tag, label: label.slice(tag.length + 3) }
+  return { tag: null, label }
+}
+
+/**
  * Reference lines are drawn on top (order 4) by every single-run builder; shaded reference
  * regions (the universal-backdoor band, order 5) behave the same: one per meaning, not per run.
  */
@@ -168,17 +182,22 @@ type Axis = { min?: number; max?: number; title?: { text?: string | string[] } }
 
 /**
  * The chart `chartName` of every run overlaid: one colour per run (runPalette, in the order
- * given), the single-run style otherwise, bands kept, the x axis spanning every run.
+ * given), the single-run style otherwise, bands kept, the x axis spanning every run. `tags` name
+ * the runs on the legend (`#3` by default; a seed group's mean run by its group's words).
  */
-export function overlaySpec(runs: RunDetail[], chartName: string): LineChartSpec {
+export function overlaySpec(
+  runs: RunDetail[],
+  chartName: string,
+  tags: string[] = runs.map(runTag)
+): LineChartSpec {
   const entry = chartRegistry.find((c) => c.name === chartName)
   if (!entry) throw new Error(`no chart '${chartName}'; the charts are: ${chartNames().join(', ')}`)
   if (runs.length === 0) throw new Error('overlaySpec needs at least one run')
   if (runs.length > 1 && entry.notOverlaid) {
     throw new Error(`chart '${chartName}' of several runs is not overlaid: ${entry.notOverlaid}`)
   }
+  if (tags.length !== runs.length) throw new Error('overlaySpec needs one tag per run')
   const specs = runs.map((run) => specFor(entry, run) as LineChartSpec)
-  const tags = runs.map(runTag)
   const colours = runs.map((_, i) => runColour(i))
   const datasets = [
     ...specs.flatMap((spec, i) => recolour(spec.data.datasets, tags[i], colours[i])),

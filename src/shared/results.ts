@@ -82,6 +82,8 @@ export interface RunSummary {
   sweepId?: number
   point?: number
   replicate?: number
+  /** Its seed group (seedGroupId of its config): runs that differ only in the seed share it. */
+  seedGroup?: string
 }
 
 /** The one number the runs table shows and sorts by, with its 95% interval when known. */

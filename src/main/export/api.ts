@@ -14,7 +14,7 @@ import type { RunSummary } from '../../shared/results'
 import type { RunStore } from '../store/store'
 import { BundleError, bundleFileName, bundleJson, createBundle, parseBundle } from './bundle'
 import type { AnyChartSpec } from '../../shared/chartEntry'
-import { exportChart, exportEntry, exportSpec, figureCaption } from './chart'
+import { exportChart, exportColumns, exportEntry, exportSpec, figureCaption } from './chart'
 import { exportSweepChart } from './sweepChart'
 
 /** A chart of runs (runIds), or of a sweep (sweepId and metric), as a file. */
@@ -37,19 +37,25 @@ export async function exportChartFile(
 }
 
 /**
- * The caption of a chart of one run, or of several overlaid, with the notes of its figure;
- * checked as exportChart checks. A chart without data yet has a caption and no notes.
+ * The caption of a chart of one run, or of several overlaid (grouped: of their seed groups), with
+ * the notes of its figure; checked as exportChart checks. A chart without data yet has a caption and no notes.
  */
-export function captionFor(store: RunStore, runIds: number[], chart: string): string {
+export function captionFor(
+  store: RunStore,
+  runIds: number[],
+  chart: string,
+  grouped = false
+): string {
   const runs = runIds.map((id) => store.runs.get(id))
-  exportEntry(runs, chart)
+  const columns = exportColumns(runs, grouped)
+  exportEntry(runs, chart, columns?.length)
   let spec: AnyChartSpec | undefined
   try {
-    spec = exportSpec(runs, chart)
+    spec = exportSpec(runs, chart, columns)
   } catch (error) {
     if (!(error instanceof LabApiError)) throw error
   }
-  return figureCaption(runs, chart, spec)
+  return figureCaption(runs, chart, spec, columns)
 }
 
 /**

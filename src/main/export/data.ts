@@ -7,7 +7,7 @@
  */
 import type { AnyChartSpec } from '../../shared/chartEntry'
 import { BAND_MARK, bandLabel } from '../../shared/charts'
-import { untag } from '../../shared/overlay'
+import { untag, untagBy } from '../../shared/overlay'
 
 export interface PlottedRow {
   series: string
@@ -20,19 +20,43 @@ export interface PlottedRow {
 export interface PlottedSeries {
   /** On a chart of several runs: the run the series belongs to (null: a line all runs share). */
   run?: number | null
+  /** On a grouped chart: the column (`A`, `#9`) the series belongs to (null: a shared line). */
+  group?: string | null
+  /** On a grouped chart: the runs of its column whose mean it is (empty: a shared line). */
+  runs?: number[]
   label: string
   points: Omit<PlottedRow, 'series'>[]
 }
 
-/** On a chart of several runs, each series names its run apart from its label. */
+/** A column of a grouped chart: its tag, the legend its labels start with, its counted runs. */
+export interface PlottedColumn {
+  tag: string
+  legend: string
+  runIds: number[]
+}
+
+/**
+ * On a chart of several runs, each series names its run apart from its label; on a grouped one
+ * (`columns`), its column and that column's runs.
+ */
 export interface PlottedOptions {
   byRun?: boolean
+  columns?: PlottedColumn[]
 }
 
 function byRunSeries(series: PlottedSeries[]): PlottedSeries[] {
   return series.map((s) => {
     const { run, label } = untag(s.label)
     return { run, label, points: s.points }
+  })
+}
+
+function byColumnSeries(series: PlottedSeries[], columns: PlottedColumn[]): PlottedSeries[] {
+  const legends = columns.map((c) => c.legend)
+  return series.map((s) => {
+    const { tag, label } = untagBy(s.label, legends)
+    const column = columns.find((c) => c.legend === tag)
+    return { group: column?.tag ?? null, runs: column?.runIds ?? [], label, points: s.points }
   })
 }
 
@@ -161,6 +185,21 @@ export function plottedRowsByRun(spec: AnyChartSpec): (PlottedRow & { run: numbe
   )
 }
 
+/** The rows of a grouped chart: the column and its runs first, the series as its column names it. */
+export function plottedRowsByColumn(
+  spec: AnyChartSpec,
+  columns: PlottedColumn[]
+): (PlottedRow & { group: string | null; runs: string })[] {
+  return byColumnSeries(plottedSeries(spec), columns).flatMap((s) =>
+    s.points.map((p) => ({
+      group: s.group ?? null,
+      runs: (s.runs ?? []).join(' '),
+      series: s.label,
+      ...p
+    }))
+  )
+}
+
 /** Whether the spec draws anything at all: some series with some number. */
 export function hasPlottedData(spec: AnyChartSpec): boolean {
   return plottedRows(spec).some((r) => r.y !== null || r.lower !== null || r.upper !== null)
@@ -176,6 +215,11 @@ export function csvField(value: string | number | null): string {
 export const CSV_COLUMNS = ['series', 'x', 'y', 'lower', 'upper'] as const
 /** The columns of a chart of several runs: the run id first (empty for a shared line). */
 export const CSV_COLUMNS_BY_RUN = ['run', ...CSV_COLUMNS] as const
+/**
+ * The columns of a grouped chart: the column's tag (`A`, `#9`; empty for a shared line) and the
+ * ids of the runs it averages, separated by spaces.
+ */
+export const CSV_COLUMNS_BY_GROUP = ['group', 'runs', ...CSV_COLUMNS] as const
 
 /**
  * CSV of the plotted points: a header, then one line per point. Numbers are written in their
@@ -183,7 +227,11 @@ export const CSV_COLUMNS_BY_RUN = ['run', ...CSV_COLUMNS] as const
  */
 export function plottedCsv(spec: AnyChartSpec, options: PlottedOptions = {}): string {
   const lines: string[] = []
-  if (options.byRun) {
+  if (options.columns) {
+    lines.push(CSV_COLUMNS_BY_GROUP.join(','))
+    for (const row of plottedRowsByColumn(spec, options.columns))
+      lines.push(CSV_COLUMNS_BY_GROUP.map((c) => csvField(row[c])).join(','))
+  } else if (options.byRun) {
     lines.push(CSV_COLUMNS_BY_RUN.join(','))
     for (const row of plottedRowsByRun(spec))
       lines.push(CSV_COLUMNS_BY_RUN.map((c) => csvField(row[c])).join(','))
@@ -207,6 +255,8 @@ export interface PlottedJson {
   title: string
   caption: string
   runs: { id: number; name: string }[]
+  /** On a grouped chart: each column, a seed group by the runs and seeds its means stand on. */
+  groups?: { tag: string; name: string; runIds: number[]; seeds: number[] }[]
   axes: { x: string | null; y: string | null }
   series: PlottedSeries[]
 }
@@ -220,6 +270,10 @@ export function plottedJson(
   return {
     ...about,
     axes: { x: axisTitle(spec, 'x'), y: axisTitle(spec, 'y') },
-    series: options.byRun ? byRunSeries(series) : series
+    series: options.columns
+      ? byColumnSeries(series, options.columns)
+      : options.byRun
+        ? byRunSeries(series)
+        : series
   }
 }

@@ -218,6 +218,10 @@ program
     3.25
   )
   .option('--dpi <n>', 'PNG resolution: 300 or 600', dpiOption, 300)
+  .option(
+    '--by-seed-group',
+    'draw each seed group of the runs as its mean with the t-interval over its seeds'
+  )
   .option('--db <file>', 'SQLite database file')
   .action(
     async (opts: {
@@ -227,6 +231,7 @@ program
       out?: string
       width: number
       dpi: number
+      bySeedGroup?: boolean
       db?: string
     }) => {
       const extension = opts.out ? extname(opts.out).slice(1).toLowerCase() : ''
@@ -245,7 +250,8 @@ program
           chart: opts.chart,
           format: format as ExportFormat,
           widthInches: opts.width,
-          dpi: opts.dpi as 300 | 600
+          dpi: opts.dpi as 300 | 600,
+          grouped: opts.bySeedGroup ?? false
         })
         const path = writeOut(opts.out ?? file.fileName, Buffer.from(file.base64, 'base64'))
         const ms = Math.round(performance.now() - started)

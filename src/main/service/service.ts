@@ -36,6 +36,7 @@ import type { RunStore } from '../store/store'
 import { RunNotFoundError } from '../store/runs'
 import { DatasetNotFoundError } from '../store/datasets'
 import { ComparisonNotFoundError } from '../store/comparisons'
+import { saveComparison } from './comparisons'
 import { storageProblem } from '../store/open'
 import { captionFor, exportChartFile, exportRunsBundle, importRunsBundle } from '../export/api'
 import { SweepNotFoundError } from '../store/sweeps'
@@ -153,7 +154,7 @@ export class LabService {
     updateRun: ({ id, ...changes }) => this.updateRun(id, changes),
     deleteRuns: (p) => this.deleteRuns(p.ids),
     exportChart: (p) => exportChartFile(this.store, p),
-    chartCaption: (p) => ({ caption: captionFor(this.store, p.runIds, p.chart) }),
+    chartCaption: (p) => ({ caption: captionFor(this.store, p.runIds, p.chart, p.grouped) }),
     exportBundle: (p) => exportRunsBundle(this.store, p.ids, this.options.appVersion),
     importBundle: (p) => {
       const imported = importRunsBundle(this.store, p.json)
@@ -165,21 +166,11 @@ export class LabService {
     listDatasets: () => this.store.datasets.list(),
     deleteDataset: (p) => this.deleteDataset(p.id),
     queryRuns: (p) => this.store.history.query(p),
+    queryHistory: (p) => this.store.entries.query(p, (ids) => this.sweeps.list({ ids })),
     rerunRun: (p) => this.rerunRun(p.id),
     // Runs deleted meanwhile are left out: the compare view says which.
     getRuns: (p) => this.store.history.getMany(p.ids).map((run) => this.withReproduction(run)),
-    saveComparison: (p) => {
-      const missing = p.runIds.filter((id) => !this.store.runs.exists(id))
-      if (missing.length > 0) {
-        const message = `no run has id ${missing.join(', ')}`
-        throw new LabApiError(
-          `Invalid request to saveComparison: runIds: ${message}`,
-          [{ field: 'runIds', message }],
-          400
-        )
-      }
-      return this.store.comparisons.save(p.name, p.runIds)
-    },
+    saveComparison: (p) => saveComparison(this.store, p),
     listComparisons: () => this.store.comparisons.list(),
     deleteComparison: (p) => ({ deleted: this.store.comparisons.delete(p.id) }),
     startSweep: (p) => this.sweeps.start(p.config, p.name),

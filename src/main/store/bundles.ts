@@ -17,6 +17,7 @@ import type {
   SeriesRecord
 } from '../../shared/results'
 import { finiteOrNull } from '../../shared/results'
+import { seedGroupId } from '../../shared/seedGroups'
 import type { DatasetRepository, NewDataset } from './datasets'
 import { type Db, searchText } from './rows'
 import type { RunRepository } from './runs'
@@ -81,11 +82,13 @@ export class BundleRepository {
   import(runs: ImportedRun[], datasets: ImportedDataset[] = []): RunSummary[] {
     const insertRun = this.db.prepare(
       `INSERT INTO runs (name, kind, status, config, seed, backend, environment, app_version,
-         created_at, started_at, finished_at, error, notes, dataset, search_text, data_sha256)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+         created_at, started_at, finished_at, error, notes, dataset, search_text, data_sha256,
+         seed_group)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
     )
     const setReferences = this.db.prepare(
-      'UPDATE runs SET config = ?, dataset = ?, search_text = ?, rerun_of = ? WHERE id = ?'
+      `UPDATE runs SET config = ?, dataset = ?, search_text = ?, rerun_of = ?, seed_group = ?
+       WHERE id = ?`
     )
     const insertTag = this.db.prepare('INSERT OR IGNORE INTO run_tags (run_id, tag) VALUES (?, ?)')
     const insertMetric = this.db.prepare(
@@ -119,7 +122,8 @@ export class BundleRepository {
           run.notes,
           describeData(run.config),
           searchText(run.config),
-          importedDataSha(run)
+          importedDataSha(run),
+          seedGroupId(run.config)
         )
         newIds.set(run.sourceId, Number(info.lastInsertRowid))
       }
@@ -140,6 +144,7 @@ export class BundleRepository {
           describeData(config),
           searchText(config),
           rerunOf,
+          seedGroupId(config),
           id
         )
         for (const tag of run.tags) insertTag.run(id, tag)

@@ -1,4 +1,7 @@
-/** Saved comparisons: a name and the ids of the runs compared, as saved (deleted runs included). */
+/**
+ * Saved comparisons: a name, the ids of the runs compared, as saved (deleted runs included), and
+ * whether they are compared by seed group.
+ */
 import type { Comparison } from '../../shared/api'
 import type { Db } from './rows'
 
@@ -13,6 +16,7 @@ interface ComparisonRow {
   id: number
   name: string
   run_ids: string
+  grouped: number
   created_at: string
 }
 
@@ -21,6 +25,7 @@ function toComparison(row: ComparisonRow): Comparison {
     id: row.id,
     name: row.name,
     runIds: JSON.parse(row.run_ids) as number[],
+    grouped: row.grouped === 1,
     createdAt: row.created_at
   }
 }
@@ -28,10 +33,11 @@ function toComparison(row: ComparisonRow): Comparison {
 export class ComparisonRepository {
   constructor(private readonly db: Db) {}
 
-  save(name: string, runIds: number[]): Comparison {
+  /** Saves a comparison of runs, or of their seed groups (`grouped`). */
+  save(name: string, runIds: number[], grouped = false): Comparison {
     const info = this.db
-      .prepare('INSERT INTO comparisons (name, run_ids, created_at) VALUES (?, ?, ?)')
-      .run(name, JSON.stringify(runIds), new Date().toISOString())
+      .prepare('INSERT INTO comparisons (name, run_ids, grouped, created_at) VALUES (?, ?, ?, ?)')
+      .run(name, JSON.stringify(runIds), grouped ? 1 : 0, new Date().toISOString())
     return this.get(Number(info.lastInsertRowid))
   }
 

@@ -5,12 +5,12 @@ import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { effectivenessConfigSchema } from '../../kinds/effectiveness/config'
 import {
-  configSearchEntries,
   runSortColumns,
   type RunFilter,
   type RunSort,
   type RunSortColumn
 } from '../../shared/history'
+import { fold, matches } from '../testing/historyFilter'
 import { seedHistory, type SeededRun } from '../testing/historySeed'
 import { RunStore } from './store'
 
@@ -31,35 +31,6 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-/** ASCII-only case folding, as SQLite's LIKE and NOCASE do it. */
-const fold = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase())
-
-/** The filter, written independently of the SQL. */
-function matches(run: SeededRun, filter: RunFilter): boolean {
-  if (filter.kinds?.length && !filter.kinds.includes(run.kind)) return false
-  if (filter.statuses?.length && !filter.statuses.includes(run.status)) return false
-  if (filter.tags?.length && !filter.tags.some((t) => run.tags.includes(t))) return false
-  const text = filter.text?.trim()
-  if (text) {
-    const q = fold(text)
-    const lower = text.toLowerCase()
-    const hit =
-      fold(run.name).includes(q) ||
-      fold(run.notes).includes(q) ||
-      run.dataset.toLowerCase().includes(lower) ||
-      configSearchEntries(run.config).some((e) => e.toLowerCase().includes(lower))
-    if (!hit) return false
-  }
-  const created = Date.parse(run.createdAt)
-  if (filter.createdFrom && created < Date.parse(filter.createdFrom)) return false
-  if (filter.createdTo) {
-    const bareDate = /^\d{4}-\d{2}-\d{2}$/.test(filter.createdTo)
-    const to = Date.parse(filter.createdTo) + (bareDate ? 86_400_000 - 1 : 0)
-    if (created > to) return false
-  }
-  return true
-}
-
 function sortValue(run: SeededRun, column: RunSortColumn): string | number | null {
   switch (column) {
     case 'id':
@@ -70,6 +41,8 @@ function sortValue(run: SeededRun, column: RunSortColumn): string | number | nul
       return run.createdAt
     case 'key':
       return run.key
+    case 'point':
+      return null // no seeded run is in a sweep
     default:
       return run[column]
   }
@@ -321,6 +294,27 @@ describe('RunStore: history of live runs', () => {
     expect(local.comparisons.delete(saved.id)).toBe(1)
     expect(local.comparisons.list()).toEqual([])
     expect(() => local.comparisons.get(saved.id)).toThrow('No saved comparison with id')
+    local.close()
+  })
+
+  it('keeps whether a comparison is by seed group; one saved before that compares runs', () => {
+    const path = join(dir, 'grouped-comparisons.db')
+    const local = RunStore.open(path)
+    const [a, b] = [1, 2].map((i) => local.runs.create({ name: `r${i}`, config, appVersion: '1' }))
+    const grouped = local.comparisons.save('by seed', [a.id, b.id], true)
+    expect(grouped.grouped).toBe(true)
+    expect(local.comparisons.save('by run', [a.id, b.id]).grouped).toBe(false)
+    // A comparison saved by a version without the column reads as one of runs.
+    const raw = new Database(path)
+    raw
+      .prepare('INSERT INTO comparisons (name, run_ids, created_at) VALUES (?, ?, ?)')
+      .run('old', JSON.stringify([a.id, b.id]), new Date().toISOString())
+    raw.close()
+    expect(local.comparisons.list().map((c) => [c.name, c.grouped])).toEqual([
+      ['old', false],
+      ['by run', false],
+      ['by seed', true]
+    ])
     local.close()
   })
 })

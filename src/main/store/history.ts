@@ -79,11 +79,12 @@ const sortExpressions: Record<RunSort['column'], string> = {
   // Key results of different kinds are different quantities: sort each kind's runs among
   // themselves, the kinds in a fixed order, runs without one last in their kind.
   key: 'kind, key_value IS NULL, key_value',
-  dataset: 'dataset'
+  dataset: 'dataset',
+  point: 'sweep_id, point'
 }
 
 /** `%text%` for LIKE, with the wildcards of `text` taken literally. */
-function likePattern(text: string): string {
+export function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 }
 
@@ -95,7 +96,7 @@ function instant(value: string, endOfDay: boolean): string {
   return new Date(value).toISOString()
 }
 
-function whereClause(filter: RunFilter): { where: string; params: unknown[] } {
+export function whereClause(filter: RunFilter): { where: string; params: unknown[] } {
   const clauses: string[] = []
   const params: unknown[] = []
   if (filter.kinds?.length) {
@@ -128,6 +129,10 @@ function whereClause(filter: RunFilter): { where: string; params: unknown[] } {
   if (filter.sweepId !== undefined) {
     clauses.push('sweep_id = ?')
     params.push(filter.sweepId)
+  }
+  if (filter.seedGroup !== undefined) {
+    clauses.push('seed_group = ?')
+    params.push(filter.seedGroup)
   }
   if (filter.inSweep !== undefined) {
     clauses.push(filter.inSweep ? 'sweep_id IS NOT NULL' : 'sweep_id IS NULL')

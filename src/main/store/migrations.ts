@@ -176,5 +176,25 @@ export const migrations: { version: number; sql: string }[] = [
       ALTER TABLE runs ADD COLUMN replicate INTEGER CHECK (replicate IS NULL OR replicate >= 0);
       CREATE UNIQUE INDEX runs_sweep_slot ON runs(sweep_id, point, replicate);
     `
+  },
+  {
+    // Seed groups (SCIENCE.md section 12): runs whose configs are equal but for the seed share
+    // `seed_group` (seedGroupId: a hash of the config without its seed), so that the Runs table
+    // groups them, sorts and pages the groups in SQL. The store fills it for existing runs at
+    // open (RunStore.fillSeedGroups).
+    version: 8,
+    sql: `
+      ALTER TABLE runs ADD COLUMN seed_group TEXT;
+      CREATE INDEX runs_seed_group ON runs(seed_group, seed);
+    `
+  },
+  {
+    // A saved comparison may compare seed groups (each group's mean over its seeds) rather than
+    // runs; those saved before compared runs.
+    version: 9,
+    sql: `
+      ALTER TABLE comparisons ADD COLUMN grouped INTEGER NOT NULL DEFAULT 0
+        CHECK (grouped IN (0, 1));
+    `
   }
 ]

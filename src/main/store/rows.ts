@@ -34,6 +34,7 @@ export interface RunRow {
   sweep_id: number | null
   point: number | null
   replicate: number | null
+  seed_group: string | null
 }
 
 /** `?, ?, ?` for an IN list of `values`. */
@@ -105,7 +106,8 @@ export function toSummary(row: RunRow, tags: string[]): RunSummary {
     rerunOf: row.rerun_of,
     ...(row.sweep_id != null
       ? { sweepId: row.sweep_id, point: row.point ?? 0, replicate: row.replicate ?? 0 }
-      : {})
+      : {}),
+    ...(row.seed_group ? { seedGroup: row.seed_group } : {})
   }
 }
 

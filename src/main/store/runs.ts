@@ -14,6 +14,7 @@ import type {
   SeriesRecord
 } from '../../shared/results'
 import { finiteOrNull } from '../../shared/results'
+import { seedGroupId } from '../../shared/seedGroups'
 import {
   type Db,
   type RunRow,
@@ -61,8 +62,8 @@ export class RunRepository {
       .prepare(
         `INSERT INTO runs (name, kind, status, config, seed, app_version, created_at, dataset,
            search_text, rerun_of, owner_host, owner_pid, owner_instance, data_sha256,
-           sweep_id, point, replicate)
-         VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+           sweep_id, point, replicate, seed_group)
+         VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
       )
       .run(
         run.name,
@@ -80,7 +81,8 @@ export class RunRepository {
         run.dataSha256 ?? null,
         run.sweep?.id ?? null,
         run.sweep?.point ?? null,
-        run.sweep?.replicate ?? null
+        run.sweep?.replicate ?? null,
+        seedGroupId(run.config)
       )
     return this.summary(Number(info.lastInsertRowid))
   }

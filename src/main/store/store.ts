@@ -13,9 +13,11 @@ import { hostname } from 'node:os'
 import type Database from 'better-sqlite3'
 import { type ExperimentConfig, describeData } from '../../kinds/registry'
 import type { RunStatus } from '../../shared/results'
+import { seedGroupId } from '../../shared/seedGroups'
 import { BundleRepository } from './bundles'
 import { ComparisonRepository } from './comparisons'
 import { DatasetRepository } from './datasets'
+import { HistoryEntries } from './entries'
 import { HistoryQueries } from './history'
 import { migrations } from './migrations'
 import { NullRepository } from './nulls'
@@ -48,6 +50,8 @@ export class RunStore {
   readonly instance = randomUUID()
   readonly runs: RunRepository
   readonly history: HistoryQueries
+  /** The history as the Runs table pages it: runs, sweeps and seed groups as entries. */
+  readonly entries: HistoryEntries
   readonly comparisons: ComparisonRepository
   readonly datasets: DatasetRepository
   readonly bundles: BundleRepository
@@ -63,6 +67,7 @@ export class RunStore {
     const owner = { host: hostname(), pid: process.pid, instance: this.instance }
     this.runs = new RunRepository(db, owner)
     this.history = new HistoryQueries(db, this.runs)
+    this.entries = new HistoryEntries(db)
     this.comparisons = new ComparisonRepository(db)
     this.datasets = new DatasetRepository(db)
     this.bundles = new BundleRepository(db, this.runs, this.datasets)
@@ -79,6 +84,7 @@ export class RunStore {
     const store = new RunStore(db, path)
     store.migrate()
     store.fillHistory()
+    store.fillSeedGroups()
     store.interruptUnfinished()
     return store
   }
@@ -175,6 +181,19 @@ export class RunStore {
         update.run(describeData(config), searchText(config), row.id)
         if (row.status !== 'queued' && row.status !== 'running') this.runs.refreshKey(row.id)
       }
+    })()
+  }
+
+  /** Gives runs written before seed groups were kept (migration 8, or an older app) theirs. */
+  private fillSeedGroups(): void {
+    const rows = this.db.prepare('SELECT id, config FROM runs WHERE seed_group IS NULL').all() as {
+      id: number
+      config: string
+    }[]
+    if (rows.length === 0) return
+    const update = this.db.prepare('UPDATE runs SET seed_group = ? WHERE id = ?')
+    this.db.transaction(() => {
+      for (const row of rows) update.run(seedGroupId(JSON.parse(row.config)), row.id)
     })()
   }
 

@@ -28,6 +28,48 @@ export interface SeededRun {
   config: ExperimentConfig
   /** Seconds from start to finish, null when it never started. */
   duration: number | null
+  /** Its sweep and slot, when it is a point of one (see SeedOptions.sweeps). */
+  sweep?: { id: number; point: number; replicate: number }
+}
+
+/** A seeded sweep: effectiveness at d=20 over θ ∈ SWEPT_THETAS, SWEEP_SEEDS seeds per point. */
+export interface SeededSweep {
+  id: number
+  name: string
+  createdAt: string
+  runIds: number[]
+}
+
+export const SWEPT_THETAS = [1, 2, 3, 4]
+export const SWEEP_SEEDS = 3
+const SWEEP_RUNS = SWEPT_THETAS.length * SWEEP_SEEDS
+
+export interface SeedOptions {
+  /**
+   * How many sweeps the runs hold: sweep j (1-based) takes SWEEP_RUNS consecutive ids, the blocks
+   * spread evenly over the ids. Without sweeps the runs are the same as before sweeps existed.
+   */
+  sweeps?: number
+  /**
+   * How many values of θ the runs outside sweeps spread over (θ = 1 + (id mod configs) / 4), so
+   * that seed groups are small, as when a researcher runs a few seeds of many configs. Without
+   * it every run keeps its template's θ: six seed groups in all.
+   */
+  configs?: number
+}
+
+/** The sweep slot of run `id` among `count` runs, for `sweeps` sweeps spread over them. */
+function sweepSlot(
+  id: number,
+  count: number,
+  sweeps: number
+): { sweep: number; point: number; replicate: number } | null {
+  if (sweeps === 0) return null
+  const stride = Math.floor(count / sweeps)
+  const j = Math.floor((id - 1) / stride)
+  const i = id - 1 - j * stride
+  if (j >= sweeps || i >= SWEEP_RUNS) return null
+  return { sweep: j + 1, point: Math.floor(i / SWEEP_SEEDS), replicate: i % SWEEP_SEEDS }
 }
 
 const templates: { config: Record<string, unknown>; dataset: string }[] = [
@@ -66,11 +108,25 @@ function generator(seed: number): () => number {
 }
 
 /** Creates `path` with `count` runs (ids 1..count) and closes it. */
-export function seedHistory(path: string, count: number): SeededRun[] {
+export function seedHistory(path: string, count: number, options: SeedOptions = {}): SeededRun[] {
+  return seedHistoryWithSweeps(path, count, options).runs
+}
+
+/** As seedHistory, and the sweeps it made. */
+export function seedHistoryWithSweeps(
+  path: string,
+  count: number,
+  options: SeedOptions = {}
+): { runs: SeededRun[]; sweeps: SeededSweep[] } {
+  const sweepCount = options.sweeps ?? 0
+  if (sweepCount * SWEEP_RUNS > count) throw new Error('seedHistory: too many sweeps for the runs')
   RunStore.open(path).close() // the schema, at the latest migration
   const random = generator(count)
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]
-  const parsed = templates.map((t) => parseExperimentConfig(t.config))
+  // Every template is of a kind with θ (not the detectability frontier, which sweeps its own).
+  const parsed = templates.map(
+    (t) => parseExperimentConfig(t.config) as Exclude<ExperimentConfig, { kind: 'detectability' }>
+  )
   const db = new Database(path)
   const insertRun = db.prepare(
     `INSERT INTO runs (id, name, kind, status, config, seed, backend, app_version, created_at,
@@ -85,16 +141,30 @@ export function seedHistory(path: string, count: number): SeededRun[] {
     'INSERT INTO series_points (series_id, idx, x, value) VALUES (?, ?, ?, ?)'
   )
   const insertTag = db.prepare('INSERT INTO run_tags (run_id, tag) VALUES (?, ?)')
+  const insertSweep = db.prepare(
+    `INSERT INTO sweeps (id, name, kind, config, parsed, created_at)
+     VALUES (?, ?, 'effectiveness', ?, ?, ?)`
+  )
+  const setSlot = db.prepare('UPDATE runs SET sweep_id = ?, point = ?, replicate = ? WHERE id = ?')
   const start = Date.parse('2025-01-01T00:00:00.000Z')
   // Distinct durations, so that sorting by duration has no ties to break.
   const durations = Array.from({ length: count }, (_, i) => 5 + i * 3).sort(() => random() - 0.5)
   const runs: SeededRun[] = []
+  const sweeps: SeededSweep[] = []
 
   db.transaction(() => {
     for (let id = 1; id <= count; id++) {
-      const t = Math.floor(random() * templates.length)
+      const slot = sweepSlot(id, count, sweepCount)
+      // A sweep's run: the first template, θ of its point (the same draws of `random` either way).
+      const drawn = Math.floor(random() * templates.length)
+      const t = slot ? 0 : drawn
       const seed = Math.floor(random() * 50)
-      const config = { ...parsed[t], seed } as ExperimentConfig
+      const theta = slot
+        ? SWEPT_THETAS[slot.point]
+        : options.configs
+          ? 1 + (id % options.configs) / 4
+          : parsed[t].theta
+      const config = { ...parsed[t], theta, seed } as ExperimentConfig
       const status = pick(statuses)
       const created = start + Math.floor(random() * 90 * 86_400_000)
       const started = status === 'cancelled' && random() < 0.5 ? null : created + 1000
@@ -158,10 +228,30 @@ export function seedHistory(path: string, count: number): SeededRun[] {
         key,
         dataset: templates[t].dataset,
         config,
-        duration
+        duration,
+        ...(slot ? { sweep: { id: slot.sweep, point: slot.point, replicate: slot.replicate } } : {})
       })
+    }
+    for (let j = 1; j <= sweepCount; j++) {
+      const members = runs.filter((r) => r.sweep?.id === j)
+      const createdAt = members.map((r) => r.createdAt).reduce((a, b) => (a < b ? a : b))
+      const sweep = {
+        fields: [{ path: 'theta', values: SWEPT_THETAS }],
+        seeds: SWEEP_SEEDS,
+        seed: j
+      }
+      const name = `sweep ${j} of θ`
+      insertSweep.run(
+        j,
+        name,
+        JSON.stringify({ ...templates[0].config, sweep }),
+        JSON.stringify({ base: parsed[0], sweep }),
+        createdAt
+      )
+      for (const r of members) setSlot.run(j, r.sweep!.point, r.sweep!.replicate, r.id)
+      sweeps.push({ id: j, name, createdAt, runIds: members.map((r) => r.id) })
     }
   })()
   db.close()
-  return runs
+  return { runs, sweeps }
 }

@@ -45,6 +45,31 @@ describe('the runs store', () => {
     expect([...store.selected.keys()]).toEqual([5])
   })
 
+  it('while grouping seeds, compares 2 to 8 seed groups of at most 50 runs', () => {
+    const store = useRunsStore()
+    store.setGroupSeeds(true)
+    const inGroup = (id: number, group: string): RunSummary => ({ ...run(id), seedGroup: group })
+    store.select([inGroup(1, 'a'), inGroup(2, 'a'), inGroup(3, 'a')], true)
+    expect(store.compareReason).toContain('one seed group')
+    store.select([inGroup(4, 'b')], true)
+    expect(store.compare).toEqual({ reason: null, grouped: true, columns: 2 })
+    // Nine groups of one run each are too many columns, though nine runs alone are not many.
+    store.clearSelection()
+    store.select(
+      Array.from({ length: 9 }, (_, i) => inGroup(i + 1, `g${i}`)),
+      true
+    )
+    expect(store.compareReason).toBe('Compare takes at most 8 seed groups (9 selected).')
+    store.clearSelection()
+    store.select(
+      Array.from({ length: 51 }, (_, i) => inGroup(i + 1, i % 2 ? 'a' : 'b')),
+      true
+    )
+    expect(store.compareReason).toBe('Compare takes at most 50 runs in its groups (51 selected).')
+    store.setGroupSeeds(false)
+    expect(store.compareReason).toBe('Compare takes at most 8 runs (51 selected).')
+  })
+
   it('drops deleted runs from the selection when the lab says so', () => {
     const store = useRunsStore()
     store.select([run(1), run(2)], true)
