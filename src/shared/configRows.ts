@@ -27,6 +27,30 @@ export function lambdaGrid(c: { lambdas: LambdaGrid }): string {
 export const tauRuleText = (rule: 'trainingError' | 'median') =>
   rule === 'median' ? 'median of f' : 'minimise training error'
 
+/** The rows of a synthetic random-ReLU task: its samples, seed, target, threshold rule and labels. */
+export function syntheticTaskRows(c: {
+  n: number
+  nTest: number
+  seed: number
+  target: number
+  tauRule: 'trainingError' | 'median'
+  labels: 'norm' | 'teacher'
+}): ConfigRow[] {
+  return [
+    { key: 'n', label: 'n', title: 'training samples', value: count(c.n) },
+    { key: 'nTest', label: 'n_test', title: 'held-out samples', value: count(c.nTest) },
+    { key: 'seed', label: 'seed', title: 'seed', value: String(c.seed) },
+    { key: 'target', label: 'target', title: 'target label', value: c.target > 0 ? '+1' : '−1' },
+    { key: 'tauRule', label: 'τ rule', title: 'threshold rule', value: tauRuleText(c.tauRule) },
+    {
+      key: 'labels',
+      label: 'labels',
+      title: 'labels',
+      value: c.labels === 'teacher' ? 'random ReLU teacher' : 'norm task'
+    }
+  ]
+}
+
 /**
  * A size as the run measured it: real data sets bring their own, which the run reports under
  * `model`; synthetic data have the configured one.

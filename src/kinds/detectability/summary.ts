@@ -3,7 +3,7 @@ import { thetaValues, type DetectabilityConfig } from './config'
 import { metricOf, seriesOf, TEST_MODELS } from './outputs'
 import { STATISTIC_NAMES, statisticWords, type StatisticName } from './panel'
 import { captionNumber } from '../../shared/captions'
-import { count, lambdaGrid, tauRuleText, type ConfigRow } from '../../shared/configRows'
+import { count, lambdaGrid, syntheticTaskRows, type ConfigRow } from '../../shared/configRows'
 import { fixed, sig, withInterval } from '../../shared/format'
 import type { Estimate, KeyMetric, RunDetail, SeriesPoint } from '../../shared/results'
 import type { RunOf } from '../types'
@@ -142,16 +142,6 @@ export function detectabilityConfigRows(
     { key: 'powerBound', label: 'β̄', title: 'power bound', value: sig(c.powerBound) },
     { key: 'lambda', label: 'λ', title: 'advantage read at', value: sig(c.lambda) },
     { key: 'lambdas', label: 'λ grid', title: 'trigger scale grid', value: lambdaGrid(c) },
-    { key: 'n', label: 'n', title: 'training samples', value: count(c.n) },
-    { key: 'nTest', label: 'n_test', title: 'held-out samples', value: count(c.nTest) },
-    { key: 'seed', label: 'seed', title: 'seed', value: String(c.seed) },
-    { key: 'target', label: 'target', title: 'target label', value: c.target > 0 ? '+1' : '−1' },
-    { key: 'tauRule', label: 'τ rule', title: 'threshold rule', value: tauRuleText(c.tauRule) },
-    {
-      key: 'labels',
-      label: 'labels',
-      title: 'labels',
-      value: c.labels === 'teacher' ? 'random ReLU teacher' : 'norm task'
-    }
+    ...syntheticTaskRows(c)
   ]
 }

@@ -1,7 +1,7 @@
 /** An effectiveness run in words: its key number, its caption phrase and its config rows. */
 import { metricOf } from './outputs'
 import { networkPart, sizesPart } from '../../shared/captions'
-import { count, lambdaGrid, tauRuleText, type ConfigRow } from '../../shared/configRows'
+import { count, lambdaGrid, syntheticTaskRows, type ConfigRow } from '../../shared/configRows'
 import { sig } from '../../shared/format'
 import type { HighlightCard } from '../../shared/highlights'
 import { type KeyMetric, type RunDetail } from '../../shared/results'
@@ -53,17 +53,7 @@ export function effectivenessConfigRows(
     { key: 'k', label: 'k', title: 'secret sparsity', value: String(c.k) },
     { key: 'theta', label: 'θ', title: 'spike strength', value: sig(c.theta) },
     { key: 'lambdas', label: 'λ', title: 'trigger scale grid', value: lambdaGrid(c) },
-    { key: 'n', label: 'n', title: 'training samples', value: count(c.n) },
-    { key: 'nTest', label: 'n_test', title: 'held-out samples', value: count(c.nTest) },
-    { key: 'seed', label: 'seed', title: 'seed', value: String(c.seed) },
-    { key: 'target', label: 'target', title: 'target label', value: c.target > 0 ? '+1' : '−1' },
-    { key: 'tauRule', label: 'τ rule', title: 'threshold rule', value: tauRuleText(c.tauRule) },
-    {
-      key: 'labels',
-      label: 'labels',
-      title: 'labels',
-      value: c.labels === 'teacher' ? 'random ReLU teacher' : 'norm task'
-    }
+    ...syntheticTaskRows(c)
   ]
 }
 
