@@ -39,7 +39,8 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           host: resolve(__dirname, 'src/main/host/headless.ts'),
           worker: resolve(__dirname, 'src/main/service/worker.ts'),
-          cli: resolve(__dirname, 'src/main/host/cli.ts')
+          cli: resolve(__dirname, 'src/main/host/cli.ts'),
+          nullThread: resolve(__dirname, 'src/main/lab/nullThread.ts')
         }
       }
     }

@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const outMain = join(root, 'out', 'main')
 /** Built files the CLI needs; the oldest of them is compared with the sources. */
-const products = ['cli.js', 'worker.js'].map((f) => join(outMain, f))
+const products = ['cli.js', 'worker.js', 'nullThread.js'].map((f) => join(outMain, f))
 const sourceDirs = ['src/main', 'src/shared', 'src/kinds'].map((d) => join(root, d))
 const sourceFiles = [
   'package.json',
@@ -77,13 +77,18 @@ async function withLock(fn) {
   }
 }
 
-async function buildMain() {
+/**
+ * Builds the main-process bundles with electron-vite's configuration, into out/main or, for a
+ * test that must not share out/main with other tests, into `outDir`.
+ */
+export async function buildMain(outDir) {
   // As electron-vite's own build command does before it reads the configuration.
   process.env.NODE_ENV_ELECTRON_VITE = 'production'
   const [electronVite, vite] = await Promise.all([import('electron-vite'), import('vite')])
   const config = await electronVite.resolveConfig({ root, logLevel: 'warn' }, 'build', 'production')
-  if (!config.config?.main) throw new Error('electron.vite.config.ts has no main build')
-  await vite.build(config.config.main)
+  const main = config.config?.main
+  if (!main) throw new Error('electron.vite.config.ts has no main build')
+  await vite.build(outDir ? { ...main, build: { ...main.build, outDir, emptyOutDir: true } } : main)
 }
 
 /** Builds out/main if it is missing or stale; says so on stderr. Returns whether it built. */

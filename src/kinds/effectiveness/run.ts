@@ -37,7 +37,7 @@ import {
 import { relabelWithTeacher } from '../../main/lab/teacher'
 import { finiteOrNull } from '../../shared/results'
 import type { KindRunner } from '../runner'
-import { reportReluPanel, trackProgress } from '../../main/lab/detectPanel'
+import { reportReluPanel, startPanelNull, trackProgress } from '../../main/lab/detectPanel'
 
 export const MODELS = ['clean', 'backdoored', 'theory.clean', 'theory.backdoored'] as const
 type Model = (typeof MODELS)[number]
@@ -273,12 +273,14 @@ function ratio(a: number | null | undefined, b: number | null | undefined): numb
 export const effectivenessRunner: KindRunner<EffectivenessConfig> = {
   run: async (config, reporter, { nulls }) => {
     const report = trackProgress(reporter)
+    // The panel's null is drawn in other threads while the run computes (nullThreads.ts).
+    const pending = startPanelNull(config, nulls)
     await runEffectiveness(config, report)
     // The Detectability panel (SCIENCE.md section 11), from the same weights redrawn from the seed.
     const shown = [
       { who: 'clean', theta: 0 },
       { who: 'backdoored', theta: config.theta }
     ]
-    reportReluPanel(report, config, shown, nulls)
+    await reportReluPanel(report, config, shown, nulls, pending)
   }
 }

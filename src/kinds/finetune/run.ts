@@ -47,7 +47,12 @@ import {
 import { loadRealDataset } from '../../main/lab/datasets/index'
 import { splitTrainTest } from '../../main/lab/datasets/split'
 import type { KindRunner } from '../runner'
-import { reportFinetunePanel, trackProgress, withDetection } from '../../main/lab/detectPanel'
+import {
+  reportFinetunePanel,
+  startPanelNull,
+  trackProgress,
+  withDetection
+} from '../../main/lab/detectPanel'
 import type { NullCache } from '../../main/lab/nullCache'
 
 export const FINETUNE_MODELS = ['clean', 'backdoored'] as const
@@ -90,6 +95,8 @@ export async function runFinetune(
 
   const { train, test } = data ? checkData(data, k) : syntheticData(config)
   const d = train.d
+  // The panel's null is drawn in other threads while the models train (nullThreads.ts).
+  const pending = startPanelNull({ seed, m, d, k }, options.nulls)
   const s = sampleSecret(d, k, stream(seed, 'key'))
   const weights = sampleReluWeights(m, d, stream(seed, 'weights'), stream(seed, 'spike'))
   // Drawn like the key from their own stream, so no other draw changes; the same for both models.
@@ -165,11 +172,12 @@ export async function runFinetune(
     })
   }
   report.progress('measuring', epochs, epochs, 1)
-  reportFinetunePanel(
+  await reportFinetunePanel(
     trackProgress(report, { step: epochs, total: epochs }),
     { seed, m, d, k, theta },
     measured,
-    options.nulls
+    options.nulls,
+    pending
   )
 }
 

@@ -68,7 +68,7 @@ import {
   universalityGap,
   type EncoderOutcomes
 } from './measures'
-import { reportReluPanel, trackProgress } from '../../main/lab/detectPanel'
+import { reportReluPanel, startPanelNull, trackProgress } from '../../main/lab/detectPanel'
 import { measureCleanEncoder, sampleRows, type Context } from './compute/encoder'
 import { measureWithWitness } from './compute/witness'
 
@@ -280,9 +280,12 @@ export const universalityRunner: KindRunner<UniversalityConfig> = {
             config.testFraction,
             stream(config.seed, 'data/split')
           )
-    await runUniversality(config, report, data)
     const d = data ? data.train.d : config.d
+    const shape = { seed: config.seed, m: config.m, k: config.k, d }
+    // The panel's null is drawn in other threads while the run computes (nullThreads.ts).
+    const pending = startPanelNull(shape, nulls)
+    await runUniversality(config, report, data)
     const encoder = [{ who: 'encoder', theta: config.backdoored ? config.theta : 0 }]
-    reportReluPanel(report, { seed: config.seed, m: config.m, k: config.k, d }, encoder, nulls)
+    await reportReluPanel(report, shape, encoder, nulls, pending)
   }
 }

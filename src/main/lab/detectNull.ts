@@ -3,75 +3,29 @@
  * matrices of the same shape, `G ~ N(0, I_d)` rows, drawn from the run seed's own stream "null"
  * (draw b from `null/b`, so the first B draws of a longer null are the null of B draws), and
  * p-values against it. The statistics read G only through `C = G^T G / m`, so a draw takes C
- * straight from its law (Bartlett's decomposition of the Wishart, wishartSecondMoment): the same
- * null at O(d^3) work instead of O(m d^2) draws and products. A null depends on (d, m, k, seed) and the backend only, so it is computed
- * once and shared: by the panel of every run and by every theta of a frontier (see NullCache).
+ * straight from its law (Bartlett's decomposition of the Wishart, nullDraw.ts): the same null at
+ * O(d^3) work instead of O(m d^2) draws and products. Draws are independent, so they are made in
+ * worker threads where the bundle allows (nullThreads.ts), with the same numbers. A null depends
+ * on (d, m, k, seed) and the backend only, so it is computed once and shared: by the panel of
+ * every run and by every theta of a frontier (see NullCache).
  */
-import { detectionStatistics, statisticsOf, STATISTICS, type DetectionStatistics } from './detect'
+import { detectionStatistics, STATISTICS, type DetectionStatistics } from './detect'
+import { lawDraw } from './nullDraw'
 import type { NullCache, NullDraws, NullShape } from './nullCache'
-import { stream, type Rng } from './rng'
+import { drawInThreads, type ThreadOptions } from './nullThreads'
+import { stream } from './rng'
+
+export { chiSquare, wishartSecondMoment } from './nullDraw'
 
 /**
- * Draw b of the null: the second moment C of a clean m x d weight matrix, from `null/b` of the
- * seed, and its statistics. C comes from its law directly when m >= d (wishartSecondMoment), else
- * from m x d normal draws.
+ * Draw b of the null: the statistics of the second moment C of a clean m x d weight matrix, from
+ * `null/b` of the seed. C comes from its law directly when m >= d (lawDraw), else from m x d
+ * normal draws.
  */
 export function nullDraw(shape: NullShape, b: number): DetectionStatistics {
   const { d, m, k, seed } = shape
-  const rng = stream(seed, `null/${b}`)
-  if (m < d) return detectionStatistics(rng.normals(m * d), m, d, k)
-  return statisticsOf(wishartSecondMoment(m, d, rng), d, k)
-}
-
-/**
- * `C = G^T G / m` for G with m x d independent N(0, 1) entries, drawn from its law: G^T G is
- * Wishart W_d(I, m), and by Bartlett's decomposition G^T G = A A^T in law, with A lower
- * triangular, A_ii^2 ~ chi-square(m - i) (i = 0..d-1) and A_ij ~ N(0, 1) below the diagonal, all
- * independent. Needs m >= d. Symmetric d x d float64, row-major.
- */
-export function wishartSecondMoment(m: number, d: number, rng: Rng): Float64Array {
-  if (m < d) throw new Error(`'m' must be at least d = ${d} (got ${m})`)
-  const a = new Float64Array(d * d)
-  for (let i = 0; i < d; i++) {
-    for (let j = 0; j < i; j++) a[i * d + j] = rng.normal()
-    a[i * d + i] = Math.sqrt(chiSquare(m - i, rng))
-  }
-  const c = new Float64Array(d * d)
-  for (let i = 0; i < d; i++) {
-    for (let j = 0; j <= i; j++) {
-      // (A A^T)_ij = sum over l <= min(i, j) = j of A_il A_jl
-      let sum = 0
-      for (let l = 0; l <= j; l++) sum += a[i * d + l] * a[j * d + l]
-      c[i * d + j] = sum / m
-      c[j * d + i] = sum / m
-    }
-  }
-  return c
-}
-
-/** A chi-square draw with `k` > 0 degrees of freedom: 2 Gamma(k / 2). */
-export function chiSquare(k: number, rng: Rng): number {
-  return 2 * gamma(k / 2, rng)
-}
-
-/**
- * A Gamma(shape, 1) draw by Marsaglia and Tsang (2000); a shape below 1 is raised by one and
- * scaled back by U^(1/shape).
- */
-function gamma(shape: number, rng: Rng): number {
-  if (!(shape > 0)) throw new Error(`'shape' must be positive (got ${shape})`)
-  if (shape < 1) return gamma(shape + 1, rng) * Math.pow(1 - rng.uniform(), 1 / shape)
-  const dd = shape - 1 / 3
-  const c = 1 / Math.sqrt(9 * dd)
-  for (;;) {
-    const x = rng.normal()
-    const t = 1 + c * x
-    if (t <= 0) continue
-    const v = t * t * t
-    const u = 1 - rng.uniform() // in (0, 1]
-    if (u < 1 - 0.0331 * x * x * x * x) return dd * v
-    if (Math.log(u) < 0.5 * x * x + dd * (1 - v + Math.log(v))) return dd * v
-  }
+  if (m < d) return detectionStatistics(stream(seed, `null/${b}`).normals(m * d), m, d, k)
+  return lawDraw(shape, b)
 }
 
 export function drawCount(values: NullDraws): number {
@@ -87,10 +41,33 @@ export function firstDraws(values: NullDraws, draws: number): NullDraws {
   }
 }
 
+function drawSerially(
+  shape: NullShape,
+  from: number,
+  to: number,
+  onDraw?: (done: number) => void
+): NullDraws {
+  const values: NullDraws = { topEigenvalue: [], maxDiagonal: [], sparseEigenvalue: [] }
+  for (let b = from; b < to; b++) {
+    const stats = nullDraw(shape, b)
+    for (const s of STATISTICS) values[s].push(stats[s])
+    onDraw?.(b + 1 - from)
+  }
+  return values
+}
+
+function joined(head: NullDraws, tail: NullDraws): NullDraws {
+  return {
+    topEigenvalue: [...head.topEigenvalue, ...tail.topEigenvalue],
+    maxDiagonal: [...head.maxDiagonal, ...tail.maxDiagonal],
+    sparseEigenvalue: [...head.sparseEigenvalue, ...tail.sparseEigenvalue]
+  }
+}
+
 /**
- * The null of `draws` draws for `shape`: taken from the cache when it holds that many, else the
- * cached draws are extended (draw b is the same whoever draws it) and the longer null is cached.
- * `onDraw(done, total)` follows the draws computed here.
+ * The null of `draws` draws for `shape`, in this thread: taken from the cache when it holds that
+ * many, else the cached draws are extended (draw b is the same whoever draws it) and the longer
+ * null is cached. `onDraw(done, total)` follows the draws computed here.
  */
 export function monteCarloNull(
   shape: NullShape,
@@ -98,22 +75,72 @@ export function monteCarloNull(
   cache?: NullCache | null,
   onDraw?: (done: number, total: number) => void
 ): NullDraws {
-  if (!Number.isInteger(draws) || draws < 1) {
-    throw new Error(`'draws' must be a positive integer (got ${draws})`)
-  }
+  checkDraws(draws)
   const cached = cache?.get(shape) ?? null
   const have = cached ? drawCount(cached) : 0
   if (cached && have >= draws) return firstDraws(cached, draws)
-  const values: NullDraws = cached
-    ? firstDraws(cached, have)
-    : { topEigenvalue: [], maxDiagonal: [], sparseEigenvalue: [] }
-  for (let b = have; b < draws; b++) {
-    const stats = nullDraw(shape, b)
-    for (const s of STATISTICS) values[s].push(stats[s])
-    onDraw?.(b + 1 - have, draws - have)
-  }
+  const drawn = drawSerially(shape, have, draws, (done) => onDraw?.(done, draws - have))
+  const values = cached ? joined(firstDraws(cached, have), drawn) : drawn
   cache?.put(shape, values)
   return values
+}
+
+function checkDraws(draws: number): void {
+  if (!Number.isInteger(draws) || draws < 1) {
+    throw new Error(`'draws' must be a positive integer (got ${draws})`)
+  }
+}
+
+/** A null being drawn while its run goes on (startMonteCarloNull). */
+export interface PendingNull {
+  /** The draws computed so far and the draws to compute (0 of 0 when the cache held them). */
+  progress(): { done: number; total: number }
+  /**
+   * The null, once drawn (and cached). Draws not yet started by threads are drawn now, in this
+   * thread; `onDraw(done, total)` follows the draws from here on.
+   */
+  values(onDraw?: (done: number, total: number) => void): Promise<NullDraws>
+}
+
+/**
+ * Starts drawing the null of `draws` draws for `shape`: the same draws as monteCarloNull, made in
+ * worker threads from now on where threads can be used (nullThreads.ts), else when `values()` is
+ * first asked for. A run starts its panel's null before its own work, so that the two overlap.
+ */
+export function startMonteCarloNull(
+  shape: NullShape,
+  draws: number,
+  cache?: NullCache | null,
+  threads: ThreadOptions = {}
+): PendingNull {
+  checkDraws(draws)
+  const cached = cache?.get(shape) ?? null
+  const have = cached ? drawCount(cached) : 0
+  if (cached && have >= draws) {
+    const values = Promise.resolve(firstDraws(cached, draws))
+    return { progress: () => ({ done: 0, total: 0 }), values: () => values }
+  }
+  const state = { done: 0, total: draws - have }
+  let listener: ((done: number, total: number) => void) | null = null
+  const notify = (done: number) => {
+    state.done = done
+    listener?.(done, state.total)
+  }
+  const threaded = drawInThreads(shape, have, draws, notify, threads)
+  let result: Promise<NullDraws> | null = null
+  return {
+    progress: () => ({ ...state }),
+    values(onDraw) {
+      listener = onDraw ?? null
+      result ??= threaded.then((drawn) => {
+        const tail = drawn ?? drawSerially(shape, have, draws, notify)
+        const values = cached ? joined(firstDraws(cached, have), tail) : tail
+        cache?.put(shape, values)
+        return values
+      })
+      return result
+    }
+  }
 }
 
 /** Monte Carlo p-value `(1 + #{null >= observed}) / (B + 1)`: exactly valid for B null draws. */

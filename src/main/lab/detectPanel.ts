@@ -14,7 +14,7 @@ import {
   STATISTIC_NAMES
 } from '../../kinds/detectability/panel'
 import { detectionStatistics, type DetectionStatistics } from './detect'
-import { monteCarloNull, pValues } from './detectNull'
+import { pValues, startMonteCarloNull, type PendingNull } from './detectNull'
 import type { NullCache, NullShape } from './nullCache'
 import { backdooredRows, sampleReluWeights } from './relu'
 import type { Reporter } from './reporter'
@@ -75,17 +75,28 @@ export function trackProgress(
 }
 
 /**
- * Reports the panel: the null's shape and draws under `detect.null`, and for each set of weights
- * its θ, statistics and p-values under `detect.<who>`. Progress while null draws are computed
- * here: the phase says which draw, the step stays where the run's own progress ended (a run's
- * progress never goes back), when `report` tracks it.
+ * Starts drawing the null of a run's panel (see startMonteCarloNull), or null when the run's
+ * shape gets no panel. A run calls it before its own work, so that the null is drawn meanwhile.
  */
-export function reportDetectionPanel(
+export function startPanelNull(shape: NullShape, cache?: NullCache | null): PendingNull | null {
+  const draws = panelDraws(shape.d, shape.m)
+  return draws > 0 ? startMonteCarloNull(shape, draws, cache) : null
+}
+
+/**
+ * Reports the panel: the null's shape and draws under `detect.null`, and for each set of weights
+ * its θ, statistics and p-values under `detect.<who>`. The null is `pending` when the run started
+ * it, else it is drawn now. Progress while the run waits for null draws: the phase says which
+ * draw, the step stays where the run's own progress ended (a run's progress never goes back),
+ * when `report` tracks it.
+ */
+export async function reportDetectionPanel(
   report: Reporter,
   shape: NullShape,
   weights: readonly PanelWeights[],
-  cache?: NullCache | null
-): void {
+  cache?: NullCache | null,
+  pending?: PendingNull | null
+): Promise<void> {
   const draws = panelDraws(shape.d, shape.m)
   report.metric({ model: NULL_MODEL, name: 'd', value: shape.d })
   report.metric({ model: NULL_MODEL, name: 'm', value: shape.m })
@@ -93,11 +104,19 @@ export function reportDetectionPanel(
   report.metric({ model: NULL_MODEL, name: 'draws', value: draws })
   if (draws === 0) return
   const at = (report as Partial<ProgressTracking>).lastProgress
-  const values = monteCarloNull(shape, draws, cache, (done, total) => {
+  const nullDraws = pending ?? startMonteCarloNull(shape, draws, cache)
+  const tenth = (total: number) => Math.ceil(total / 10)
+  let said = 0
+  const say = (done: number, total: number) => {
     // A tenth at a time: at the run's last step, every progress message is written to the store.
-    if (!at || (done % Math.ceil(total / 10) !== 0 && done !== total)) return
+    const at10 = Math.floor(done / tenth(total))
+    if (!at || (at10 === said && done !== total)) return
+    said = at10
     report.progress(`detectability: null draw ${done} of ${total}`, at.step, at.total)
-  })
+  }
+  const { done, total } = nullDraws.progress()
+  if (done > 0 && done < total) say(done, total)
+  const values = await nullDraws.values(say)
   // The run keeps its null as a histogram and a summary; the draws themselves are in the cache
   // (and a pure function of the shape and seed).
   for (const name of STATISTIC_NAMES) {
@@ -121,12 +140,13 @@ export function reportDetectionPanel(
  * The panel of a random-ReLU run whose weights are redrawn from its seed: the clean twin
  * (θ = 0) and the backdoored network (θ) of the effectiveness experiment, or one of them.
  */
-export function reportReluPanel(
+export async function reportReluPanel(
   report: Reporter,
   run: { seed: number; m: number; d: number; k: number },
   shown: readonly { who: string; theta: number }[],
-  cache?: NullCache | null
-): void {
+  cache?: NullCache | null,
+  pending?: PendingNull | null
+): Promise<void> {
   const { seed, m, d, k } = run
   const weights: PanelWeights[] = []
   if (hasPanel(d, m)) {
@@ -135,7 +155,7 @@ export function reportReluPanel(
       weights.push({ who, theta, statistics })
     }
   }
-  reportDetectionPanel(report, { d, m, k, seed }, weights, cache)
+  await reportDetectionPanel(report, { d, m, k, seed }, weights, cache, pending)
 }
 
 /** A fine-tuning measurement with the statistics of the weights it was taken on. */
@@ -155,12 +175,13 @@ export function withDetection<T extends object>(
 }
 
 /** The panel of a fine-tuning run, from the statistics its measurements carried. */
-export function reportFinetunePanel(
+export async function reportFinetunePanel(
   report: Reporter,
   run: { seed: number; m: number; d: number; k: number; theta: number },
   measured: Record<'before' | 'after', Partial<Record<'clean' | 'backdoored', unknown>>>,
-  cache?: NullCache | null
-): void {
+  cache?: NullCache | null,
+  pending?: PendingNull | null
+): Promise<void> {
   const weights: PanelWeights[] = []
   for (const when of ['before', 'after'] as const) {
     for (const model of ['clean', 'backdoored'] as const) {
@@ -175,5 +196,5 @@ export function reportFinetunePanel(
     }
   }
   const { seed, m, d, k } = run
-  reportDetectionPanel(report, { d, m, k, seed }, weights, cache)
+  await reportDetectionPanel(report, { d, m, k, seed }, weights, cache, pending)
 }

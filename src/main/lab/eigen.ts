@@ -55,7 +55,10 @@ export function topEigen(a: Float64Array, n: number, maxSteps = n): TopEigen {
     const scale = Math.max(Math.abs(value), Number.MIN_VALUE)
     if (residual <= RESIDUAL_TOLERANCE * scale || j === steps - 1 || bj <= 1e-300) break
     beta.push(bj)
-    basis.push(Float64Array.from(w, (v) => v / bj))
+    // A plain loop: Float64Array.from with a map function is several times slower in V8.
+    const next = new Float64Array(n)
+    for (let i = 0; i < n; i++) next[i] = w[i] / bj
+    basis.push(next)
   }
   const vector = new Float64Array(n)
   for (let j = 0; j < y.length; j++) {
