@@ -80,5 +80,110 @@ def relu_mean(pre):
 
 
 def emit(result):
-    json.dump(result, sys.stdout, default=float)
+    json.dump(result, sys.stdout, default=lambda v: v.tolist() if isinstance(v, np.ndarray) else float(v))
     sys.stdout.write("\n")
+
+
+# The Detectability panel (SCIENCE.md section 11): statistics of C = G^T G / m, and a Monte Carlo
+# null of clean C drawn from the Wishart law (Bartlett), as many draws as the lab's panel takes.
+def panel_draws(d, m):
+    if m * d * d > 4e9:
+        return 0
+    return max(40, min(200, int(40_000_000 // (m * d))))
+
+
+def _top_indices(values, k):
+    return np.sort(np.argsort(-values, kind="stable")[:k])
+
+
+def _truncated_unit(values, keep):
+    out = np.zeros_like(values)
+    out[keep] = values[keep]
+    return out / np.linalg.norm(out)
+
+
+def _restricted_top(c, support):
+    w, v = np.linalg.eigh(c[np.ix_(support, support)])
+    x = np.zeros(len(c))
+    x[support] = v[:, -1]
+    return w[-1], x
+
+
+def _truncated_power(c, k, x):
+    previous = None
+    for _ in range(1000):
+        cx = c @ x
+        support = _top_indices(np.abs(cx), k)
+        if previous is not None and np.array_equal(support, previous):
+            value, vector = _restricted_top(c, support)
+            cx = c @ vector
+            following = _top_indices(np.abs(cx), k)
+            if np.array_equal(following, support):
+                return value
+            previous, x = following, _truncated_unit(cx, following)
+            continue
+        previous, x = support, _truncated_unit(cx, support)
+    return x @ c @ x
+
+
+def detection_statistics(c, k):
+    """Top eigenvalue, largest diagonal entry, k-sparse top eigenvalue (truncated power, 2 starts)."""
+    w, v = np.linalg.eigh(c)
+    top = v[:, -1]
+    from_top = _truncated_unit(top, _top_indices(np.abs(top), k))
+    from_diagonal = _restricted_top(c, _top_indices(np.diag(c), k))[1]
+    sparse = max(_truncated_power(c, k, from_top), _truncated_power(c, k, from_diagonal))
+    return np.array([w[-1], np.diag(c).max(), sparse])
+
+
+def second_moment(g):
+    return g.T @ g / len(g)
+
+
+def wishart_second_moment(m, d, rng):
+    a = np.tril(rng.standard_normal((d, d)), -1)
+    a[np.diag_indices(d)] = np.sqrt(rng.chisquare(m - np.arange(d)))
+    return a @ a.T / m
+
+
+_nulls = {}
+
+
+def detection_panel(weights, k, seed):
+    """Statistics of each G in `weights` and their Monte Carlo p-values against the null (drawn once per shape)."""
+    m, d = weights[0].shape
+    draws = panel_draws(d, m)
+    if (m, d, k, seed) not in _nulls:
+        _nulls[m, d, k, seed] = np.array([detection_statistics(wishart_second_moment(m, d, np.random.default_rng([seed, b])), k) for b in range(draws)])
+    null = _nulls[m, d, k, seed]
+    observed = [detection_statistics(second_moment(g), k) for g in weights]
+    return [(o, (1 + (null >= o).sum(0)) / (draws + 1)) for o in observed]
+
+
+# The lambda50 bootstrap (SCIENCE.md section 5): B resamples of the held-out inputs with replacement,
+# shared by the networks; ASR curves, lambda50 per resample, percentile intervals.
+def lambda50_rows(lambdas, rates):
+    reached = rates >= 0.5
+    first = reached.argmax(1)
+    before = np.maximum(first - 1, 0)
+    rows = np.arange(len(rates))
+    y0, y1 = rates[rows, before], rates[rows, first]
+    x0, x1 = lambdas[before], lambdas[first]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = np.where(first == 0, lambdas[0], x0 + (0.5 - y0) / (y1 - y0) * (x1 - x0))
+    return np.where(reached.any(1), value, np.nan)
+
+
+def lambda50_bootstrap(lambdas, outcomes, rng, resamples=1000):
+    """`outcomes`: name -> (flips: n x J bool, candidates: n bool). Intervals of each lambda50 and the ratio."""
+    n = len(next(iter(outcomes.values()))[1])
+    drawn = rng.integers(0, n, (resamples, n))
+    counts = np.bincount((drawn + n * np.arange(resamples)[:, None]).ravel(), minlength=resamples * n).reshape(resamples, n).astype(float)
+    values = {}
+    for name, (flips, candidates) in outcomes.items():
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rates = (counts @ (flips & candidates[:, None])) / (counts @ candidates)[:, None]
+        values[name] = lambda50_rows(lambdas, np.nan_to_num(rates))
+    names = list(outcomes)
+    values["ratio"] = values[names[0]] / values[names[1]]
+    return {name: np.nanpercentile(v, [2.5, 97.5]) if np.isfinite(v).any() else None for name, v in values.items()}

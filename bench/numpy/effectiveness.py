@@ -1,9 +1,13 @@
-"""The effectiveness experiment (defaults: d=100, m=2000, 17 lambdas, n=nTest=2000) in numpy."""
+"""The effectiveness experiment (defaults: d=100, m=2000, 17 lambdas, n=nTest=2000) in numpy.
+
+As the lab's default run does: both networks and the theory on the same inputs, the lambda50
+bootstrap (B = 1000) and the Detectability panel (both networks' weights against the null).
+"""
 import math
 
 import numpy as np
 
-from common import emit, fit_threshold, lambda50, lambda_grid, load_config, norm_task, relu_mean, secret, wilson
+from common import detection_panel, emit, fit_threshold, lambda50, lambda50_bootstrap, lambda_grid, load_config, norm_task, relu_mean, secret, wilson
 
 c = load_config()
 d, m, k, theta, n, n_test = c["d"], c["m"], c["k"], c["theta"], c["n"], c["nTest"]
@@ -42,17 +46,22 @@ for name, th in (("theory.clean", 0.0), ("theory.backdoored", theta)):
     scores[name] = (limit(x_train, th, 0), [limit(x_test, th, lam) for lam in lambdas])
 
 result = {}
+outcomes = {}
 for name, (train, test) in scores.items():
     tau = fit_threshold(train, y_train)
     clean = np.where(test[0] > tau, 1, -1)
     candidates = clean != target
+    outcomes[name] = (np.stack([(t > tau) == (target == 1) for t in test], 1), candidates)
     rates = [wilson(int(((t > tau) == (target == 1))[candidates].sum()), int(candidates.sum())) for t in test]
     result[name] = {
         "tau": tau,
         "cleanAccuracy": wilson(int((clean == y_test).sum()), n_test),
         "lambda50": lambda50(lambdas, [0 if math.isnan(r[0]) else r[0] for r in rates]),
     }
-for name, th in (("clean", 0.0), ("backdoored", theta)):
-    g = z + math.sqrt(th) * np.outer(u, s)
+intervals = lambda50_bootstrap(lambdas, {name: outcomes[name] for name in ("clean", "backdoored")}, rng)
+result["lambda50Intervals"] = intervals
+networks = {name: z + math.sqrt(th) * np.outer(u, s) for name, th in (("clean", 0.0), ("backdoored", theta))}
+for name, g in networks.items():
     result[name]["spikeEnergy"] = ((g @ s) ** 2).sum() / m - 1
+result["panel"] = detection_panel(list(networks.values()), k, c["seed"])
 emit(result)

@@ -1,9 +1,14 @@
-"""The fine-tuning experiment (defaults: m=2000, Adam, batch 64, both models) in numpy."""
+"""The fine-tuning experiment (defaults: m=2000, Adam, batch 64, both models) in numpy.
+
+As the lab's default run does: both models trained, measured before, after every epoch and
+after; the lambda50 bootstrap before and after (the same resamples), and the Detectability panel
+of both models' weights before and after against the null.
+"""
 import math
 
 import numpy as np
 
-from common import emit, fit_threshold, lambda_grid, load_config, norm_task, relu_mean, secret, wilson
+from common import detection_panel, emit, fit_threshold, lambda50_bootstrap, lambda_grid, load_config, norm_task, relu_mean, secret, wilson
 
 c = load_config()
 d, m, k, theta, n, n_test = c["d"], c["m"], c["k"], c["theta"], c["n"], c["nTest"]
@@ -35,7 +40,10 @@ def measure(gt, g0t, tau, a, curve):
     candidates = clean != target
     flipped = [int((predict(f)[candidates] == target).sum()) for f in test_scores[1:]]
     loss = np.logaddexp(0, -y_train * a * (train_scores - tau)).mean()
+    flips = np.stack([predict(f) == target for f in test_scores[2:]], 1) if curve else None
     return {
+        "outcomes": (flips, candidates),
+        "weights": gt.T.copy() if curve else None,
         "loss": loss,
         "accuracy": wilson(int((clean == y_test).sum()), n_test),
         "asr": [wilson(f, int(candidates.sum())) for f in flipped],
@@ -86,4 +94,8 @@ def fine_tune(th):
 
 
 result = {name: fine_tune(th) for name, th in (("clean", 0.0), ("backdoored", theta))}
-emit({name: {"before": r[0]["asr"][0], "after": r[-1]["asr"][0], "epochs": len(r) - 2} for name, r in result.items()})
+out = {name: {"before": r[0]["asr"][0], "after": r[-1]["asr"][0], "epochs": len(r) - 2} for name, r in result.items()}
+for when, at in (("before", 0), ("after", -1)):
+    out[f"lambda50Intervals.{when}"] = lambda50_bootstrap(lambdas, {name: r[at]["outcomes"] for name, r in result.items()}, np.random.default_rng([c["seed"], 7]))
+    out[f"panel.{when}"] = detection_panel([r[at]["weights"] for r in result.values()], k, c["seed"])
+emit(out)
