@@ -17,7 +17,7 @@ import { effectivenessConfigSchema, type EffectivenessConfig } from '../effectiv
 import { runEffectiveness } from '../effectiveness/run'
 import type { KindRunner } from '../runner'
 import { detectionStatistics, type DetectionStatistics } from '../../main/lab/detect'
-import { drawCount, monteCarloNull, pValues } from '../../main/lab/detectNull'
+import { drawCount, pValues, startMonteCarloNull } from '../../main/lab/detectNull'
 import type { NullCache, NullDraws } from '../../main/lab/nullCache'
 import { reluRowsOf } from '../../main/lab/detectPanel'
 import { collectingReporter, type Reporter } from '../../main/lab/reporter'
@@ -158,7 +158,8 @@ export async function runDetectability(
   const cached = options.nulls?.get({ d, m, k, seed })
   const nullSteps = Math.max(0, B - (cached ? drawCount(cached) : 0))
   const total = nullSteps + R * thetas.length
-  const nullValues = monteCarloNull({ d, m, k, seed }, B, options.nulls, (done) =>
+  // Drawn in worker threads where the bundle allows (nullThreads.ts): the same draws.
+  const nullValues = await startMonteCarloNull({ d, m, k, seed }, B, options.nulls).values((done) =>
     report.progress('null draws', done, total)
   )
   // The null's draws stay in the cache; the run keeps their mean and spread per test.
