@@ -44,7 +44,13 @@ export function openTempLab(
 ): TempLab {
   const dir = mkdtempSync(join(os.tmpdir(), prefix))
   const dbPath = join(dir, 'lab.db')
-  const lab = openLab({ host: 'cli', worker: workerEntry, ...options, dbPath })
+  let lab: ReturnType<typeof openLab>
+  try {
+    lab = openLab({ host: 'cli', worker: workerEntry, ...options, dbPath })
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true })
+    throw error
+  }
   const events: LabEvent[] = []
   lab.service.subscribe((event) => events.push(event))
   return {
