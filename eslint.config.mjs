@@ -6,7 +6,7 @@ import vue from 'eslint-plugin-vue'
  * Which code may import what (ARCHITECTURE.md, Layout): the shared part (contract, kinds'
  * definitions, chart specs) runs in every process, so it imports neither Node nor the DOM nor
  * tfjs; a kind's computation (`run.ts`, and its parts in `compute/`) and the main-side registry
- * are for the main bundle only;
+ * are for the main bundle only, and so are the fixtures of their tests (`*.fixture.ts`);
  * Vue is for the renderer only.
  */
 const nodeOnly = [
@@ -68,6 +68,7 @@ export default defineConfigWithVueTs(
     files: ['src/shared/**/*.ts', 'src/kinds/**/*.ts'],
     ignores: [
       '**/*.test.ts',
+      '**/*.fixture.ts',
       'src/kinds/*/run.ts',
       'src/kinds/*/compute/**',
       'src/kinds/main.ts',
@@ -85,6 +86,7 @@ export default defineConfigWithVueTs(
       'src/kinds/*/compute/**/*.ts',
       'src/kinds/main.ts',
       'src/kinds/runner.ts',
+      'src/kinds/**/*.fixture.ts',
       'src/main/**/*.ts'
     ],
     ignores: ['**/*.test.ts'],

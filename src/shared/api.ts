@@ -1,10 +1,25 @@
 /**
  * The LabApi contract: every method, its channel name (`domain:action`) and the schema of its
  * parameters. The Electron main process, the headless HTTP host and the CLI all dispatch through
- * this one table; the preload checks channels against it. No Node, no DOM.
+ * this one table; the preload checks channels against it. The fields the methods share are in
+ * apiFields.ts, the export and sweep methods' schemas in apiExport.ts and apiSweep.ts. No Node,
+ * no DOM.
  */
 import { z } from 'zod'
 import { apiChannels as channelTable, EVENTS_CHANNEL, type ChannelMethod } from './channels'
+import {
+  isoInstant,
+  notesText,
+  requiredName,
+  grouped,
+  runId,
+  runsPerMode,
+  singleLineText,
+  sweepId,
+  tagText
+} from './apiFields'
+import { exportSchemas } from './apiExport'
+import { sweepSchemas } from './apiSweep'
 import {
   MAX_COMPARED_RUNS,
   MAX_GROUPED_RUNS,
@@ -18,66 +33,6 @@ import type { Environment, Progress, RunDetail, RunSummary } from './results'
 import { runStatuses } from './results'
 import type { SweepAggregate, SweepDetail, SweepSummary } from './sweepStatus'
 
-const runId = z
-  .number({ error: 'id must be a number' })
-  .int({ error: 'id must be a whole number' })
-  .positive({ error: 'id must be positive' })
-
-/** C0 and C1 control characters (escape codes, NUL, bell, ...): never part of a name. */
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/
-/** The same, but tabs and line breaks, which multi-line text may hold. */
-const CONTROL_CHARACTERS_BUT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/
-
-/** One line of text for people (a name, a tag): no control characters, at most `max`. */
-export const singleLineText = (field: string, max: number) =>
-  z
-    .string({ error: `${field} must be text` })
-    .trim()
-    .max(max, { error: `${field} must be at most ${max} characters` })
-    .refine((v) => !CONTROL_CHARACTERS.test(v), {
-      error: `${field} must not contain control characters (tabs, line breaks, escape codes)`
-    })
-
-/** Notes: any text with tabs and line breaks, no other control characters. */
-export const notesText = z
-  .string({ error: 'notes must be text' })
-  .max(100_000, { error: 'notes must be at most 100,000 characters' })
-  .refine((v) => !CONTROL_CHARACTERS_BUT_LINES.test(v), {
-    error: 'notes must not contain control characters other than tabs and line breaks'
-  })
-
-/** A tag: one non-empty line of at most 64 characters. */
-export const tagText = z
-  .string({ error: 'tags must be text' })
-  .trim()
-  .min(1, { error: 'tags must not be empty' })
-  .max(64, { error: 'a tag must be at most 64 characters' })
-  .refine((v) => !CONTROL_CHARACTERS.test(v), {
-    error: 'tags must not contain control characters (tabs, line breaks, escape codes)'
-  })
-const tag = tagText
-
-/** Whether YYYY-MM-DD names a day of the calendar (2024-02-30 does not). */
-function realDay(text: string): boolean {
-  const [y, m, d] = text.slice(0, 10).split('-').map(Number)
-  const day = new Date(Date.UTC(y, m - 1, d))
-  return day.getUTCFullYear() === y && day.getUTCMonth() === m - 1 && day.getUTCDate() === d
-}
-
-const isoInstant = (field: string) =>
-  z
-    .string({ error: `${field} must be an ISO date (YYYY-MM-DD) or date-time` })
-    .refine(
-      (v) =>
-        /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) &&
-        !Number.isNaN(Date.parse(v)),
-      { error: `${field} must be an ISO date (YYYY-MM-DD) or date-time`, abort: true }
-    )
-    .refine(realDay, {
-      error: (issue) =>
-        `${field} must be a real day: ${String(issue.input).slice(0, 10)} does not exist`
-    })
-
 const comparedRuns = z
   .array(runId)
   .min(2, { error: 'a comparison needs at least 2 runs' })
@@ -85,31 +40,6 @@ const comparedRuns = z
     error: `a comparison takes at most ${MAX_GROUPED_RUNS} runs, grouped by seed`
   })
   .refine((ids) => new Set(ids).size === ids.length, { error: 'runIds must not repeat a run' })
-
-/** The runs a chart shows: one (its run page) or several overlaid (Compare), in order. */
-const chartRuns = z
-  .array(runId, { error: 'runIds must be a list of run ids' })
-  .min(1, { error: 'runIds must name at least one run' })
-  .max(MAX_GROUPED_RUNS, {
-    error: `runIds may name at most ${MAX_GROUPED_RUNS} runs, grouped by seed`
-  })
-  .refine((ids) => new Set(ids).size === ids.length, { error: 'runIds must not repeat a run' })
-
-/** Each seed group of the runs as one column: its mean with the t-interval over its seeds. */
-const grouped = z.boolean({ error: 'grouped must be true or false' }).default(false)
-
-/**
- * Run by run, at most MAX_COMPARED_RUNS runs; grouped by seed, up to MAX_GROUPED_RUNS (the seed
- * groups they make are counted where the runs are read).
- */
-function runsPerMode(
-  value: { runIds: number[]; grouped: boolean },
-  ctx: z.RefinementCtx,
-  message: string
-): void {
-  if (!value.grouped && value.runIds.length > MAX_COMPARED_RUNS)
-    ctx.addIssue({ code: 'custom', path: ['runIds'], message })
-}
 
 /** A saved comparison: a name and the runs it compares, in order (deleted runs stay listed). */
 export interface Comparison {
@@ -123,12 +53,6 @@ export interface Comparison {
 
 /** The largest CSV file the lab imports, in bytes of UTF-8 text (20 MB). */
 export const MAX_DATASET_BYTES = 20 * 1024 * 1024
-
-/**
- * The largest run bundle the lab imports, in bytes (50 MB): room for a CSV file at the size
- * limit, escaped as JSON, beside its runs.
- */
-export const MAX_BUNDLE_BYTES = 50 * 1024 * 1024
 
 /** A size for people: "812 kB", "20.0 MB" (1 MB = 1024 x 1024 bytes, as the file picker counts). */
 export function formatBytes(bytes: number): string {
@@ -163,43 +87,13 @@ export function utf8Length(text: string): number {
   return bytes
 }
 
-const sweepId = z
-  .number({ error: 'id must be a number' })
-  .int({ error: 'id must be a whole number' })
-  .positive({ error: 'id must be positive' })
-
-const requiredName = z
-  .string({ error: 'name is required' })
-  .pipe(singleLineText('name', 200))
-  .pipe(z.string().min(1, { error: 'name must not be empty' }))
-
-/**
- * The widths a figure can be exported at, in inches. Narrower than 1.5 in, the y axis (its tick
- * labels and a title in two lines) no longer fits beside a plot: chart.js gives it at most half
- * the width, and its title would run over the tick labels.
- */
-export const FIGURE_WIDTH = { min: 1.5, max: 20 } as const
-
-/** A metric of a kind's runs, by model and name (a sweep aggregates one). */
-const metricRef = z.object(
-  {
-    model: z
-      .string({ error: 'metric.model is required' })
-      .min(1, { error: 'metric.model is required' }),
-    name: z
-      .string({ error: 'metric.name is required' })
-      .min(1, { error: 'metric.name is required' })
-  },
-  { error: 'metric must be { model, name }' }
-)
-
 /** What a query of the history takes: a filter, a sort and a page. */
 const runQueryShape = {
   filter: z
     .object({
       kinds: z.array(z.enum(kindNames)).optional(),
       statuses: z.array(z.enum(runStatuses)).optional(),
-      tags: z.array(tag).max(50, { error: 'at most 50 tags' }).optional(),
+      tags: z.array(tagText).max(50, { error: 'at most 50 tags' }).optional(),
       text: z.string().max(200, { error: 'text must be at most 200 characters' }).optional(),
       createdFrom: isoInstant('createdFrom').optional(),
       createdTo: isoInstant('createdTo').optional(),
@@ -247,76 +141,11 @@ export const apiSchemas = {
       .pipe(z.string().min(1, { error: 'name must not be empty' }))
       .optional(),
     notes: notesText.optional(),
-    tags: z.array(tag).max(50, { error: 'at most 50 tags' }).optional()
+    tags: z.array(tagText).max(50, { error: 'at most 50 tags' }).optional()
   }),
   deleteRuns: z.object({ ids: z.array(runId).min(1, { error: 'ids must name at least one run' }) }),
-  // Export: a chart as a figure or its numbers, a caption, runs as a bundle and back. A chart of
-  // runs names them (runIds; grouped: each seed group as one column); a chart of a sweep names the
-  // sweep, its metric and the swept field on the x axis (0 or 1).
-  exportChart: z
-    .object({
-      runIds: chartRuns.optional(),
-      grouped,
-      sweepId: sweepId.optional(),
-      metric: metricRef.optional(),
-      x: z.union([z.literal(0), z.literal(1)], { error: 'x must be 0 or 1' }).optional(),
-      chart: z.string({ error: 'chart is required' }).trim().min(1, { error: 'chart is required' }),
-      format: z.enum(['png', 'svg', 'pdf', 'tex', 'csv', 'json'], {
-        error: 'format must be one of: png, svg, pdf, tex, csv, json'
-      }),
-      widthInches: z
-        .number({ error: 'widthInches must be a number' })
-        .min(FIGURE_WIDTH.min, { error: `widthInches must be at least ${FIGURE_WIDTH.min}` })
-        .max(FIGURE_WIDTH.max, { error: `widthInches must be at most ${FIGURE_WIDTH.max}` })
-        .default(3.25),
-      dpi: z
-        .union([z.literal(300), z.literal(600)], { error: 'dpi must be 300 or 600' })
-        .default(300)
-    })
-    .superRefine((p, ctx) => {
-      if (p.runIds && p.sweepId !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['sweepId'],
-          message: "give runIds (a run's chart) or sweepId (a sweep's chart), not both"
-        })
-      } else if (!p.runIds && p.sweepId === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['runIds'],
-          message:
-            "runIds must name at least one run (or give sweepId and metric for a sweep's chart)"
-        })
-      } else if (p.sweepId !== undefined && !p.metric) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['metric'],
-          message: "metric is required for a sweep's chart: { model, name }"
-        })
-      } else if (p.runIds) {
-        runsPerMode(
-          { runIds: p.runIds, grouped: p.grouped },
-          ctx,
-          `runIds may name at most ${MAX_COMPARED_RUNS} runs unless grouped`
-        )
-      }
-    }),
-  chartCaption: z
-    .object({
-      runIds: chartRuns,
-      grouped,
-      chart: z.string({ error: 'chart is required' }).trim().min(1, { error: 'chart is required' })
-    })
-    .superRefine((v, ctx) =>
-      runsPerMode(v, ctx, `runIds may name at most ${MAX_COMPARED_RUNS} runs unless grouped`)
-    ),
-  exportBundle: z.object({
-    ids: z
-      .array(runId)
-      .min(1, { error: 'ids must name at least one run' })
-      .refine((ids) => new Set(ids).size === ids.length, { error: 'ids must not repeat a run' })
-  }),
-  importBundle: z.object({ json: z.string({ error: 'json must be the text of a bundle' }) }),
+  // Export: charts, captions, bundles (apiExport.ts).
+  ...exportSchemas,
   appInfo: z.object({}).optional(),
   importDataset: z.object({
     name: requiredName,
@@ -356,31 +185,8 @@ export const apiSchemas = {
     ),
   listComparisons: z.object({}).optional(),
   deleteComparison: z.object({ id: runId }),
-  // Sweeps (SCIENCE.md section 12): a base config, one or two swept fields, r seeds per point.
-  startSweep: z.object({
-    // The sweep config is validated by parseSweepConfig so that errors name each field.
-    config: z.unknown().refine((v) => v !== undefined, { error: 'config is required' }),
-    name: singleLineText('name', 200).optional()
-  }),
-  getSweep: z.object({ id: sweepId }),
-  listSweeps: z
-    .object({
-      ids: z
-        .array(sweepId)
-        .max(MAX_QUERY_LIMIT, { error: `ids may name at most ${MAX_QUERY_LIMIT} sweeps` })
-        .optional(),
-      limit: z
-        .number()
-        .int({ error: 'limit must be a whole number' })
-        .min(1, { error: 'limit must be at least 1' })
-        .max(MAX_QUERY_LIMIT, { error: `limit must be at most ${MAX_QUERY_LIMIT}` })
-        .default(100)
-    })
-    .default({ limit: 100 }),
-  cancelSweep: z.object({ id: sweepId }),
-  resumeSweep: z.object({ id: sweepId }),
-  deleteSweep: z.object({ id: sweepId }),
-  sweepAggregate: z.object({ id: sweepId, metric: metricRef })
+  // Sweeps (apiSweep.ts).
+  ...sweepSchemas
 } as const
 
 export type ApiMethod = keyof typeof apiSchemas

@@ -5,11 +5,11 @@
 import {
   formatBytes,
   LabApiError,
-  MAX_BUNDLE_BYTES,
   utf8Length,
   type ApiInput,
   type ApiResults
 } from '../../shared/api'
+import { MAX_BUNDLE_BYTES } from '../../shared/apiExport'
 import type { RunSummary } from '../../shared/results'
 import type { RunStore } from '../store/store'
 import { BundleError, bundleFileName, bundleJson, createBundle, parseBundle } from './bundle'

@@ -11,7 +11,8 @@
  */
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
-import { formatBytes, MAX_BUNDLE_BYTES, utf8Length } from '../../shared/api'
+import { formatBytes, utf8Length } from '../../shared/api'
+import { MAX_BUNDLE_BYTES } from '../../shared/apiExport'
 import type { RunDetail } from '../../shared/results'
 import { DatasetError } from '../lab/datasets/errors'
 import { inspectCsv } from '../lab/datasets/csv'

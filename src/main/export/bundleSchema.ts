@@ -5,7 +5,8 @@
  * an interval holds its estimate, a run finishes after it starts, text holds no control codes).
  */
 import { z } from 'zod'
-import { MAX_DATASET_BYTES, notesText, singleLineText, tagText, utf8Length } from '../../shared/api'
+import { MAX_DATASET_BYTES, utf8Length } from '../../shared/api'
+import { notesText, singleLineText, tagText } from '../../shared/apiFields'
 import { csvDatasetId, experimentConfigSchema, type ExperimentConfig } from '../../kinds/registry'
 
 /** The statuses a bundle may hold: a run that is still queued or running has no final numbers. */

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { figureKey } from '../../shared/figureKey'
-import { FIGURE_WIDTH } from '../../shared/api'
+import { FIGURE_WIDTH } from '../../shared/apiExport'
 import { figureCases, type FigureCase } from '../testing/figureCases'
 import { MIN_PLOT_RATIO, paperFigure } from './layout'
 import { renderSvg } from './render'

@@ -3,31 +3,23 @@
  * computed: three seeds of one config (a group) and a run of another config (a column alone).
  */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import os from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LabApiError } from '../../shared/api'
 import { effectivenessConfigSchema } from '../../kinds/effectiveness/config'
 import type { RunDetail } from '../../shared/results'
-import { openLab } from '../host/lab'
 import { smallEffectiveness } from '../testing/labWithRuns'
+import { openTempLab, type TempLab } from '../testing/tempLab'
 import { exportColumns } from './chart'
 
-let dir: string
-let lab: ReturnType<typeof openLab>
+let lab: TempLab
 let seeds: RunDetail[]
 let other: RunDetail
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(os.tmpdir(), 'lab-grouped-'))
-  lab = openLab({
-    dbPath: join(dir, 'lab.db'),
-    host: 'cli',
-    worker: resolve(__dirname, '../service/worker.ts'),
-    parallelRuns: 2
-  })
+  lab = openTempLab('lab-grouped-', { parallelRuns: 2 })
   const started = [1, 2, 3].map((seed) =>
     lab.service.startRun({ ...smallEffectiveness, seed }, `three seeds, seed ${seed}`)
   )
@@ -39,7 +31,6 @@ beforeAll(async () => {
 }, 120_000)
 afterAll(() => {
   lab?.close()
-  rmSync(dir, { recursive: true, force: true })
 })
 
 const T2 = 0.95 * Math.sqrt(2 / (1 - 0.95 ** 2))
@@ -148,13 +139,13 @@ describe('a chart grouped by seed', () => {
 
 describe('lab export --by-seed-group', () => {
   it('writes the grouped numbers, as the app exports them', async () => {
-    const out = join(dir, 'grouped.csv')
+    const out = join(lab.dir, 'grouped.csv')
     const ids = [...seeds.map((r) => r.id), other.id].join(',')
     const tsx = resolve(__dirname, '../../../node_modules/.bin/tsx')
     const cli = resolve(__dirname, '../host/cli.ts')
     const args = ['export', '--run', ids, '--chart', 'asr', '--by-seed-group', '--out', out]
-    const result = spawnSync(tsx, [cli, ...args, '--db', join(dir, 'lab.db')], {
-      cwd: dir,
+    const result = spawnSync(tsx, [cli, ...args, '--db', lab.dbPath], {
+      cwd: lab.dir,
       encoding: 'utf8',
       env: { ...process.env, BACKDOOR_LAB_DB: '' }
     })

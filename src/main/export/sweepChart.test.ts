@@ -7,14 +7,13 @@
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LabApiError } from '../../shared/api'
 import { findMetric } from '../../shared/results'
-import { openLab } from '../host/lab'
+import { openTempLab, type TempLab } from '../testing/tempLab'
 
-const worker = resolve(__dirname, '../service/worker.ts')
 const tiny = {
   kind: 'effectiveness',
   d: 10,
@@ -30,13 +29,11 @@ const metric = { model: 'backdoored', name: 'cleanAccuracy' }
 /** t_{0.975, 1}: Student's t with one degree of freedom is Cauchy, t = tan(π (p − 1/2)). */
 const T975_ONE_DF = Math.tan(Math.PI * 0.475)
 
-let dir: string
-let lab: ReturnType<typeof openLab>
+let lab: TempLab
 let sweepId: number
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(os.tmpdir(), 'lab-sweep-export-'))
-  lab = openLab({ dbPath: join(dir, 'lab.db'), host: 'cli', worker, parallelRuns: 2 })
+  lab = openTempLab('lab-sweep-export-', { parallelRuns: 2 })
   const started = await lab.service.dispatch('startSweep', {
     config: {
       ...tiny,
@@ -57,7 +54,6 @@ beforeAll(async () => {
 }, 120_000)
 afterAll(() => {
   lab?.close()
-  if (dir) rmSync(dir, { recursive: true, force: true })
 })
 
 const exportAs = (format: string, extra: Record<string, unknown> = {}) =>

@@ -1,29 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import os from 'node:os'
-import { join, resolve } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { MAX_DATASET_BYTES } from '../../shared/api'
 import { API_BODY_LIMIT, createHttpApp, createToken, IMPORT_BODY_LIMIT, listen } from './http'
-import { openLab } from './lab'
+import { openTempLab, type TempLab } from '../testing/tempLab'
 
 // The real host on a loopback port, over a real SQLite file; no run is started.
-const worker = resolve(__dirname, '../service/worker.ts')
-let dir: string
-let lab: ReturnType<typeof openLab>
+let lab: TempLab
 let host: Awaited<ReturnType<typeof listen>>
 let base: string
 const token = createToken()
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(os.tmpdir(), 'lab-http-'))
-  lab = openLab({ dbPath: join(dir, 'lab.db'), host: 'headless', worker, parallelRuns: 1 })
-  host = await listen(createHttpApp(lab.service, { token, rendererDir: dir }), 0, token)
+  lab = openTempLab('lab-http-', { host: 'headless', parallelRuns: 1 })
+  host = await listen(createHttpApp(lab.service, { token, rendererDir: lab.dir }), 0, token)
   base = `http://127.0.0.1:${host.port}`
 })
 afterEach(async () => {
   await host.close()
   lab.close()
-  rmSync(dir, { recursive: true, force: true })
 })
 
 function post(method: string, body: RequestInit['body'], headers: Record<string, string> = {}) {

@@ -20,13 +20,8 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { bodyLimit } from 'hono/body-limit'
 import { secureHeaders } from 'hono/secure-headers'
 import { streamSSE } from 'hono/streaming'
-import {
-  formatBytes,
-  LabApiError,
-  MAX_BUNDLE_BYTES,
-  MAX_DATASET_BYTES,
-  type ApiMethod
-} from '../../shared/api'
+import { formatBytes, LabApiError, MAX_DATASET_BYTES, type ApiMethod } from '../../shared/api'
+import { MAX_BUNDLE_BYTES } from '../../shared/apiExport'
 import type { LabService } from '../service/service'
 
 const LOOPBACK = '127.0.0.1'

@@ -1,32 +1,20 @@
 import { createHash } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import os from 'node:os'
-import { join, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { LabApiError, MAX_DATASET_BYTES } from '../../shared/api'
 import { parseExperimentConfig } from '../../kinds/registry'
 import { datasetSchema } from '../../shared/datasets'
-import { openLab } from '../host/lab'
 import { loadIris } from '../lab/datasets/iris'
 import { loadRealDataset } from '../lab/datasets/index'
 import { IRIS_FEATURE_NAMES, irisClasses, irisMeasurements } from '../lab/datasets/iris'
+import { openTempLab, type TempLab } from '../testing/tempLab'
 
 // A real SQLite file; no run is started here, so no worker process either.
-const worker = resolve(__dirname, 'worker.ts')
-let dir: string
-let dbPath: string
-let lab: ReturnType<typeof openLab>
-
+let lab: TempLab
 beforeEach(() => {
-  dir = mkdtempSync(join(os.tmpdir(), 'lab-datasets-'))
-  dbPath = join(dir, 'lab.db')
-  lab = openLab({ dbPath, host: 'cli', worker, parallelRuns: 1 })
+  lab = openTempLab('lab-datasets-', { parallelRuns: 1 })
 })
-afterEach(() => {
-  lab.close()
-  rmSync(dir, { recursive: true, force: true })
-})
+afterEach(() => lab.close())
 
 function irisCsv(edit?: (rows: string[][]) => void): string {
   const rows = irisMeasurements().map((r, i) => [...r.map(String), irisClasses()[i]])
@@ -36,7 +24,7 @@ function irisCsv(edit?: (rows: string[][]) => void): string {
 
 /** Rows in the database, read by another connection: what a crash would leave. */
 function datasetRows(): number {
-  const db = new Database(dbPath, { readonly: true })
+  const db = new Database(lab.dbPath, { readonly: true })
   const n = (db.prepare('SELECT COUNT(*) AS n FROM datasets').get() as { n: number }).n
   db.close()
   return n

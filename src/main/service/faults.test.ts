@@ -3,7 +3,7 @@
  * (on a real, small tmpfs), and a cancel answered with the state it leaves.
  */
 import { rmSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { LabApiError } from '../../shared/api'
@@ -11,20 +11,9 @@ import type { RunSummary } from '../../shared/results'
 import { createHttpApp, createToken, listen } from '../host/http'
 import { openLab } from '../host/lab'
 import { fillDisk, mountTmpfs, type Tmpfs } from '../testing/tmpfs'
+import { fastEffectiveness as small, openTempLab, workerEntry as worker } from '../testing/tempLab'
 import { nodeWorkerSpawner } from './spawn-node'
 import type { SpawnWorker } from './protocol'
-
-const worker = resolve(__dirname, 'worker.ts')
-const small = {
-  kind: 'effectiveness',
-  d: 20,
-  m: 200,
-  k: 4,
-  theta: 4,
-  n: 200,
-  nTest: 200,
-  lambdas: { from: 0, to: 6, steps: 7 }
-}
 
 /** The real worker, whose start message waits until `open()` is called. */
 function gatedSpawner(): { spawn: SpawnWorker; open(): void } {
@@ -150,11 +139,7 @@ describe('a full disk', () => {
 
 describe('cancel', () => {
   it('answers with the state the cancel leaves: cancelled, for a running run too', async () => {
-    const { mkdtempSync } = await import('node:fs')
-    const os = await import('node:os')
-    const dir = mkdtempSync(join(os.tmpdir(), 'lab-cancel-'))
-    const lab = openLab({ dbPath: join(dir, 'lab.db'), host: 'cli', worker, parallelRuns: 1 })
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
+    const lab = openTempLab('lab-cancel-', { parallelRuns: 1 })
     cleanups.push(() => lab.close())
     const big = { ...small, d: 200, m: 20000, n: 3000, nTest: 3000 }
     const run = lab.service.startRun({ ...big, lambdas: { from: 0, to: 8, steps: 200 } })

@@ -3,29 +3,23 @@
  * and shape already have in the database and draws only what is missing; the numbers are the same
  * either way (a re-run is identical).
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import os from 'node:os'
-import { join, resolve } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openLab } from '../host/lab'
+import { openTempLab, workerEntry, type TempLab } from '../testing/tempLab'
 import { nodeWorkerSpawner } from './spawn-node'
 import type { FromWorker, SpawnWorker } from './protocol'
 import { NULL_METHOD } from '../lab/nullCache'
 import { panelDraws } from '../../kinds/detectability/panel'
 import { findMetric } from '../../shared/results'
 
-const workerPath = resolve(__dirname, 'worker.ts')
 const shape = { d: 20, m: 200, k: 4, seed: 3 }
 
-let dir: string
-let lab: ReturnType<typeof openLab>
+let lab: TempLab
 /** The nulls each run's process sent to be kept, in order. */
 let sent: { draws: number; d: number }[]
 
 beforeEach(() => {
-  dir = mkdtempSync(join(os.tmpdir(), 'lab-nulls-service-'))
   sent = []
-  const spawn = nodeWorkerSpawner(workerPath)
+  const spawn = nodeWorkerSpawner(workerEntry)
   const watching: SpawnWorker = () => {
     const worker = spawn()
     return {
@@ -39,12 +33,9 @@ beforeEach(() => {
         })
     }
   }
-  lab = openLab({ dbPath: join(dir, 'lab.db'), host: 'cli', worker: watching, parallelRuns: 1 })
+  lab = openTempLab('lab-nulls-service-', { worker: watching, parallelRuns: 1 })
 })
-afterEach(() => {
-  lab.close()
-  rmSync(dir, { recursive: true, force: true })
-})
+afterEach(() => lab.close())
 
 async function run(config: Record<string, unknown>) {
   const started = await lab.service.dispatch('startRun', { config })

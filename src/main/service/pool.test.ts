@@ -3,28 +3,19 @@
  * SQLite file: reuse, replacement after a crash and a cancel, tensors left behind, the second
  * model of a fine-tuning run in a second worker, and no process left after the service stops.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import os from 'node:os'
-import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { finetuneConfigSchema } from '../../kinds/finetune/config'
 import type { RunSummary } from '../../shared/results'
-import { openLab } from '../host/lab'
+import {
+  fastEffectiveness as small,
+  openTempLab,
+  workerEntry,
+  type TempLab
+} from '../testing/tempLab'
 import { workersFromEnvironment } from './pool'
 import type { LabService } from './service'
 import { nodeWorkerSpawner } from './spawn-node'
 
-const worker = resolve(__dirname, 'worker.ts')
-const small = {
-  kind: 'effectiveness',
-  d: 20,
-  m: 200,
-  k: 4,
-  theta: 4,
-  n: 200,
-  nTest: 200,
-  lambdas: { from: 0, to: 6, steps: 7 }
-}
 /** Long enough to be cancelled or killed while it computes. */
 const big = {
   ...small,
@@ -45,24 +36,18 @@ const finetune = finetuneConfigSchema.parse({
   train: { epochs: 3, batchSize: 32, learningRate: 0.01 }
 })
 
-const opened: { close(): void; dir: string }[] = []
+const opened: TempLab[] = []
 afterEach(() => {
-  for (const lab of opened.splice(0)) {
-    lab.close()
-    rmSync(lab.dir, { recursive: true, force: true })
-  }
+  for (const lab of opened.splice(0)) lab.close()
 })
 
 function open(workers: number, warm: boolean, env?: NodeJS.ProcessEnv) {
-  const dir = mkdtempSync(join(os.tmpdir(), 'lab-pool-'))
-  const lab = openLab({
-    dbPath: join(dir, 'lab.db'),
-    host: 'cli',
-    worker: nodeWorkerSpawner(worker, { env }),
+  const lab = openTempLab('lab-pool-', {
+    worker: nodeWorkerSpawner(workerEntry, { env }),
     parallelRuns: workers,
     warmWorkers: warm
   })
-  opened.push({ close: lab.close, dir })
+  opened.push(lab)
   return lab.service
 }
 
@@ -199,9 +184,7 @@ describe('the worker pool', () => {
     await finished(service, finetune)
     const pids = service.pool.info().map((w) => w.pid!)
     expect(pids).toHaveLength(2)
-    const lab = opened.pop()!
-    lab.close()
-    rmSync(lab.dir, { recursive: true, force: true })
+    opened.pop()!.close()
     await Promise.all(pids.map(gone))
     expect(pids.filter(alive)).toEqual([])
     expect(service.pool.info()).toEqual([])

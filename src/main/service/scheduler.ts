@@ -12,6 +12,7 @@ import type { FineTuneInput } from '../lab/finetune'
 import type { NullRecord } from '../lab/nullCache'
 import type { RunStore } from '../store/store'
 import { EtaEstimator } from './eta'
+import { FinalStatusWriter } from './finalStatus'
 import type { PooledWorker, WorkerPool } from './pool'
 import type { FromHelper, FromWorker } from './protocol'
 
@@ -43,11 +44,6 @@ interface ActiveRun {
   helper: Helper | null
 }
 
-type FinalStatus = 'done' | 'failed' | 'cancelled'
-
-/** How often a final status the store could not write (a full disk) is tried again. */
-const UNSAVED_RETRY_MS = 1000
-
 interface Helper {
   slot: Promise<PooledWorker>
   worker: PooledWorker | null
@@ -63,13 +59,13 @@ export class RunScheduler {
   private readonly finishWaiters = new Map<number, ((run: RunSummary) => void)[]>()
   private readonly store: RunStore
   private readonly pool: WorkerPool
-  /** Final statuses the store could not write yet, tried again until it can. */
-  private readonly unsaved = new Map<number, { status: FinalStatus; error: string | null }>()
-  private unsavedRetry: NodeJS.Timeout | null = null
+  /** Final statuses, kept and tried again while the store cannot write them (a full disk). */
+  private readonly finals: FinalStatusWriter
 
   constructor(private readonly options: SchedulerOptions) {
     this.store = options.store
     this.pool = options.pool
+    this.finals = new FinalStatusWriter(options.store)
   }
 
   /** Queues runs the store holds as queued, in order; each starts when a worker is free. */
@@ -83,7 +79,7 @@ export class RunScheduler {
     const queued = this.queue.indexOf(id)
     if (queued >= 0) {
       this.queue.splice(queued, 1)
-      this.recordFinal(id, 'cancelled')
+      this.finals.record(id, 'cancelled')
       return this.settle(id)
     }
     const active = this.active.get(id)
@@ -121,9 +117,7 @@ export class RunScheduler {
     this.queue.length = 0
     this.active.clear()
     this.pool.shutdown()
-    this.writeUnsaved()
-    if (this.unsavedRetry) clearInterval(this.unsavedRetry)
-    this.unsavedRetry = null
+    this.finals.stop()
     try {
       this.store.interruptOwn()
     } catch {
@@ -144,7 +138,7 @@ export class RunScheduler {
       config = this.store.runs.get(id).config
       dataset = this.options.datasetFor(id, config)
     } catch (error) {
-      this.recordFinal(id, 'failed', this.options.failureOf(error))
+      this.finals.record(id, 'failed', this.options.failureOf(error))
       this.settle(id)
       this.pump()
       return
@@ -325,40 +319,10 @@ export class RunScheduler {
   ): RunSummary {
     if (this.active.get(id) !== active) return this.store.runs.summary(id)
     this.stopActive(id, active)
-    this.recordFinal(id, status, error ?? null)
+    this.finals.record(id, status, error ?? null)
     const run = this.settle(id)
     this.pump()
     return run
-  }
-
-  /**
-   * Writes a run's final status. When the store cannot (a full disk), the status is kept here,
-   * told to subscribers, and written as soon as the store takes it again.
-   */
-  private recordFinal(id: number, status: FinalStatus, error: string | null = null): void {
-    this.unsaved.set(id, { status, error })
-    this.writeUnsaved()
-    if (this.unsaved.size > 0 && !this.unsavedRetry) {
-      this.unsavedRetry = setInterval(() => {
-        this.writeUnsaved()
-        if (this.unsaved.size === 0 && this.unsavedRetry) {
-          clearInterval(this.unsavedRetry)
-          this.unsavedRetry = null
-        }
-      }, UNSAVED_RETRY_MS)
-      this.unsavedRetry.unref()
-    }
-  }
-
-  private writeUnsaved(): void {
-    for (const [id, { status, error }] of this.unsaved) {
-      try {
-        this.store.runs.finish(id, status, error)
-      } catch {
-        return
-      }
-      this.unsaved.delete(id)
-    }
   }
 
   /**
@@ -405,7 +369,7 @@ export class RunScheduler {
 
   private settle(id: number): RunSummary {
     const stored = this.store.runs.summary(id)
-    const unsaved = this.unsaved.get(id)
+    const unsaved = this.finals.unsaved(id)
     const run: RunSummary = unsaved
       ? { ...stored, ...unsaved, progress: null, finishedAt: new Date().toISOString() }
       : stored

@@ -1,42 +1,25 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import os from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { LabApiError, type LabEvent } from '../../shared/api'
+import { LabApiError } from '../../shared/api'
 import { finetuneConfigSchema } from '../../kinds/finetune/config'
 import type { MetricRecord, SeriesRecord } from '../../shared/results'
 import { initBackend } from '../lab/backend'
 import { runExperiment } from '../../kinds/main'
 import { collectingReporter } from '../lab/reporter'
 import { openLab } from '../host/lab'
+import {
+  fastEffectiveness as small,
+  openTempLab,
+  workerEntry as worker,
+  type TempLab
+} from '../testing/tempLab'
 
 // The real worker, compiled on the fly by tsx, against a real SQLite file.
-const worker = resolve(__dirname, 'worker.ts')
-const small = {
-  kind: 'effectiveness',
-  d: 20,
-  m: 200,
-  k: 4,
-  theta: 4,
-  n: 200,
-  nTest: 200,
-  lambdas: { from: 0, to: 6, steps: 7 }
-}
-
-let dir: string
-let lab: ReturnType<typeof openLab>
-let events: LabEvent[]
-
+let lab: TempLab
 beforeEach(() => {
-  dir = mkdtempSync(join(os.tmpdir(), 'lab-service-'))
-  lab = openLab({ dbPath: join(dir, 'lab.db'), host: 'cli', worker, parallelRuns: 2 })
-  events = []
-  lab.service.subscribe((e) => events.push(e))
+  lab = openTempLab('lab-service-', { parallelRuns: 2 })
 })
-afterEach(() => {
-  lab.close()
-  rmSync(dir, { recursive: true, force: true })
-})
+afterEach(() => lab.close())
 
 describe('LabService', () => {
   it('refuses an invalid config with an error naming the field and the rule, and saves nothing', async () => {
@@ -74,12 +57,12 @@ describe('LabService', () => {
     expect(
       detail.metrics.find((m) => m.model === 'backdoored' && m.name === 'lambda50')
     ).toBeDefined()
-    const progress = events.filter((e) => e.type === 'progress')
+    const progress = lab.events.filter((e) => e.type === 'progress')
     expect(progress.length).toBeGreaterThan(0)
     const last = progress[progress.length - 1]
     expect(last.type === 'progress' && last.progress.step === last.progress.total).toBe(true)
     expect(
-      events.some((e) => e.type === 'run' && e.run.id === run.id && e.run.status === 'done')
+      lab.events.some((e) => e.type === 'run' && e.run.id === run.id && e.run.status === 'done')
     ).toBe(true)
   })
 
@@ -120,7 +103,12 @@ describe('LabService', () => {
   })
 
   it('cancels a queued run without starting it', async () => {
-    const one = openLab({ dbPath: join(dir, 'serial.db'), host: 'cli', worker, parallelRuns: 1 })
+    const one = openLab({
+      dbPath: join(lab.dir, 'serial.db'),
+      host: 'cli',
+      worker,
+      parallelRuns: 1
+    })
     try {
       const first = one.service.startRun(small)
       const second = one.service.startRun(small)

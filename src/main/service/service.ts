@@ -5,7 +5,6 @@
  * takes down only its run) and persists what they report as it arrives, and tells subscribers
  * (the hosts) about progress and status changes.
  */
-import { createHash } from 'node:crypto'
 import os from 'node:os'
 import {
   apiSchemas,
@@ -19,24 +18,22 @@ import {
 } from '../../shared/api'
 import { ConfigError } from '../../shared/schema'
 import {
-  csvDatasetId,
   dataOfConfig,
   defaultRunName,
   parseExperimentConfig,
-  withCsvDataset,
   type ExperimentConfig
 } from '../../kinds/registry'
 import { type ClassDatasetSpec, type DatasetSpec } from '../../shared/datasets'
-import { compareNumbers } from '../../shared/history'
-import type { Reproduction, RunDetail, RunSummary } from '../../shared/results'
+import type { RunDetail, RunSummary } from '../../shared/results'
 import { DatasetError } from '../lab/datasets/errors'
-import { inspectCsv, labelKey } from '../lab/datasets/csv'
 import { type CsvSource } from '../lab/datasets/index'
 import type { RunStore } from '../store/store'
 import { RunNotFoundError } from '../store/runs'
 import { DatasetNotFoundError } from '../store/datasets'
 import { ComparisonNotFoundError } from '../store/comparisons'
 import { saveComparison } from './comparisons'
+import * as datasets from './datasets'
+import { sameData, withReproduction } from './reproduction'
 import { storageProblem } from '../store/open'
 import { captionFor, exportChartFile, exportRunsBundle, importRunsBundle } from '../export/api'
 import { SweepNotFoundError } from '../store/sweeps'
@@ -169,7 +166,8 @@ export class LabService {
     queryHistory: (p) => this.store.entries.query(p, (ids) => this.sweeps.list({ ids })),
     rerunRun: (p) => this.rerunRun(p.id),
     // Runs deleted meanwhile are left out: the compare view says which.
-    getRuns: (p) => this.store.history.getMany(p.ids).map((run) => this.withReproduction(run)),
+    getRuns: (p) =>
+      this.store.history.getMany(p.ids).map((run) => withReproduction(this.store, run)),
     saveComparison: (p) => saveComparison(this.store, p),
     listComparisons: () => this.store.comparisons.list(),
     deleteComparison: (p) => ({ deleted: this.store.comparisons.delete(p.id) }),
@@ -226,78 +224,17 @@ export class LabService {
 
   /** A run with its numbers; a re-run also says whether they equal its original's. */
   getRun(id: number): RunDetail {
-    return this.withReproduction(this.store.runs.get(id))
-  }
-
-  private withReproduction(run: RunDetail): RunDetail {
-    if (run.rerunOf != null) run.reproduction = this.reproduction(run, run.rerunOf)
-    return run
+    return withReproduction(this.store, this.store.runs.get(id))
   }
 
   /**
    * Starts the same config with the same seed again, named after the original, and records which
-   * run it repeats: on the same backend its numbers must be identical (see getRun).
+   * run it repeats: on the same backend its numbers must be identical (see getRun). Refuses (409)
+   * when this lab has no copy of the CSV file the original read.
    */
   rerunRun(id: number): RunSummary {
     const original = this.store.runs.get(id)
-    return this.startRun(this.sameData(original), `${original.name} (re-run of #${id})`, id)
-  }
-
-  /**
-   * The config of a run, pointed at this lab's copy of the exact CSV file it read (found by its
-   * SHA-256, whatever its id). Refuses (409) when this lab has no file with that content: the
-   * same data set id may name another file here (a run imported from another lab).
-   */
-  private sameData(run: RunDetail): ExperimentConfig {
-    const config = run.config
-    const sha = this.store.runs.dataSha(run.id)
-    const datasetId = csvDatasetId(config)
-    if (datasetId == null || !sha) return config
-    const local = this.store.datasets.bySha(sha)
-    if (local) return withCsvDataset(config, local.id)
-    const file = run.environment?.dataFile?.name
-    let named: DatasetSummary | null = null
-    try {
-      named = this.store.datasets.summary(datasetId)
-    } catch (error) {
-      if (!(error instanceof DatasetNotFoundError)) throw error
-    }
-    const message =
-      `Run ${run.id} cannot be re-run exactly: it read ${file ? JSON.stringify(file) : 'a CSV file'} ` +
-      `(SHA-256 ${sha.slice(0, 12)}…), and no data set in this lab has that content` +
-      (named ? ` (data set ${named.id}, ${JSON.stringify(named.name)}, is another file)` : '') +
-      '. Import that file (or a bundle that carries it), then re-run.'
-    throw new LabApiError(message, [{ field: 'dataset.datasetId', message }], 409)
-  }
-
-  private reproduction(run: RunDetail, of: number): Reproduction {
-    let original: RunDetail
-    try {
-      original = this.store.runs.get(of)
-    } catch (error) {
-      if (!(error instanceof RunNotFoundError)) throw error
-      return {
-        of,
-        originalExists: false,
-        originalBackend: null,
-        sameBackend: null,
-        identical: null,
-        differing: [],
-        compared: 0
-      }
-    }
-    const sameBackend = run.backend && original.backend ? run.backend === original.backend : null
-    const bothDone = run.status === 'done' && original.status === 'done'
-    const numbers = bothDone ? compareNumbers(original, run) : null
-    return {
-      of,
-      originalExists: true,
-      originalBackend: original.backend,
-      sameBackend,
-      identical: numbers ? numbers.identical : null,
-      differing: numbers?.differing ?? [],
-      compared: numbers?.compared ?? 0
-    }
+    return this.startRun(sameData(this.store, original), `${original.name} (re-run of #${id})`, id)
   }
 
   updateRun(id: number, changes: { name?: string; notes?: string; tags?: string[] }): RunSummary {
@@ -320,140 +257,27 @@ export class LabService {
     return { deleted }
   }
 
-  /**
-   * Checks a CSV file (parseCsv, and that some column can be its label) and keeps it whole in the
-   * database. A file that fails is refused with a 400 naming the row and column, in `fields` as
-   * `content`, and nothing is stored.
-   */
+  /** Checks a CSV file and keeps it whole in the database (see datasets.ts). */
   importDataset(name: string, content: string): DatasetSummary {
-    let profile: ReturnType<typeof inspectCsv>
-    try {
-      profile = inspectCsv(content)
-    } catch (error) {
-      if (!(error instanceof DatasetError)) throw error
-      throw new LabApiError(
-        `Cannot import ${JSON.stringify(name)}: ${error.message}`,
-        [{ field: 'content', message: error.message }],
-        400
-      )
-    }
-    return this.store.datasets.create({
-      name,
-      content,
-      columns: profile.columns,
-      rows: profile.rows,
-      bytes: profile.bytes,
-      sha256: createHash('sha256').update(content, 'utf8').digest('hex'),
-      labelCandidates: profile.labelCandidates
-    })
+    return datasets.importDataset(this.store, name, content)
   }
 
   /** Deletes an imported data set, unless a queued or running run still needs its text (409). */
   deleteDataset(id: number): { deleted: number } {
-    const users = this.store.runs.usingDataset(id, ['queued', 'running'])
-    if (users.length > 0) {
-      throw new LabApiError(
-        `Data set ${id} is in use by ${users.length === 1 ? 'run' : 'runs'} ${users.join(', ')}, queued or running; cancel ${users.length === 1 ? 'it' : 'them'} or wait, then delete the data set`,
-        [],
-        409
-      )
-    }
-    return { deleted: this.store.datasets.delete(id) }
+    return datasets.deleteDataset(this.store, id)
   }
 
-  /**
-   * What a run's process needs of its data set besides the config, since it has no database:
-   * the text of an imported CSV file for a csv spec, null for the others (synthetic data are
-   * drawn from the seed; Iris and MNIST load from their packages). Throws LabApiError 404 when
-   * the data set was deleted.
-   */
+  /** The text of a csv spec's data set for a run's process, checked intact; null for the others. */
   datasetForRun(
     spec: DatasetSpec | ClassDatasetSpec,
     expectedSha?: string | null
   ): CsvSource | null {
-    if (spec.kind !== 'csv') return null
-    let dataset: DatasetSummary & { content: string }
-    try {
-      dataset = this.store.datasets.get(spec.datasetId)
-    } catch (error) {
-      if (!(error instanceof DatasetNotFoundError)) throw error
-      const message = `The imported data set ${spec.datasetId} this run reads was deleted`
-      throw new LabApiError(message, [{ field: 'dataset.datasetId', message }], 404)
-    }
-    // The run reads exactly the content it was started on, and that content is intact.
-    const actual = createHash('sha256').update(dataset.content, 'utf8').digest('hex')
-    const fail = (message: string): never => {
-      throw new LabApiError(message, [{ field: 'dataset.datasetId', message }], 409)
-    }
-    if (actual !== dataset.sha256) {
-      fail(
-        `The text of data set ${dataset.id} (${JSON.stringify(dataset.name)}) no longer matches its SHA-256 (${dataset.sha256.slice(0, 12)}…): the database was changed outside the lab; import the file again`
-      )
-    }
-    if (expectedSha && expectedSha !== dataset.sha256) {
-      fail(
-        `Data set ${dataset.id} (${JSON.stringify(dataset.name)}) is not the file this run was started on (SHA-256 ${expectedSha.slice(0, 12)}…, not ${dataset.sha256.slice(0, 12)}…)`
-      )
-    }
-    return {
-      datasetId: dataset.id,
-      name: dataset.name,
-      sha256: dataset.sha256,
-      content: dataset.content
-    }
+    return datasets.datasetForRun(this.store, spec, expectedSha)
   }
 
-  /**
-   * A csv spec must name an imported data set and a column that can be its label (cheap: from
-   * the import's label candidates, without reading the file again); for a binary task, a label
-   * column with more than two values needs positiveLabel, one of them. Throws ConfigError.
-   */
+  /** Whether a csv spec fits its imported data set (its label column); throws ConfigError. */
   checkDatasetSpec(spec: DatasetSpec | ClassDatasetSpec, options: { binary: boolean }): void {
-    if (spec.kind !== 'csv') return
-    const fail = (field: string, message: string): never => {
-      throw new ConfigError([
-        { field: `dataset.${field}`, message: `dataset.${field}: ${message}` }
-      ])
-    }
-    let summary: DatasetSummary
-    try {
-      summary = this.store.datasets.summary(spec.datasetId)
-    } catch (error) {
-      if (!(error instanceof DatasetNotFoundError)) throw error
-      return fail('datasetId', `no imported data set has id ${spec.datasetId}`)
-    }
-    const file = JSON.stringify(summary.name)
-    if (!summary.columns.includes(spec.labelColumn)) {
-      fail(
-        'labelColumn',
-        `${file} has no column ${JSON.stringify(spec.labelColumn)}; the columns are: ${summary.columns.map((c) => JSON.stringify(c)).join(', ')}`
-      )
-    }
-    const candidate = summary.labelCandidates.find((c) => c.column === spec.labelColumn)
-    if (!candidate) {
-      const can = summary.labelCandidates.map((c) => JSON.stringify(c.column)).join(', ')
-      return fail(
-        'labelColumn',
-        `column ${JSON.stringify(spec.labelColumn)} of ${file} cannot be the label (a label needs 2 to 100 distinct values, no empty cell, and every other column numeric); ${can ? `the columns that can are: ${can}` : 'no column can'}`
-      )
-    }
-    // With all its classes (universality), any label column with 2 to 100 values will do.
-    if (!options.binary) return
-    const values = candidate.values.map((v) => v.value)
-    const positiveLabel = 'positiveLabel' in spec ? spec.positiveLabel : undefined
-    if (positiveLabel === undefined) {
-      if (values.length > 2) {
-        fail(
-          'positiveLabel',
-          `column ${JSON.stringify(spec.labelColumn)} has ${values.length} values (${values.map((v) => JSON.stringify(v)).join(', ')}): choose the one labelled +1`
-        )
-      }
-    } else if (!values.includes(labelKey(positiveLabel, candidate.numeric))) {
-      fail(
-        'positiveLabel',
-        `${JSON.stringify(positiveLabel)} is not a value of column ${JSON.stringify(spec.labelColumn)}; its values are: ${values.map((v) => JSON.stringify(v)).join(', ')}`
-      )
-    }
+    datasets.checkDatasetSpec(this.store, spec, options)
   }
 
   async appInfo(): Promise<AppInfo> {

@@ -4,20 +4,18 @@
  * cancel leaves nothing computing, a failed point stops no other, and a resume runs only what
  * is missing.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import os from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { LabApiError, type LabEvent } from '../../shared/api'
+import { LabApiError } from '../../shared/api'
 import { compareNumbers } from '../../shared/history'
 import { findMetric } from '../../shared/results'
 import type { SweepSummary } from '../../shared/sweepStatus'
 import { openLab } from '../host/lab'
 import { canListProcesses, workerProcesses } from '../testing/processes'
+import { openTempLab, workerEntry as worker, type TempLab } from '../testing/tempLab'
 import type { SpawnWorker } from './protocol'
 import { nodeWorkerSpawner } from './spawn-node'
 
-const worker = resolve(__dirname, 'worker.ts')
 const tiny = {
   kind: 'effectiveness',
   d: 10,
@@ -29,19 +27,11 @@ const tiny = {
   lambdas: { from: 0, to: 6, steps: 5 }
 }
 
-let dir: string
-let lab: ReturnType<typeof openLab>
-let events: LabEvent[]
+let lab: TempLab
 beforeEach(() => {
-  dir = mkdtempSync(join(os.tmpdir(), 'lab-sweep-'))
-  lab = openLab({ dbPath: join(dir, 'lab.db'), host: 'cli', worker, parallelRuns: 2 })
-  events = []
-  lab.service.subscribe((e) => events.push(e))
+  lab = openTempLab('lab-sweep-', { parallelRuns: 2 })
 })
-afterEach(() => {
-  lab.close()
-  rmSync(dir, { recursive: true, force: true })
-})
+afterEach(() => lab.close())
 
 /** t_{0.975, 1}: Student's t with one degree of freedom is Cauchy, t = tan(π (p − 1/2)). */
 const T975_ONE_DF = Math.tan(Math.PI * 0.475)
@@ -122,7 +112,7 @@ describe('a sweep of 2 fields × 2 values × 2 seeds', () => {
       }
     }
     // A sweep event told each change of its runs; the last says done.
-    const told = events.filter(
+    const told = lab.events.filter(
       (e): e is { type: 'sweep'; sweep: SweepSummary } => e.type === 'sweep'
     )
     expect(told.length).toBeGreaterThanOrEqual(8)
@@ -133,7 +123,7 @@ describe('a sweep of 2 fields × 2 values × 2 seeds', () => {
 describe('what a sweep refuses before saving anything', () => {
   it('a point over the memory budget, naming the swept value and the point', async () => {
     const small = openLab({
-      dbPath: join(dir, 'budget.db'),
+      dbPath: join(lab.dir, 'budget.db'),
       host: 'cli',
       worker,
       memoryBudget: 64 * 2 ** 20
@@ -253,7 +243,7 @@ describe('a failed point', () => {
     async () => {
       // One run at a time; the worker computing the second run is killed from outside.
       const one = openLab({
-        dbPath: join(dir, 'one.db'),
+        dbPath: join(lab.dir, 'one.db'),
         host: 'cli',
         worker: killingSpawner(2),
         parallelRuns: 1
@@ -307,7 +297,7 @@ describe('deleting', () => {
     const after = await lab.service.dispatch('getSweep', { id: sweep.id })
     expect(after.counts).toMatchObject({ done: 3, missing: 1 })
     expect(after.status).toBe('done')
-    const told = events.filter((e) => e.type === 'sweep').at(-1)
+    const told = lab.events.filter((e) => e.type === 'sweep').at(-1)
     expect(told).toMatchObject({ sweep: { counts: { missing: 1 } } })
     const aggregate = lab.service.sweeps.aggregate(sweep.id, { model: 'clean', name: 'tau' })
     expect(aggregate.points[1].seeds[1]).toMatchObject({ runId: null, status: 'missing' })
@@ -318,7 +308,7 @@ describe('deleting', () => {
       runs: 3
     })
     expect(lab.store.history.list()).toEqual([])
-    expect(events.at(-1)).toEqual({ type: 'sweepDeleted', id: sweep.id })
+    expect(lab.events.at(-1)).toEqual({ type: 'sweepDeleted', id: sweep.id })
     const gone = (await lab.service
       .dispatch('getSweep', { id: sweep.id })
       .catch((e: unknown) => e)) as LabApiError
@@ -330,7 +320,7 @@ describe('a sweep whose host stopped', () => {
   it('resumes at the next start-up with only its interrupted runs, unless it was cancelled', async () => {
     // Real workers whose start messages are held: the runs never finish before the host stops.
     const held: SpawnWorker = () => ({ ...nodeWorkerSpawner(worker)(), send: () => undefined })
-    const dbPath = join(dir, 'stopped.db')
+    const dbPath = join(lab.dir, 'stopped.db')
     const first = openLab({ dbPath, host: 'headless', worker: held, parallelRuns: 1 })
     const config = { ...tiny, sweep: { fields: [{ path: 'theta', values: [1, 2] }], seeds: 1 } }
     const kept = first.service.sweeps.start(config)

@@ -4,7 +4,7 @@
  * the checksum, as a careful forger's would: the checks after it must catch the rest.
  */
 import { createHash } from 'node:crypto'
-import { MAX_BUNDLE_BYTES } from '../../../shared/api'
+import { MAX_BUNDLE_BYTES } from '../../../shared/apiExport'
 import type { Bundle } from '../../export/bundle'
 import type { BundleBadInput } from './types'
 
