@@ -91,4 +91,17 @@ test('progress shows phase, steps and ETA while a run computes, and Cancel stops
   await page.getByTestId('cancel-button').click()
   await expect(page.getByTestId('run-status')).toHaveText('cancelled')
   await expect(page.getByTestId('run-cancelled')).toBeVisible()
+
+  // Delete asks first; leaving the button takes the question back; the second click deletes and
+  // goes back to the runs table.
+  const id = Number(page.url().match(/runs\/(\d+)$/)![1])
+  const remove = page.getByTestId('delete-button')
+  await remove.click()
+  await expect(remove).toHaveText('Really delete?')
+  await remove.blur()
+  await expect(remove).toHaveText('Delete')
+  await remove.click()
+  await remove.click()
+  await expect(page).toHaveURL(/#\/runs(\?.*)?$/)
+  await expect(page.getByTestId(`run-row-${id}`)).toHaveCount(0)
 })

@@ -2,7 +2,8 @@
  * What the run pages and the runs table say about their numbers, end to end: headline cards with
  * one quantity each, what intervals cover, θ = 0 said in words, a fine-tuning run on a CSV whose
  * labels cannot be learned flagged as at chance, the runs table at 1280 px with its column
- * chooser and key results sorted within each kind, and "Compare with…" starting from one run.
+ * chooser and key results sorted within each kind, "Compare with…" starting from one run, and
+ * Compare saying under a chart's legend which curves are identical.
  */
 import { mkdirSync } from 'node:fs'
 import type { RunSummary } from '../src/shared/results'
@@ -85,6 +86,24 @@ test('effectiveness: one quantity per card, what intervals cover, and θ = 0 sai
   await expect(page.getByTestId('chart-advantage')).toHaveCount(0)
   await expect(page.getByTestId('metric-run-backdoorCost')).toHaveText('0 by construction')
   await page.screenshot({ path: `${screens}/findings-effectiveness-theta0.png`, fullPage: true })
+
+  // Compared, the two clean networks (same seed, only θ differs) and θ = 0's backdoored one are
+  // one curve drawn over the others: the chart says so under its legend, in the words its
+  // exported figure has under its key.
+  await page.goto(`${lab.url}#/compare?ids=${run.id},${zero.id}`)
+  const notes = page.getByTestId('compare-notes-asr')
+  await expect(notes.locator('p').first()).toHaveText(
+    `Clean network of #${run.id} and #${zero.id}; Backdoored network of #${zero.id}: identical, drawn over each other.`
+  )
+  const { caption } = await api<{ caption: string }>(page, 'chartCaption', {
+    runIds: [run.id, zero.id],
+    chart: 'asr'
+  })
+  for (const note of await notes.locator('p').allTextContents()) expect(caption).toContain(note)
+  const card = page.locator('section.chart-card', { has: page.getByTestId('compare-chart-asr') })
+  // At the top of the window, clear of the status bar along its bottom.
+  await card.evaluate((el) => el.scrollIntoView({ block: 'start' }))
+  await card.screenshot({ path: `${screens}/compare-identical-curves.png` })
 })
 
 test('a fine-tuning run on labels nothing can learn is flagged at chance; the runs table fits 1280 px', async ({

@@ -71,6 +71,14 @@ test('Cancel stops every point of a sweep', async ({ page, lab }) => {
   const after = await api<SweepDetail>(page, 'getSweep', { id: started.id })
   expect(after.children.filter((c) => c.status === 'running' || c.status === 'queued')).toEqual([])
   expect(after.counts.cancelled).toBeGreaterThanOrEqual(4)
+
+  // Deleting it from its page asks first, naming its runs, then goes back to the runs table.
+  const remove = page.getByTestId('sweep-delete')
+  await remove.click()
+  await expect(remove).toHaveText('Really delete it and its 6 runs?')
+  await remove.click()
+  await expect(page).toHaveURL(/#\/runs(\?.*)?$/)
+  await expect(page.getByTestId(`sweep-row-${started.id}`)).toHaveCount(0)
 })
 
 test.describe('a sweep on one worker', () => {

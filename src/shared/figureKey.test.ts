@@ -5,8 +5,8 @@ import { finetuneConfigSchema } from '../kinds/finetune/config'
 import { asrChartSpec, ensureZeroTick, modelStyle, ZERO_BY_CONSTRUCTION } from './charts'
 import { figureKey, identicalCurves, identicalNote, KEY_GREY, listed } from './figureKey'
 import { modelMarkers, overlaySpec, runPalette } from './overlay'
-import type { RunDetail, SeriesRecord } from './results'
-import { type ExperimentConfig } from '../kinds/registry'
+import type { SeriesRecord } from './results'
+import { doneRun as run } from './testing/runs'
 
 function series(model: string, name: string, values: number[], band = true): SeriesRecord {
   return {
@@ -17,29 +17,6 @@ function series(model: string, name: string, values: number[], band = true): Ser
       value,
       ...(band ? { lower: value - 0.05, upper: value + 0.05 } : {})
     }))
-  }
-}
-
-function run(id: number, config: ExperimentConfig, all: SeriesRecord[]): RunDetail {
-  return {
-    id,
-    name: `run ${id}`,
-    kind: config.kind,
-    status: 'done',
-    seed: 1,
-    backend: 'cpu',
-    appVersion: '0.1.0',
-    createdAt: '2025-01-01T00:00:00.000Z',
-    startedAt: null,
-    finishedAt: null,
-    error: null,
-    notes: '',
-    tags: [],
-    progress: null,
-    config,
-    environment: null,
-    metrics: [],
-    series: all
   }
 }
 

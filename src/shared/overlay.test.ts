@@ -11,9 +11,9 @@ import { headFamilyStyle, universalRegionLabel } from '../kinds/universality/cha
 import { effectivenessDefaults } from '../kinds/effectiveness/config'
 import { finetuneConfigSchema } from '../kinds/finetune/config'
 import { universalityConfigSchema } from '../kinds/universality/config'
-import { type ExperimentConfig } from '../kinds/registry'
 import { overlaySpec, runPalette, sharedCharts, hasData, modelMarkers } from './overlay'
-import type { RunDetail, SeriesRecord } from './results'
+import type { SeriesRecord } from './results'
+import { doneRun as run } from './testing/runs'
 import type { LegendItem } from 'chart.js'
 
 function curve(model: string, name: string, xs: number[], band = true): SeriesRecord {
@@ -25,29 +25,6 @@ function curve(model: string, name: string, xs: number[], band = true): SeriesRe
       value: i / xs.length,
       ...(band ? { lower: i / xs.length - 0.05, upper: i / xs.length + 0.05 } : {})
     }))
-  }
-}
-
-function run(id: number, config: ExperimentConfig, series: SeriesRecord[]): RunDetail {
-  return {
-    id,
-    name: `run ${id}`,
-    kind: config.kind,
-    status: 'done',
-    seed: 1,
-    backend: 'cpu',
-    appVersion: '0.1.0',
-    createdAt: '2025-01-01T00:00:00.000Z',
-    startedAt: null,
-    finishedAt: null,
-    error: null,
-    notes: '',
-    tags: [],
-    progress: null,
-    config,
-    environment: null,
-    metrics: [],
-    series
   }
 }
 

@@ -56,29 +56,48 @@ export const real = (field: string, min: number, max: number, words?: FieldWords
 export const seedField = (help = 'Every draw comes from it: same seed, same numbers.') =>
   int('seed', 0, MAX_SEED, { label: 'Seed', symbol: 'seed', help })
 
-/** A lambda grid: `steps` evenly spaced values from `from` to `to`, both included. */
-export const lambdaGridSchema = z
-  .object({
-    from: real('lambdas.from', 0, 1e6, {
-      label: 'From',
-      symbol: 'λ₀',
-      help: 'Smallest trigger scale.'
-    }),
-    to: real('lambdas.to', 0, 1e6, {
-      label: 'To',
-      symbol: 'λ₁',
-      help: 'Largest trigger scale, included.'
-    }),
-    steps: int('lambdas.steps', 2, 401, {
-      label: 'Steps',
-      symbol: '#λ',
-      help: 'Evenly spaced values, both ends included.'
+/** A grid's three fields in the form's words, and what its values are. */
+export interface GridWords {
+  /** What the values are, as the order error says: "the largest trigger scale λ₁". */
+  quantity: string
+  from: FieldWords & { symbol: string }
+  to: FieldWords & { symbol: string }
+  steps: FieldWords
+}
+
+/**
+ * A grid of the config field `field` ("lambdas"): `steps` values from `from` to `to`, both
+ * included, each end in [min, max], at most `maxSteps` of them, and rising; every error in
+ * `words`. How the values are spaced is the caller's.
+ */
+export function gridSchema(
+  field: string,
+  bounds: { min: number; max: number; maxSteps: number },
+  words: GridWords
+) {
+  return z
+    .object({
+      from: real(`${field}.from`, bounds.min, bounds.max, words.from),
+      to: real(`${field}.to`, bounds.min, bounds.max, words.to),
+      steps: int(`${field}.steps`, 2, bounds.maxSteps, words.steps)
     })
-  })
-  .refine((g) => g.to > g.from, {
-    error: 'The largest trigger scale λ₁ must be greater than the smallest λ₀',
-    path: ['to']
-  })
+    .refine((g) => g.to > g.from, {
+      error: `The largest ${words.quantity} ${words.to.symbol} must be greater than the smallest ${words.from.symbol}`,
+      path: ['to']
+    })
+}
+
+/** A lambda grid: `steps` evenly spaced values from `from` to `to`, both included. */
+export const lambdaGridSchema = gridSchema(
+  'lambdas',
+  { min: 0, max: 1e6, maxSteps: 401 },
+  {
+    quantity: 'trigger scale',
+    from: { label: 'From', symbol: 'λ₀', help: 'Smallest trigger scale.' },
+    to: { label: 'To', symbol: 'λ₁', help: 'Largest trigger scale, included.' },
+    steps: { label: 'Steps', symbol: '#λ', help: 'Evenly spaced values, both ends included.' }
+  }
+)
 export type LambdaGrid = z.infer<typeof lambdaGridSchema>
 
 export function lambdaValues(grid: LambdaGrid): number[] {

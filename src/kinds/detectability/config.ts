@@ -12,6 +12,7 @@ import {
   syntheticLabels
 } from '../../shared/relu'
 import {
+  gridSchema,
   int,
   type LambdaGrid,
   kNotAboveD,
@@ -43,28 +44,24 @@ export const detectabilityDefaults = {
 }
 
 /** θ values from `from` to `to`, both included, evenly spaced on a log scale. */
-export const thetaGridSchema = z
-  .object({
-    from: real('thetas.from', 0.0001, 10_000, {
+export const thetaGridSchema = gridSchema(
+  'thetas',
+  { min: 0.0001, max: 10_000, maxSteps: 40 },
+  {
+    quantity: 'θ',
+    from: {
       label: 'Smallest θ',
       symbol: 'θ₀',
       help: 'The grid is evenly spaced on a log scale, so it must start above 0.'
-    }),
-    to: real('thetas.to', 0.0001, 10_000, {
-      label: 'Largest θ',
-      symbol: 'θ₁',
-      help: 'Included.'
-    }),
-    steps: int('thetas.steps', 2, 40, {
+    },
+    to: { label: 'Largest θ', symbol: 'θ₁', help: 'Included.' },
+    steps: {
       label: 'Steps',
       symbol: '#θ',
       help: 'Values of θ, evenly spaced on a log scale, both ends included.'
-    })
-  })
-  .refine((g) => g.to > g.from, {
-    error: 'The largest θ θ₁ must be greater than the smallest θ₀',
-    path: ['to']
-  })
+    }
+  }
+)
 export type ThetaGrid = z.infer<typeof thetaGridSchema>
 
 export function thetaValues(grid: ThetaGrid): number[] {

@@ -1,9 +1,10 @@
 import { csvDatasetId } from '@kinds/registry'
 import { onBeforeUnmount, onMounted, ref, watch, type Ref } from 'vue'
+import { useRouter } from 'vue-router'
 import type { LabEvent } from '@shared/api'
 import type { RunDetail } from '@shared/results'
 import { listDatasets } from './datasets'
-import { getClient } from './client'
+import { errorMessage, getClient } from './client'
 
 /** Listens to the lab's events while the calling component is mounted. */
 export function useLabEvents(listener: (event: LabEvent) => void): void {
@@ -41,6 +42,25 @@ export function coalesced(task: () => Promise<void>): () => void {
     }
   }
   return () => void run()
+}
+
+/**
+ * Deletes what a page shows (`remove`, a call to the lab), then goes back to the Runs table; when
+ * the lab refuses, its message goes to `error` and the page stays.
+ */
+export function useDeleteThenBack(
+  remove: () => Promise<unknown>,
+  error: Ref<string | null>
+): () => Promise<void> {
+  const router = useRouter()
+  return async () => {
+    try {
+      await remove()
+      await router.push('/runs')
+    } catch (caught) {
+      error.value = errorMessage(caught)
+    }
+  }
 }
 
 /**

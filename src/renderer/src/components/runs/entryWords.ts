@@ -1,12 +1,14 @@
 /**
- * What the Runs table says of a sweep or a seed group: its runs per status, its swept fields, its
- * seeds, and a key result over seeds with its n. No DOM.
+ * What the Runs table says of its entries: a name as its row shows it, and of a sweep or a seed
+ * group its runs per status, its swept fields, its seeds, and a key result over seeds with its n.
+ * No DOM.
  */
 import { symbolOf } from '@kinds/sweepWords'
 import type { RunStatus } from '@shared/results'
 import type { KeyAggregate } from '@shared/seedGroups'
 import type { SweptField } from '@shared/sweepStatus'
 import { num } from '../../format'
+import { shortKindTitle } from '../../kinds'
 
 const order: (RunStatus | 'missing')[] = [
   'done',
@@ -25,6 +27,24 @@ const words: Record<RunStatus | 'missing', string> = {
   cancelled: 'cancelled',
   interrupted: 'interrupted',
   missing: 'deleted'
+}
+
+/**
+ * An entry's name as its row shows it: inside a sweep or group (`parentName`), what follows the
+ * parent's name (the point and the seed); else without the kind's title while the Kind column
+ * says it (the tooltip has the whole name).
+ */
+export function shownName(
+  name: string,
+  kind: string,
+  kindShown: boolean,
+  parentName?: string
+): string {
+  if (parentName && name.startsWith(parentName) && name !== parentName) {
+    return name.slice(parentName.length).replace(/^[\s:,]+/, '')
+  }
+  const prefix = `${shortKindTitle(kind)}: `
+  return kindShown && name.startsWith(prefix) ? name.slice(prefix.length) : name
 }
 
 /** "8 done · 2 running · 1 queued": the statuses that some runs have, in a fixed order. */
