@@ -4,6 +4,7 @@
  * shape and seed (from the cache when another run drew it). The run's other numbers are untouched:
  * the null has its own streams, and the weights are read, or redrawn from their own streams.
  */
+import { availableParallelism } from 'node:os'
 import {
   histogram,
   histogramPoints,
@@ -80,7 +81,9 @@ export function trackProgress(
  */
 export function startPanelNull(shape: NullShape, cache?: NullCache | null): PendingNull | null {
   const draws = panelDraws(shape.d, shape.m)
-  return draws > 0 ? startMonteCarloNull(shape, draws, cache) : null
+  // One core stays with the run itself, which computes meanwhile.
+  const threads = Math.max(1, availableParallelism() - 1)
+  return draws > 0 ? startMonteCarloNull(shape, draws, cache, { threads }) : null
 }
 
 /**
@@ -114,6 +117,8 @@ export async function reportDetectionPanel(
     said = at10
     report.progress(`detectability: null draw ${done} of ${total}`, at.step, at.total)
   }
+  // What the threads said while this thread computed is read first: it is not news.
+  await new Promise((resolve) => setImmediate(resolve))
   const { done, total } = nullDraws.progress()
   if (done > 0 && done < total) say(done, total)
   const values = await nullDraws.values(say)
