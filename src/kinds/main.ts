@@ -27,3 +27,14 @@ export function runExperiment(
   const runner = runners[config.kind] as KindRunner<ExperimentConfig>
   return runner.run(config, report, { csv: null, ...options })
 }
+
+/** Computes the part of a run of `kind` that its first process handed over (KindRunner.help). */
+export function helpExperiment(
+  kind: ExperimentKind,
+  input: unknown,
+  say: (message: unknown) => void
+): Promise<void> {
+  const runner = runners[kind] as KindRunner<ExperimentConfig>
+  if (!runner.help) return Promise.reject(new Error(`a ${kind} run hands no part over`))
+  return runner.help(input, say)
+}

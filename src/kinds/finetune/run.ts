@@ -26,7 +26,7 @@ import { relabelWithTeacher } from '../../main/lab/teacher'
 import type { Reporter } from '../../main/lab/reporter'
 import { loadRealDataset } from '../../main/lab/datasets/index'
 import { splitTrainTest } from '../../main/lab/datasets/split'
-import type { KindRunner } from '../runner'
+import type { Elsewhere, KindRunner } from '../runner'
 import {
   reportFinetunePanel,
   startPanelNull,
@@ -121,11 +121,11 @@ export async function runFinetune(
   // process (options.elsewhere) while this one trains the backdoored model. This process starts
   // computing only once the other has its inputs.
   const remote = options.elsewhere
-    ? await options.elsewhere.handOver(inputs.clean, handlers('clean'))
+    ? await options.elsewhere.handOver(inputs.clean, hear(handlers('clean')))
     : null
   await Promise.all(
     FINETUNE_MODELS.map((model) =>
-      remote && model === 'clean' ? remote.trained : runModelHere(inputs[model], handlers(model))
+      remote && model === 'clean' ? remote.finished : runModelHere(inputs[model], handlers(model))
     )
   )
   for (const model of FINETUNE_MODELS) {
@@ -154,25 +154,30 @@ export interface ModelHandlers {
 /** Fine-tunes one model somewhere (this process or another) and reports through `handlers`. */
 export type ModelRunner = (input: FineTuneInput, handlers: ModelHandlers) => Promise<void>
 
-/** A second process that may fine-tune one of the two models. */
-export interface ModelElsewhere {
-  /** Called first thing, so that the other process can get ready while the inputs are computed. */
-  reserve(): void
-  /**
-   * Hands a model over. Resolves once the other process has its input, with `trained`, which
-   * settles at the end of its training (its reports arrive through `handlers`), or with null
-   * when no process could take it: then it trains here. (`trained` is wrapped: a promise
-   * resolved with a promise would wait for the training.)
-   */
-  handOver(
-    input: FineTuneInput,
-    handlers: ModelHandlers
-  ): Promise<{ trained: Promise<void> } | null>
+/** What the process training the clean model for another says (KindRunner.help). */
+type HelperMessage =
+  | { type: 'measure'; when: 'before' | 'after'; measurement: Measurement }
+  | { type: 'epoch'; record: EpochRecord }
+
+/** Trains a model handed over by a run in another process, saying what it measures. */
+function trainHandedOver(input: unknown, say: (message: HelperMessage) => void): Promise<void> {
+  return runModelHere(input as FineTuneInput, {
+    onMeasure: (when, measurement) => say({ type: 'measure', when, measurement }),
+    onEpoch: (record) => say({ type: 'epoch', record })
+  })
+}
+
+function hear(handlers: ModelHandlers): (message: unknown) => void {
+  return (message) => {
+    const m = message as HelperMessage
+    if (m.type === 'measure') handlers.onMeasure(m.when, m.measurement)
+    else handlers.onEpoch(m.record)
+  }
 }
 
 export interface FinetuneOptions {
   /** Where the clean model may train: a second process. */
-  elsewhere?: ModelElsewhere
+  elsewhere?: Elsewhere
   /** Cached Monte Carlo nulls for the Detectability panel. */
   nulls?: NullCache | null
 }
@@ -253,5 +258,6 @@ export const finetuneRunner: KindRunner<FinetuneConfig> = {
             stream(config.seed, 'data/split')
           )
     return runFinetune(config, report, data, { elsewhere, nulls })
-  }
+  },
+  help: trainHandedOver
 }

@@ -54,12 +54,11 @@ import { checkClassData, gaussianMixture, type ClassData } from '../../main/lab/
 import { backdooredRows, sampleReluWeights } from '../../main/lab/relu'
 import { stream } from '../../main/lab/rng'
 import { sampleSecret } from '../../main/lab/secret'
-import type { SoftmaxOptions } from '../../main/lab/softmax'
 import { differenceInterval } from '../../main/lab/stats'
 import type { Reporter } from '../../main/lab/reporter'
 import { loadRealClassDataset } from '../../main/lab/datasets/index'
 import { splitTrainTest } from '../../main/lab/datasets/split'
-import type { KindRunner } from '../runner'
+import type { Elsewhere, KindRunner } from '../runner'
 import {
   encoderRecords,
   estimate,
@@ -99,27 +98,19 @@ export interface UniversalityResult {
 export async function runUniversality(
   config: UniversalityConfig,
   report: Reporter,
-  data?: { train: ClassData; test: ClassData }
+  data?: { train: ClassData; test: ClassData },
+  elsewhere?: Elsewhere
 ): Promise<void> {
-  const result = computeUniversality(config, report, data)
+  const result = await computeUniversality(config, report, data, elsewhere)
   reportUniversality(result, report)
   report.progress('metrics', result.steps, result.steps)
 }
 
-/**
- * The computation: the config's encoder with every head and the witness, and the clean-encoder
- * twin. Progress goes to `report`; the numbers come back for reportUniversality.
- */
-export function computeUniversality(
-  config: UniversalityConfig,
-  report: Reporter,
-  data?: { train: ClassData; test: ClassData }
-): UniversalityResult {
+/** What both encoders are computed from: the data, the key, the weights, the poisoned rows. */
+function prepare(config: UniversalityConfig, data?: { train: ClassData; test: ClassData }) {
   const { m, k, seed } = config
   const { train, test } = resolveData(config, data)
   const { d, L } = train
-  const n = train.n
-  const nTest = test.n
   if (k > d) throw new Error(`'k' must be at most d (got k=${k}, d=${d})`)
   if (config.target >= L) {
     throw new Error(`'target' must be a class below L (got target=${config.target}, L=${L})`)
@@ -128,38 +119,106 @@ export function computeUniversality(
   if (yPrime >= L) {
     throw new Error(`'witnessTarget' must be a class below L (got ${yPrime}, L=${L})`)
   }
-
-  // Progress: the data, then per encoder its features, head training, random heads and the
-  // nullifying head; the witness and the reports once. A clean config has no separate twin.
-  const progressEvery = Math.max(1, Math.ceil(config.head.epochs / 10))
-  const headTicks = Math.ceil(config.head.epochs / progressEvery)
-  const randomTicks = Math.ceil(config.randomHeads / blockSize(nTest, L))
-  const perEncoder = 2 + headTicks + (config.probes > 0 ? headTicks : 0) + randomTicks + 1
-  const total = 1 + perEncoder * (config.backdoored ? 2 : 1) + 2
-  let step = 0
-  const tick = (phase: string) => report.progress(phase, ++step, total)
-  const headOptions = (phase: string): SoftmaxOptions => ({
-    ...config.head,
-    onEpoch: (epoch) => {
-      if (epoch % progressEvery === 0 || epoch === config.head.epochs) tick(phase)
-    }
-  })
-
   // Encoder: the effectiveness experiment's streams and rows (common random numbers). The
   // clean-encoder twin is the same Z with theta = 0 (SCIENCE.md section 10).
   const s = sampleSecret(d, k, stream(seed, 'key'))
   const weights = sampleReluWeights(m, d, stream(seed, 'weights'), stream(seed, 'spike'))
-  const poisonRows = sampleRows(n, Math.round(config.poisonFraction * n), stream(seed, 'poison'))
-  const ctx: Context = { config, train, test, s, poisonRows, tick, headOptions }
+  const poisonRows = sampleRows(
+    train.n,
+    Math.round(config.poisonFraction * train.n),
+    stream(seed, 'poison')
+  )
+  // Progress: the data, then per encoder its features, head training, random heads and the
+  // nullifying head; the witness and the reports once. A clean config has no separate twin.
+  const progressEvery = Math.max(1, Math.ceil(config.head.epochs / 10))
+  const headTicks = Math.ceil(config.head.epochs / progressEvery)
+  const randomTicks = Math.ceil(config.randomHeads / blockSize(test.n, L))
+  const perEncoder = 2 + headTicks + (config.probes > 0 ? headTicks : 0) + randomTicks + 1
+  const total = 1 + perEncoder * (config.backdoored ? 2 : 1) + 2
+  const context = (tick: (phase: string) => void): Context => ({
+    config,
+    train,
+    test,
+    s,
+    poisonRows,
+    tick,
+    headOptions: (phase) => ({
+      ...config.head,
+      onEpoch: (epoch) => {
+        if (epoch % progressEvery === 0 || epoch === config.head.epochs) tick(phase)
+      }
+    })
+  })
+  return { train, test, s, weights, yPrime, perEncoder, total, context }
+}
+
+/** The clean-encoder twin handed to a second process: the config, and the data unless drawn. */
+interface TwinInput {
+  config: UniversalityConfig
+  data?: { train: ClassData; test: ClassData }
+}
+
+/** What the process computing the twin says: each progress step, then the twin's outcomes. */
+type TwinMessage = { type: 'tick'; phase: string } | { type: 'twin'; outcomes: EncoderOutcomes }
+
+/** Computes the clean-encoder twin handed over by a run in another process (KindRunner.help). */
+async function computeTwinHere(input: unknown, say: (message: TwinMessage) => void): Promise<void> {
+  const { config, data } = input as TwinInput
+  const p = prepare(config, data)
+  const Z = backdooredRows(p.weights, p.s, 0)
+  const outcomes = measureCleanEncoder(
+    Z,
+    p.context((phase) => say({ type: 'tick', phase }))
+  )
+  say({ type: 'twin', outcomes })
+}
+
+/**
+ * The computation: the config's encoder with every head and the witness, and the clean-encoder
+ * twin, in another process when `elsewhere` has one free (the numbers are the same). Progress goes
+ * to `report`; the numbers come back for reportUniversality.
+ */
+export async function computeUniversality(
+  config: UniversalityConfig,
+  report: Reporter,
+  data?: { train: ClassData; test: ClassData },
+  elsewhere?: Elsewhere
+): Promise<UniversalityResult> {
+  if (config.backdoored) elsewhere?.reserve()
+  const p = prepare(config, data)
+  const { train, test, total, perEncoder } = p
+  let twinThere: EncoderOutcomes | null = null
+  const remote =
+    config.backdoored && elsewhere
+      ? await elsewhere.handOver({ config, data } satisfies TwinInput, (message) => {
+          const m = message as TwinMessage
+          if (m.type === 'twin') twinThere = m.outcomes
+        })
+      : null
+  // With the twin computed meanwhile by another process, at about the same pace, each step of
+  // this encoder stands for one of each.
+  let step = 0
+  let encoderSteps = 0
+  const tick = (phase: string) => {
+    const both = remote && phase !== 'data' && encoderSteps++ < perEncoder
+    step += both ? 2 : 1
+    report.progress(phase, step, total)
+  }
+  const ctx = p.context(tick)
   tick('data')
 
-  const G = backdooredRows(weights, s, config.backdoored ? config.theta : 0)
-  const main = measureWithWitness(G, ctx, yPrime)
+  const G = backdooredRows(p.weights, p.s, config.backdoored ? config.theta : 0)
+  const main = measureWithWitness(G, ctx, p.yPrime)
   // A clean config's encoder is its own twin: the same rows, heads and numbers, computed once.
-  const twin = config.backdoored
-    ? measureCleanEncoder(backdooredRows(weights, s, 0), ctx)
-    : main.heads.outcomes
-  return { config, test, sizes: { L, d, n, nTest }, main, twin, steps: total }
+  let twin: EncoderOutcomes
+  if (!config.backdoored) twin = main.heads.outcomes
+  else if (remote) {
+    await remote.finished
+    if (!twinThere) throw new Error('the clean-encoder twin was computed but not received')
+    twin = twinThere
+  } else twin = measureCleanEncoder(backdooredRows(p.weights, p.s, 0), ctx)
+  const sizes = { L: train.L, d: train.d, n: train.n, nTest: test.n }
+  return { config, test, sizes, main, twin, steps: total }
 }
 
 /** Turns what computeUniversality found into the run's reported records. */
@@ -269,7 +328,7 @@ function resolveData(
 }
 
 export const universalityRunner: KindRunner<UniversalityConfig> = {
-  run: async (config, reporter, { csv, nulls }) => {
+  run: async (config, reporter, { csv, nulls, elsewhere }) => {
     const report = trackProgress(reporter)
     // Real data are split into training and held-out parts by the run's 'data/split' stream.
     const data =
@@ -284,8 +343,9 @@ export const universalityRunner: KindRunner<UniversalityConfig> = {
     const shape = { seed: config.seed, m: config.m, k: config.k, d }
     // The panel's null is drawn in other threads while the run computes (nullThreads.ts).
     const pending = startPanelNull(shape, nulls)
-    await runUniversality(config, report, data)
+    await runUniversality(config, report, data, elsewhere)
     const encoder = [{ who: 'encoder', theta: config.backdoored ? config.theta : 0 }]
     await reportReluPanel(report, shape, encoder, nulls, pending)
-  }
+  },
+  help: computeTwinHere
 }

@@ -1,10 +1,12 @@
 /**
  * The worker pool with real worker processes (the TypeScript worker through tsx) and a real
- * SQLite file: reuse, replacement after a crash and a cancel, tensors left behind, the second
- * model of a fine-tuning run in a second worker, and no process left after the service stops.
+ * SQLite file: reuse, replacement after a crash and a cancel, tensors left behind, the part of a
+ * run handed to a second worker (fine-tuning's second model, universality's clean-encoder twin),
+ * and no process left after the service stops.
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { finetuneConfigSchema } from '../../kinds/finetune/config'
+import { universalityConfigSchema } from '../../kinds/universality/config'
 import type { RunSummary } from '../../shared/results'
 import {
   fastEffectiveness as small,
@@ -34,6 +36,18 @@ const finetune = finetuneConfigSchema.parse({
   nTest: 200,
   lambdas: { from: 0, to: 4, steps: 5 },
   train: { epochs: 3, batchSize: 32, learningRate: 0.01 }
+})
+
+const universality = universalityConfigSchema.parse({
+  kind: 'universality',
+  d: 12,
+  m: 80,
+  k: 3,
+  n: 150,
+  nTest: 150,
+  probes: 2,
+  randomHeads: 6,
+  head: { epochs: 8 }
 })
 
 const opened: TempLab[] = []
@@ -162,6 +176,30 @@ describe('the worker pool', () => {
     expect(single.status).toBe('done')
     expect(alone.pool.info()).toHaveLength(1)
     expect(numbers(alone, single.id)).toEqual(numbers(service, run.id))
+  })
+
+  it("computes a universality run's clean-encoder twin in a second worker, with the same numbers", async () => {
+    const service = open(2, false)
+    const steps: { step: number; total: number }[] = []
+    const stop = service.subscribe((e) => {
+      if (e.type === 'progress') steps.push({ step: e.progress.step, total: e.progress.total })
+    })
+    const run = await finished(service, universality)
+    stop()
+    expect(run.status, run.error ?? '').toBe('done')
+    const workers = service.pool.info()
+    expect(workers.map((w) => w.jobs)).toEqual([1, 1])
+    for (const w of workers) expect(w.memory?.numTensors).toBe(w.baseTensors)
+    // Its progress never went back, and ended at its total.
+    expect(steps.every((p, i) => i === 0 || p.step >= steps[i - 1].step)).toBe(true)
+    expect(steps.at(-1)!.step).toBe(steps.at(-1)!.total)
+    const alone = open(1, false)
+    const single = await finished(alone, universality)
+    expect(alone.pool.info().map((w) => w.jobs)).toEqual([1])
+    expect(numbers(alone, single.id)).toEqual(numbers(service, run.id))
+    expect(numbers(service, run.id).metrics.some((m) => m.model.startsWith('cleanEncoder'))).toBe(
+      true
+    )
   })
 
   it('runs two fine-tuning runs at once on two workers, with the numbers of one at a time', async () => {

@@ -1,13 +1,13 @@
 /**
  * Messages between the service and its worker processes. A worker is long-lived: it starts its
  * tfjs backend once, says `ready`, then runs one job after another (`done` or `error` after each)
- * until it is killed. A job is a run (`start`) or one model of another run's fine-tuning
- * (`trainModel`), which the service relays between the two workers.
+ * until it is killed. A job is a run (`start`) or the part another run handed over (`help`:
+ * fine-tuning's second model, universality's clean-encoder twin), whose messages the service
+ * relays between the two workers.
  */
-import type { ExperimentConfig } from '../../kinds/registry'
+import type { ExperimentConfig, ExperimentKind } from '../../kinds/registry'
 import type { Environment, MetricRecord, SeriesRecord } from '../../shared/results'
 import type { CsvSource } from '../lab/datasets/index'
-import type { EpochRecord, FineTuneInput, Measurement } from '../lab/finetune'
 import type { NullRecord } from '../lab/nullCache'
 
 /** A job the pool hands to a worker. */
@@ -20,20 +20,18 @@ export type Job =
       /** Monte Carlo nulls the database holds for the run's seed and shape (detectability). */
       nulls?: NullRecord[]
     }
-  | { type: 'trainModel'; input: FineTuneInput }
+  /** The part of a run of `kind` that its worker handed over (KindRunner.help). */
+  | { type: 'help'; kind: ExperimentKind; input: unknown }
 
-/** What a model trained for another worker reports, relayed to that worker as it arrives. */
+/** What the worker computing a handed-over part says, relayed to the run's worker as it comes. */
 export type FromHelper =
-  | { type: 'measure'; when: 'before' | 'after'; measurement: Measurement }
-  | { type: 'epoch'; record: EpochRecord }
-  | { type: 'done' }
-  | { type: 'error'; message: string }
+  { type: 'said'; message: unknown } | { type: 'done' } | { type: 'error'; message: string }
 
 export type ToWorker =
   | Job
-  /** The second worker took the model handed over with `helperJob`; its reports follow. */
+  /** The second worker took the part handed over with `helperJob`; its messages follow. */
   | { type: 'helperStarted' }
-  /** No second worker is free: the model handed over trains in the asking worker. */
+  /** No second worker is free: the asking worker computes the part itself. */
   | { type: 'noHelper' }
   | { type: 'helper'; message: FromHelper }
 
@@ -55,9 +53,9 @@ export type FromWorker =
   | { type: 'series'; record: SeriesRecord }
   /** A Monte Carlo null the run drew, for the database to keep. */
   | { type: 'null'; record: NullRecord }
-  /** The run will hand one model to a second worker soon: get one ready if one is free. */
+  /** The run will hand a part to a second worker soon: get one ready if one is free. */
   | { type: 'wantHelper' }
-  | { type: 'helperJob'; input: FineTuneInput }
+  | { type: 'helperJob'; kind: ExperimentKind; input: unknown }
   | Exclude<FromHelper, { type: 'done' } | { type: 'error' }>
   | { type: 'done'; memory: WorkerMemory }
   | { type: 'error'; message: string; memory: WorkerMemory }

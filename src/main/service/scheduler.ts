@@ -4,11 +4,10 @@
  * cancel, and the end of a run. A run's worker is given back to the pool when the run is done;
  * killed (and so replaced) when the run is cancelled, deleted or failed.
  */
-import type { ExperimentConfig } from '../../kinds/registry'
+import type { ExperimentConfig, ExperimentKind } from '../../kinds/registry'
 import type { LabEvent } from '../../shared/api'
 import type { Progress, RunSummary } from '../../shared/results'
 import type { CsvSource } from '../lab/datasets/index'
-import type { FineTuneInput } from '../lab/finetune'
 import type { NullRecord } from '../lab/nullCache'
 import type { RunStore } from '../store/store'
 import { EtaEstimator } from './eta'
@@ -40,7 +39,7 @@ interface ActiveRun {
   cancelled: boolean
   lastProgressWrite: number
   eta: EtaEstimator
-  /** A second worker for one of its models (fine-tuning), once asked for. */
+  /** A second worker for a part of the run (KindRunner.help), once asked for. */
   helper: Helper | null
 }
 
@@ -197,7 +196,7 @@ export class RunScheduler {
         this.reserveHelper(active)
         break
       case 'helperJob':
-        this.startHelper(id, active, message.input)
+        this.startHelper(id, active, message.kind, message.input)
         break
       case 'done':
         this.pool.release(active.worker!, message.memory)
@@ -240,7 +239,7 @@ export class RunScheduler {
   }
 
   /**
-   * A second worker for a run's second model, if one is free and no run is waiting for it (a
+   * A second worker for a part of a run, if one is free and no run is waiting for it (a
    * queued run would use that core for a whole run).
    */
   private reserveHelper(active: ActiveRun): void {
@@ -263,8 +262,8 @@ export class RunScheduler {
     )
   }
 
-  /** Gives the model handed over to the run's helper, relaying its reports, or says "train it yourself". */
-  private startHelper(id: number, active: ActiveRun, input: FineTuneInput): void {
+  /** Gives the part handed over to the run's helper, relaying its messages, or says "compute it yourself". */
+  private startHelper(id: number, active: ActiveRun, kind: ExperimentKind, input: unknown): void {
     const helper = active.helper
     const refuse = () => active.worker?.send({ type: 'noHelper' })
     if (!helper || helper.busy) return refuse()
@@ -275,11 +274,11 @@ export class RunScheduler {
         const relay = (message: FromHelper) => active.worker?.send({ type: 'helper', message })
         helper.busy = true
         worker.start(
-          { type: 'trainModel', input },
+          { type: 'help', kind, input },
           {
             onMessage: (message) => {
               if (!current()) return
-              if (message.type === 'measure' || message.type === 'epoch') relay(message)
+              if (message.type === 'said') relay(message)
               else if (message.type === 'done' || message.type === 'error') {
                 active.helper = null
                 if (message.type === 'done') this.pool.release(worker, message.memory)
@@ -295,7 +294,7 @@ export class RunScheduler {
               active.helper = null
               relay({
                 type: 'error',
-                message: `The second model's process exited with code ${code}${detail ? `: ${detail}` : ''}`
+                message: `The second worker's process exited with code ${code}${detail ? `: ${detail}` : ''}`
               })
               this.pump()
             }

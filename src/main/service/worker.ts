@@ -2,14 +2,15 @@
  * Entry of a pool worker: a long-lived child process that starts the tfjs backend once, says
  * `ready`, then runs one job after another, streaming progress, metrics and series to the
  * service. Works under Node's fork (process.send) and Electron's utilityProcess
- * (process.parentPort). A job is a run (`start`) or one model of another run's fine-tuning
- * (`trainModel`); a fine-tuning run hands its second model to the service, which gives it to a
- * second worker when one is free (see `helperModels`).
+ * (process.parentPort). A job is a run (`start`) or the part another run handed over (`help`):
+ * a run hands a part (fine-tuning's second model, universality's clean-encoder twin) to the
+ * service, which gives it to a second worker when one is free (see `elsewhere`).
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { initBackend } from '../lab/backend'
-import { runExperiment } from '../../kinds/main'
-import { runModelHere, type ModelElsewhere } from '../../kinds/finetune/run'
+import { helpExperiment, runExperiment } from '../../kinds/main'
+import type { ExperimentKind } from '../../kinds/registry'
+import type { Elsewhere } from '../../kinds/runner'
 import type { Environment } from '../../shared/results'
 import { recordNullCache } from '../lab/nullCache'
 import type { FromHelper, FromWorker, Job, ToWorker, WorkerMemory } from './protocol'
@@ -40,56 +41,50 @@ function errorMessage(error: unknown): string {
 let helperListener: ((message: ToWorker) => void) | null = null
 
 /**
- * The second model of a fine-tuning run, trained in another pool worker: asked for early
- * (`reserve`), handed over with its inputs, its reports relayed back by the service. When no
- * worker is free the service says so and the model trains here: the numbers are the same.
+ * A second pool worker for part of the current run (KindRunner.help): asked for early
+ * (`reserve`), handed the part with its inputs, its messages relayed back by the service. When no
+ * worker is free the service says so and the run computes the part here: the numbers are the same.
  */
-function helperModels(): ModelElsewhere {
+function elsewhere(kind: ExperimentKind): Elsewhere {
   return {
     reserve: () => void send({ type: 'wantHelper' }),
-    handOver: (input, handlers) =>
+    handOver: (input, onMessage) =>
       new Promise((handedOver, failed) => {
-        let settleTrained: { resolve: () => void; reject: (error: Error) => void } | null = null
-        const trained = new Promise<void>(
-          (resolve, reject) => (settleTrained = { resolve, reject })
-        )
-        trained.catch(() => {}) // the run awaits it; a rejection before then is not unhandled
+        let settle: { resolve: () => void; reject: (error: Error) => void } | null = null
+        const finished = new Promise<void>((resolve, reject) => (settle = { resolve, reject }))
+        finished.catch(() => {}) // the run awaits it; a rejection before then is not unhandled
         helperListener = (message) => {
           if (message.type === 'noHelper') {
             helperListener = null
             handedOver(null)
           } else if (message.type === 'helperStarted') {
-            handedOver({ trained })
+            handedOver({ finished })
           } else if (message.type === 'helper') {
             try {
               onHelperMessage(message.message)
             } catch (error) {
               helperListener = null
-              settleTrained!.reject(error instanceof Error ? error : new Error(String(error)))
+              settle!.reject(error instanceof Error ? error : new Error(String(error)))
             }
           }
         }
         const onHelperMessage = (message: FromHelper) => {
-          if (message.type === 'measure') handlers.onMeasure(message.when, message.measurement)
-          else if (message.type === 'epoch') handlers.onEpoch(message.record)
+          if (message.type === 'said') onMessage(message.message)
           else {
             helperListener = null
-            if (message.type === 'done') settleTrained!.resolve()
-            else settleTrained!.reject(new Error(message.message))
+            if (message.type === 'done') settle!.resolve()
+            else settle!.reject(new Error(message.message))
           }
         }
-        send({ type: 'helperJob', input }).catch(failed)
+        send({ type: 'helperJob', kind, input }).catch(failed)
       })
   }
 }
 
 async function runJob(job: Job, environment: Environment): Promise<void> {
   try {
-    if (job.type === 'trainModel') {
-      await runModelHere(job.input, {
-        onMeasure: (when, measurement) => void send({ type: 'measure', when, measurement }),
-        onEpoch: (record) => void send({ type: 'epoch', record })
-      })
+    if (job.type === 'help') {
+      await helpExperiment(job.kind, job.input, (message) => void send({ type: 'said', message }))
     } else {
       const file = job.dataset
       await send({
@@ -111,7 +106,7 @@ async function runJob(job: Job, environment: Environment): Promise<void> {
         },
         {
           csv: job.dataset ?? null,
-          elsewhere: helperModels(),
+          elsewhere: elsewhere(job.config.kind),
           nulls: recordNullCache(job.nulls ?? [], environment.backend, (record) => {
             void send({ type: 'null', record })
           })
@@ -135,7 +130,7 @@ async function main(): Promise<void> {
     process.exit(1)
   }
   const onMessage = (message: ToWorker) => {
-    if (message.type === 'start' || message.type === 'trainModel') void runJob(message, environment)
+    if (message.type === 'start' || message.type === 'help') void runJob(message, environment)
     else helperListener?.(message)
   }
   if (parentPort) parentPort.on('message', (event) => onMessage(event.data))
