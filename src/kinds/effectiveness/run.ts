@@ -260,8 +260,9 @@ function stepCosts(config: EffectivenessConfig, lambdas: number, interval: boole
     product(nTest) + scores(nTest),
     ...Array.from({ length: lambdas - 1 }, () => scores(nTest)),
     ...MODELS.map(() => (n + nTest * lambdas) * 100),
-    // The bootstrap: per resample, nTest draws and a pass over them per network.
-    ...(interval ? [BOOTSTRAP_RESAMPLES * nTest * 30] : []),
+    // The bootstrap: per resample, nTest draws and a pass over them per network (about 90 ms of
+    // a default run).
+    ...(interval ? [BOOTSTRAP_RESAMPLES * nTest * 45] : []),
     m * d * 10
   ]
 }

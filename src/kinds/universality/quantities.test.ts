@@ -129,5 +129,12 @@ describe('runUniversality: the reported quantities follow their definitions', ()
       expect(phases.has(phase), phase).toBe(true)
     r.phases.forEach((p, i) => expect(p.step).toBe(i + 1))
     expect(r.phases.at(-1)!.step).toBe(r.phases[0].total)
+    // The share of work done, for the time left: said by every step but the last (which ends
+    // the run), growing, each phase's steps costing more than nothing, short of 1 until the end.
+    const works = r.phases.slice(0, -1).map((p) => p.work)
+    for (const w of works) expect(Number.isFinite(w)).toBe(true)
+    works.forEach((w, i) => i > 0 && expect(w!).toBeGreaterThan(works[i - 1]!))
+    expect(works.at(-1)!).toBeLessThan(1)
+    expect(works.at(-1)!).toBeGreaterThan(0.9)
   })
 })

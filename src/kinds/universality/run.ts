@@ -135,6 +135,14 @@ function prepare(config: UniversalityConfig, data?: { train: ClassData; test: Cl
   const randomTicks = Math.ceil(config.randomHeads / blockSize(test.n, L))
   const perEncoder = 2 + headTicks + (config.probes > 0 ? headTicks : 0) + randomTicks + 1
   const total = 1 + perEncoder * (config.backdoored ? 2 : 1) + 2
+  const work = stepCosts(config, { train, test, poisonRows, progressEvery, randomTicks })
+  const encoderWork =
+    2 * work.features +
+    headTicks * (work['attacker head'] + (config.probes > 0 ? work.probes : 0)) +
+    randomTicks * work['random heads'] +
+    work.nullifying
+  const totalWork =
+    work.data + encoderWork * (config.backdoored ? 2 : 1) + work.witness + work.metrics
   const context = (tick: (phase: string) => void): Context => ({
     config,
     train,
@@ -149,7 +157,10 @@ function prepare(config: UniversalityConfig, data?: { train: ClassData; test: Cl
       }
     })
   })
-  return { train, test, s, weights, yPrime, perEncoder, total, context }
+  /** The share of the run's work a step of `phase` ends, counted `times` (1, or 2 for both encoders). */
+  const share = (phase: string, times: number) =>
+    (times * work[phase.replace(/^clean encoder: /, '') as keyof typeof work]) / totalWork
+  return { train, test, s, weights, yPrime, perEncoder, total, share, context }
 }
 
 /** The clean-encoder twin handed to a second process: the config, and the data unless drawn. */
@@ -198,11 +209,13 @@ export async function computeUniversality(
   // With the twin computed meanwhile by another process, at about the same pace, each step of
   // this encoder stands for one of each.
   let step = 0
+  let done = 0
   let encoderSteps = 0
   const tick = (phase: string) => {
-    const both = remote && phase !== 'data' && encoderSteps++ < perEncoder
-    step += both ? 2 : 1
-    report.progress(phase, step, total)
+    const times = remote && phase !== 'data' && encoderSteps++ < perEncoder ? 2 : 1
+    step += times
+    done += p.share(phase, times)
+    report.progress(phase, step, total, Math.min(1, done))
   }
   const ctx = p.context(tick)
   tick('data')
@@ -292,6 +305,38 @@ export function reportUniversality(result: UniversalityResult, report: Reporter)
   report.metric({ model: 'run', name: 'nTest', value: nTest })
   for (const [name, value] of Object.entries(main.runValues)) {
     report.metric({ model: 'run', name, value })
+  }
+}
+
+/**
+ * Rough costs (nanoseconds, wasm) of a progress step of each phase, measured on the default run
+ * (d=50, m=1000, n=nTest=2000, L=3, 10 probes, 200 random heads): a multiply-add of the
+ * features' product about 0.6; an epoch of the attacker's head about 0.49 per row, unit and class;
+ * the probes, trained together, about 0.33 + 0.16 per probe; a random head about 0.11 per input,
+ * unit and class on each of its feature sets (clean, triggered and, for the rankings, clean again).
+ */
+function stepCosts(
+  config: UniversalityConfig,
+  p: {
+    train: ClassData
+    test: ClassData
+    poisonRows: Int32Array
+    progressEvery: number
+    randomTicks: number
+  }
+) {
+  const { m } = config
+  const { d, L } = p.train
+  const attackRows = p.train.n + p.poisonRows.length
+  return {
+    data: (p.train.n + p.test.n) * d * 100,
+    features: Math.max(attackRows, p.test.n) * d * m * 0.6,
+    'attacker head': p.progressEvery * attackRows * m * L * 0.49,
+    probes: p.progressEvery * p.train.n * m * L * (0.33 + 0.16 * config.probes),
+    'random heads': (config.randomHeads / p.randomTicks) * p.test.n * m * L * 0.11 * 2.5,
+    nullifying: p.test.n * m * 8,
+    witness: p.test.n * m * 11,
+    metrics: p.test.n * m * 8
   }
 }
 

@@ -118,6 +118,18 @@ describe("the panel's progress", () => {
       )
     }
   })
+
+  it("passes on the run's share of work done, from which the time left is estimated", async () => {
+    const works: (number | undefined)[] = []
+    const report = collectingReporter()
+    report.progress = (_phase, _step, _total, work) => void works.push(work)
+    await runExperiment(parseExperimentConfig(raw), report)
+    // The effectiveness run's steps differ in cost: it says how much of its work each one ends.
+    const said = works.filter((w): w is number => w !== undefined)
+    expect(said.length).toBeGreaterThan(5)
+    expect(said).toEqual([...said].sort((a, b) => a - b))
+    expect(said.at(-1)).toBe(1)
+  })
 })
 
 describe('the panel of a fine-tuning run', () => {

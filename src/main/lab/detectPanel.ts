@@ -65,9 +65,9 @@ export function trackProgress(
 ): ProgressTracking {
   const tracking: ProgressTracking = {
     lastProgress: at,
-    progress(phase, step, total) {
+    progress(phase, step, total, work) {
       tracking.lastProgress = { step, total }
-      report.progress(phase, step, total)
+      report.progress(phase, step, total, work)
     },
     metric: (record) => report.metric(record),
     series: (record) => report.series(record)
