@@ -10,6 +10,7 @@ import { apiChannels as channelTable, EVENTS_CHANNEL, type ChannelMethod } from 
 import {
   isoInstant,
   notesText,
+  pageLimit,
   requiredName,
   grouped,
   runId,
@@ -23,7 +24,6 @@ import { sweepSchemas } from './apiSweep'
 import {
   MAX_COMPARED_RUNS,
   MAX_GROUPED_RUNS,
-  MAX_QUERY_LIMIT,
   runSortColumns,
   type HistoryResult,
   type RunQueryResult
@@ -118,12 +118,7 @@ const runQueryShape = {
     .int({ error: 'offset must be a whole number' })
     .min(0, { error: 'offset must be at least 0' })
     .default(0),
-  limit: z
-    .number()
-    .int({ error: 'limit must be a whole number' })
-    .min(1, { error: 'limit must be at least 1' })
-    .max(MAX_QUERY_LIMIT, { error: `limit must be at most ${MAX_QUERY_LIMIT}` })
-    .default(100)
+  limit: pageLimit
 }
 
 export const apiSchemas = {

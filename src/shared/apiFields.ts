@@ -4,7 +4,7 @@
  * error names the field and its rule. No Node, no DOM.
  */
 import { z } from 'zod'
-import { MAX_COMPARED_RUNS } from './history'
+import { MAX_COMPARED_RUNS, MAX_QUERY_LIMIT } from './history'
 
 /** A run's id (a data set's and a comparison's too): a positive whole number. */
 export const runId = z
@@ -106,3 +106,11 @@ export function runsPerMode(
   if (!value.grouped && value.runIds.length > MAX_COMPARED_RUNS)
     ctx.addIssue({ code: 'custom', path: ['runIds'], message })
 }
+
+/** How many rows a query returns at most: 1 to MAX_QUERY_LIMIT, 100 unless said. */
+export const pageLimit = z
+  .number()
+  .int({ error: 'limit must be a whole number' })
+  .min(1, { error: 'limit must be at least 1' })
+  .max(MAX_QUERY_LIMIT, { error: `limit must be at most ${MAX_QUERY_LIMIT}` })
+  .default(100)

@@ -4,7 +4,7 @@
  * id. No Node, no DOM.
  */
 import { z } from 'zod'
-import { metricRef, singleLineText, sweepId } from './apiFields'
+import { metricRef, pageLimit, singleLineText, sweepId } from './apiFields'
 import { MAX_QUERY_LIMIT } from './history'
 
 export const sweepSchemas = {
@@ -20,12 +20,7 @@ export const sweepSchemas = {
         .array(sweepId)
         .max(MAX_QUERY_LIMIT, { error: `ids may name at most ${MAX_QUERY_LIMIT} sweeps` })
         .optional(),
-      limit: z
-        .number()
-        .int({ error: 'limit must be a whole number' })
-        .min(1, { error: 'limit must be at least 1' })
-        .max(MAX_QUERY_LIMIT, { error: `limit must be at most ${MAX_QUERY_LIMIT}` })
-        .default(100)
+      limit: pageLimit
     })
     .default({ limit: 100 }),
   cancelSweep: z.object({ id: sweepId }),

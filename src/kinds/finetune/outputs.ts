@@ -25,14 +25,18 @@ const perModel = [
   ...measured.map((m) => `${m}.after` as const),
   'weightDrift.after'
 ] as const
-const epochSeries = [
+/** The per-epoch series of each model (x = epoch). */
+export const EPOCH_SERIES = [
   'epoch.loss',
   'epoch.cleanAccuracy',
   'epoch.attackSuccessRate',
   'epoch.spikeEnergy',
   'epoch.weightDrift',
+  // The trainable scalars, so a run stopped early still says where tau and a had moved.
   'epoch.tau',
   'epoch.a',
+  // Additions of SCIENCE.md section 5: the spike energy next to the rows' scale and its null band,
+  // and the robust accuracy that completes BackdoorBench's triple.
   'epoch.traceOverD',
   'epoch.normalisedSpikeEnergy',
   'epoch.nullSpikeEnergy',
@@ -57,8 +61,8 @@ export const finetuneOutputs = {
     ...panel.metrics
   },
   series: {
-    clean: [...epochSeries, 'attackSuccessRate.before', 'attackSuccessRate.after'],
-    backdoored: [...epochSeries, 'attackSuccessRate.before', 'attackSuccessRate.after'],
+    clean: [...EPOCH_SERIES, 'attackSuccessRate.before', 'attackSuccessRate.after'],
+    backdoored: [...EPOCH_SERIES, 'attackSuccessRate.before', 'attackSuccessRate.after'],
     run: ['epoch.advantage'],
     ...panel.series
   }

@@ -4,6 +4,7 @@
  * measurements before and after fine-tuning with their intervals. Main bundle only.
  */
 import type { FinetuneConfig } from '../config'
+import { EPOCH_SERIES } from '../outputs'
 import type { EpochRecord, Measurement } from '../../../main/lab/finetune'
 import {
   BOOTSTRAP_RESAMPLES,
@@ -28,24 +29,6 @@ export const FINETUNE_MODELS = ['clean', 'backdoored'] as const
 /** A measurement with the whole ASR curve takes about this many epochs (defaults, wasm). */
 const MEASUREMENT_EPOCHS = 0.7
 export type Model = (typeof FINETUNE_MODELS)[number]
-
-/** The per-epoch series of each model (x = epoch). */
-export const EPOCH_SERIES = [
-  'epoch.loss',
-  'epoch.cleanAccuracy',
-  'epoch.attackSuccessRate',
-  'epoch.spikeEnergy',
-  'epoch.weightDrift',
-  // The trainable scalars, so a run stopped early still says where tau and a had moved.
-  'epoch.tau',
-  'epoch.a',
-  // Additions of SCIENCE.md section 5: the spike energy next to the rows' scale and its null band,
-  // and the robust accuracy that completes BackdoorBench's triple.
-  'epoch.traceOverD',
-  'epoch.normalisedSpikeEnergy',
-  'epoch.nullSpikeEnergy',
-  'epoch.robustAccuracy'
-] as const
 
 /**
  * Collects the per-epoch records of both models (in any order) and reports an epoch's series
