@@ -55,6 +55,21 @@ export interface Progress {
   total: number
   /** Seconds left, estimated from the rate so far; null until it can be estimated. */
   etaSeconds: number | null
+  /**
+   * The share of the run's estimated work done (0 to 1), when its steps differ in cost: the time
+   * left is estimated from it, and the bar shows it. Absent: the steps cost alike.
+   */
+  work?: number
+}
+
+/**
+ * The share of a run done (0 to 1) from its progress: the share of its work where it says it,
+ * else the share of its steps; all of it once every step is done. Null without a count.
+ */
+export function progressShare(p: Progress | null | undefined): number | null {
+  if (!p || !(p.total > 0)) return null
+  const share = p.step >= p.total ? 1 : (p.work ?? p.step / p.total)
+  return Math.min(1, Math.max(0, share))
 }
 
 export interface RunSummary {

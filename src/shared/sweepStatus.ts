@@ -5,7 +5,7 @@
  */
 import type { SweepConfig } from '../kinds/sweep'
 import type { ExperimentConfig, ExperimentKind } from '../kinds/registry'
-import type { RunStatus, RunSummary } from './results'
+import { progressShare, type RunStatus, type RunSummary } from './results'
 import {
   aggregate,
   pointSeed,
@@ -140,8 +140,7 @@ type Timed = Pick<RunSummary, 'status' | 'createdAt' | 'startedAt' | 'finishedAt
 
 /** A running run's share done, from its progress (0 before it reports any). */
 function fractionDone(run: Timed): number {
-  const p = run.progress
-  return p && p.total > 0 ? Math.min(1, Math.max(0, p.step / p.total)) : 0
+  return progressShare(run.progress) ?? 0
 }
 
 /**

@@ -353,7 +353,8 @@ export class RunScheduler {
       phase: message.phase,
       step: message.step,
       total: message.total,
-      etaSeconds: active.eta.update(work, Date.now(), active.startedAt)
+      etaSeconds: active.eta.update(work, Date.now(), active.startedAt),
+      ...(message.work === undefined ? {} : { work: message.work })
     }
     this.options.emit({ type: 'progress', runId: id, progress })
     const now = Date.now()
