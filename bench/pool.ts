@@ -187,6 +187,18 @@ export function printPoolChecks(backend: string, speedup: Speedup, memory: Memor
       [
         `RSS growth under the bound of ${mb(RSS_GROWTH_BOUND)}`,
         growths.every((g) => g < RSS_GROWTH_BOUND) ? 'yes' : 'NO'
+      ],
+      [
+        // Most of a worker's growth is its first runs filling the wasm heap to its high-water
+        // mark; a leak would go on growing over the second half as well.
+        'worker RSS growth over the second half (run 10 -> run 20)',
+        last.workers
+          .map((w) => {
+            const mid = memory.samples[9]?.workers.find((b) => b.id === w.id)
+            const growth = mid?.memory && w.memory ? w.memory.rss - mid.memory.rss : null
+            return `#${w.id}: ${growth === null ? '-' : `${growth >= 0 ? '+' : ''}${mb(growth)}`}`
+          })
+          .join('; ')
       ]
     ]
   )
