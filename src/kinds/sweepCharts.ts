@@ -8,8 +8,6 @@ import type { LegendItem, Scale } from 'chart.js'
 import {
   BAND_MARK,
   band,
-  baseOptions,
-  formatTick,
   markerClip,
   measured,
   okabeIto,
@@ -20,6 +18,7 @@ import {
   type LineChartSpec,
   type LineDataset
 } from '../shared/charts'
+import { baseOptions, formatTick } from '../shared/chartAxes'
 import type { SeriesRecord } from '../shared/results'
 import type { SweptValue } from '../shared/sweep'
 import { otherAxis, sweepAxis, sweepNotes, type SweepAxis, type SweepChartInput } from './sweepAxes'

@@ -7,9 +7,6 @@ import { seriesOf } from './outputs'
 import type { ChartData, LegendItem } from 'chart.js'
 import {
   BAND_MARK,
-  baseOptions,
-  formatRate,
-  formatTick,
   markerClip,
   okabeIto,
   paperBackground,
@@ -20,6 +17,7 @@ import {
   type LineChartSpec,
   type LineDataset
 } from '../../shared/charts'
+import { baseOptions, formatRate, formatTick } from '../../shared/chartAxes'
 import type { ChartDefinition } from '../../shared/chartEntry'
 import { histogramCard, perTargetCard, scatterCard, UNIVERSAL_ASR } from './cards'
 import { type RunDetail } from '../../shared/results'
