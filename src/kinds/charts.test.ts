@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { availableCharts, chartEntry, chartRegistry } from './charts'
 import { UnknownChartError } from '../shared/chartEntry'
-import { asrChartSpec } from '../shared/charts'
+import { asrChartSpec } from '../shared/reluCharts'
 import { epochSpikeChartSpec } from './finetune/charts'
 import {
   universalityHistogramChartSpec,

@@ -2,14 +2,13 @@
  * A sweep's metric against a swept field (SCIENCE.md section 12): at each point the mean over its
  * seeds as a line with markers and its 95% t-interval as a band, every seed's own value as a
  * faint dot, one line per value of the second field. Built from the chart primitives of
- * src/shared/charts.ts, so the screen and every export draw the same spec. Pure; no Node, no DOM.
+ * src/shared/charts.ts and chartAxes.ts, so the screen and every export draw the same spec. Pure;
+ * no Node, no DOM.
  */
 import type { LegendItem, Scale } from 'chart.js'
 import {
   BAND_MARK,
   band,
-  baseOptions,
-  formatTick,
   markerClip,
   measured,
   okabeIto,
@@ -20,6 +19,7 @@ import {
   type LineChartSpec,
   type LineDataset
 } from '../shared/charts'
+import { baseOptions, formatTick } from '../shared/chartAxes'
 import type { SeriesRecord } from '../shared/results'
 import type { SweptValue } from '../shared/sweep'
 import { otherAxis, sweepAxis, sweepNotes, type SweepAxis, type SweepChartInput } from './sweepAxes'

@@ -8,14 +8,13 @@
  */
 import type { Scale, TooltipItem } from 'chart.js'
 import {
-  baseOptions,
-  formatTick,
   paperBackground,
   paperStyle,
   type ChartPoint,
   type LineChartSpec,
   type LineDataset
 } from '../shared/charts'
+import { baseOptions, formatTick } from '../shared/chartAxes'
 import { otherAxis, pointLabel, sweepAxis, sweepNotes, type SweepChartInput } from './sweepAxes'
 
 /** Viridis (matplotlib's), at ten even stops. */

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest'
 import {
   BAND_MARK,
   REFERENCE_MARK,
-  asrChartSpec,
   bandLabel,
   legendFilter,
   modelStyle,
@@ -10,6 +9,7 @@ import {
   type ChartPoint,
   type LineChartSpec
 } from './charts'
+import { asrChartSpec } from './reluCharts'
 import { advantageChartSpec } from '../kinds/effectiveness/charts'
 import {
   asrBeforeAfterChartSpec,

@@ -6,18 +6,12 @@
  * Everything here is plain data except two tiny callbacks (the legend filter that hides band
  * datasets and the plugin that paints the white background). chart.js is imported for its types
  * only, so this module runs anywhere. No Node, no DOM.
+ *
+ * This module holds the paper style and the datasets; `chartAxes.ts` the options and axes,
+ * `reluCharts.ts` the ASR chart of the random-ReLU kinds.
  */
-import type {
-  ChartConfiguration,
-  ChartDataset,
-  ChartType,
-  LegendItem,
-  Plugin,
-  ScriptableScaleContext
-} from 'chart.js'
-import type { RunDetail, SeriesRecord } from './results'
-import { significant } from './format'
-import { findSeries } from './results'
+import type { ChartConfiguration, ChartDataset, ChartType, LegendItem, Plugin } from 'chart.js'
+import type { SeriesRecord } from './results'
 
 /**
  * What a figure states beside its plot on paper (exported figures draw it under the legend and
@@ -197,130 +191,6 @@ export function xRange(series: (SeriesRecord | undefined)[]): [number, number] |
   return [Math.min(...xs), Math.max(...xs)]
 }
 
-export function axisTitle(text: string) {
-  return {
-    display: true,
-    text,
-    color: paperStyle.text,
-    font: { family: paperStyle.fontFamily, size: paperStyle.axisTitleSize, weight: 500 }
-  }
-}
-
-export function ticks() {
-  return {
-    color: paperStyle.text,
-    font: { family: paperStyle.fontFamily, size: paperStyle.tickSize }
-  }
-}
-
-export function baseOptions(
-  xTitle: string,
-  yTitle: string,
-  y: { min?: number; max?: number; suggestedMin?: number; suggestedMax?: number },
-  x: [number, number] | null
-): NonNullable<LineChartSpec['options']> {
-  return {
-    responsive: true,
-    maintainAspectRatio: true,
-    aspectRatio: paperStyle.aspectRatio,
-    animation: false,
-    color: paperStyle.text,
-    font: { family: paperStyle.fontFamily, size: paperStyle.tickSize },
-    interaction: { mode: 'nearest', axis: 'x', intersect: false },
-    layout: { padding: paperStyle.padding },
-    scales: {
-      x: {
-        type: 'linear',
-        ...(x ? { min: x[0], max: x[1] } : {}),
-        title: axisTitle(xTitle),
-        ticks: ticks(),
-        grid: { color: paperStyle.grid },
-        border: { color: paperStyle.axis }
-      },
-      y: {
-        type: 'linear',
-        ...y,
-        title: axisTitle(yTitle),
-        ticks: ticks(),
-        grid: { color: paperStyle.grid },
-        border: { color: paperStyle.axis }
-      }
-    },
-    plugins: {
-      legend: {
-        display: true,
-        position: 'bottom',
-        labels: {
-          color: paperStyle.text,
-          font: { family: paperStyle.fontFamily, size: paperStyle.legendSize },
-          boxWidth: 28,
-          boxHeight: 2,
-          padding: 14,
-          filter: legendFilter
-        }
-      },
-      tooltip: { enabled: true },
-      filler: { propagate: false }
-    }
-  }
-}
-
-/**
- * ASR(λ) (SCIENCE.md section 5): the clean and backdoored networks as measured, each with its
- * 95% Wilson band, and the large-width theory of each as a dashed curve; a dotted line marks
- * ASR = 0.5, where λ50 is read. Series that the run has not produced (yet) are left out.
- */
-export function asrChartSpec(run: Pick<RunDetail, 'series'>): LineChartSpec {
-  const clean = findSeries(run, 'clean', 'attackSuccessRate')
-  const backdoored = findSeries(run, 'backdoored', 'attackSuccessRate')
-  const theoryClean = findSeries(run, 'theory.clean', 'attackSuccessRate')
-  const theoryBackdoored = findSeries(run, 'theory.backdoored', 'attackSuccessRate')
-  const datasets: LineDataset[] = []
-  for (const [series, style] of [
-    [clean, modelStyle.clean],
-    [backdoored, modelStyle.backdoored]
-  ] as const) {
-    if (series) datasets.push(...band(series, style.label, style.colour))
-  }
-  for (const [series, style] of [
-    [clean, modelStyle.clean],
-    [backdoored, modelStyle.backdoored]
-  ] as const) {
-    if (series) datasets.push(measured(series, style.label, style.colour))
-  }
-  for (const [series, style] of [
-    [theoryClean, modelStyle['theory.clean']],
-    [theoryBackdoored, modelStyle['theory.backdoored']]
-  ] as const) {
-    if (series) datasets.push(theory(series, style.label, style.colour))
-  }
-  const x = xRange([clean, backdoored, theoryClean, theoryBackdoored])
-  if (x) {
-    datasets.push({
-      label: REFERENCE_MARK,
-      data: [
-        { x: x[0], y: 0.5 },
-        { x: x[1], y: 0.5 }
-      ],
-      borderColor: withAlpha(modelStyle.reference.colour, 0.35),
-      backgroundColor: withAlpha(modelStyle.reference.colour, 0.35),
-      borderWidth: 1,
-      borderDash: [...paperStyle.referenceDash],
-      pointRadius: 0,
-      pointHoverRadius: 0,
-      pointHitRadius: 0,
-      fill: false,
-      order: 4
-    })
-  }
-  return {
-    type: 'line',
-    data: { datasets },
-    options: baseOptions('Trigger scale λ', 'Attack success rate', { min: 0, max: 1 }, x),
-    plugins: [paperBackground]
-  }
-}
-
 export function hasBand(series: SeriesRecord): boolean {
   return series.points.some((p) => p.lower != null && p.upper != null)
 }
@@ -401,62 +271,4 @@ export function perModelDatasets(entries: CurveEntry[]): LineDataset[] {
       ),
     ...present.map((e) => curve(e.series, e.label, e.colour, e.dash))
   ]
-}
-
-/**
- * A rate in a legend: always 2 decimals, as the run page prints rates, so rates side by side
- * read alike (0.92 and 0.04, not 0.921 and 0.0394).
- */
-export function formatRate(value: number): string {
-  return value.toFixed(2)
-}
-
-/** A number as a tick or a legend shows it: up to 3 significant digits, no trailing zeros. */
-export function formatTick(value: number): string {
-  return significant(value, 3)
-}
-
-/**
- * A tick at 0 on an axis where 0 means "no difference" (the backdoor advantage), whatever range
- * chart.js picks: inserted among the ticks when the axis spans 0 and has none there.
- */
-export function ensureZeroTick(axis: { min: number; max: number; ticks: { value: number }[] }) {
-  if (axis.min > 0 || axis.max < 0 || axis.ticks.some((t) => t.value === 0)) return
-  const after = axis.ticks.findIndex((t) => t.value > 0)
-  axis.ticks.splice(after < 0 ? axis.ticks.length : after, 0, { value: 0 })
-}
-
-/** The grid line at 0 drawn like an axis line, the others as grid. */
-export function zeroGridColour(context: Pick<ScriptableScaleContext, 'tick'>): string {
-  return context.tick?.value === 0 ? paperStyle.axis : paperStyle.grid
-}
-
-/** The y axis of `options` gets a tick at 0 and a stronger line there. */
-export function markZero(options: NonNullable<LineChartSpec['options']>): void {
-  const scales = options.scales as Record<string, Record<string, unknown>>
-  scales.y = {
-    ...scales.y,
-    afterBuildTicks: ensureZeroTick,
-    grid: { ...(scales.y.grid as object), color: zeroGridColour }
-  }
-}
-
-/**
- * At θ = 0 the backdoored network is the clean one (SCIENCE.md §4), so the advantage is 0 by
- * construction: said instead of drawing an interval around it, when every point is exactly 0.
- */
-export const ZERO_BY_CONSTRUCTION =
-  'At θ = 0 the two networks are the same, so the advantage is 0 by construction (no interval drawn)'
-
-export function zeroByConstruction(
-  config: { theta?: number } | object,
-  series: SeriesRecord | undefined
-): boolean {
-  return (
-    'theta' in config &&
-    config.theta === 0 &&
-    !!series &&
-    series.points.length > 0 &&
-    series.points.every((p) => p.value === 0)
-  )
 }

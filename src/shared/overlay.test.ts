@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import {
-  asrChartSpec,
-  BAND_MARK,
-  legendFilter,
-  REFERENCE_MARK,
-  withAlpha,
-  type ChartPoint
-} from './charts'
+import { BAND_MARK, legendFilter, REFERENCE_MARK, withAlpha, type ChartPoint } from './charts'
+import { asrChartSpec } from './reluCharts'
 import { headFamilyStyle, universalRegionLabel } from '../kinds/universality/charts'
 import { effectivenessDefaults } from '../kinds/effectiveness/config'
 import { finetuneConfigSchema } from '../kinds/finetune/config'

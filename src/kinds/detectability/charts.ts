@@ -10,17 +10,15 @@ import { frontierFacts } from './summary'
 import { logTick } from './ticks'
 import type { ChartDefinition } from '../../shared/chartEntry'
 import {
-  axisTitle,
-  baseOptions,
   okabeIto,
   paperBackground,
   perModelDatasets,
   referenceLine,
-  ticks,
   paperStyle,
   type LineChartSpec,
   type LineDataset
 } from '../../shared/charts'
+import { axisTitle, baseOptions, ticks } from '../../shared/chartAxes'
 import { fixed, sig } from '../../shared/format'
 import type { RunDetail, SeriesRecord } from '../../shared/results'
 

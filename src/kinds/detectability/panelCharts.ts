@@ -10,7 +10,6 @@ import { bbpThreshold, marchenkoPasturEdge, spikedTopEigenvalue } from './theory
 import { logTick } from './ticks'
 import {
   bandLabel,
-  baseOptions,
   okabeIto,
   paperBackground,
   paperStyle,
@@ -19,6 +18,7 @@ import {
   type LineChartSpec,
   type LineDataset
 } from '../../shared/charts'
+import { baseOptions } from '../../shared/chartAxes'
 import { fixed, sig } from '../../shared/format'
 
 export const HISTOGRAM_BINS = 20

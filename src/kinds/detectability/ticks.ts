@@ -1,5 +1,5 @@
 /** Tick labels of the log θ axes. No Node, no DOM. */
-import { formatTick } from '../../shared/charts'
+import { formatTick } from '../../shared/chartAxes'
 
 /** Tick labels at 1, 2 and 5 times a power of ten only; the log scale's other ticks stay unlabelled. */
 export function logTick(value: number | string): string {

@@ -1,19 +1,16 @@
 /** The charts of an effectiveness run: ASR(λ) with the theory overlay, and the advantage. */
 import { metricOf, seriesOf } from './outputs'
 import {
-  asrChartSpec,
   band,
-  baseOptions,
-  markZero,
   measured,
   modelStyle,
   paperBackground,
   xRange,
-  ZERO_BY_CONSTRUCTION,
-  zeroByConstruction,
   type LineChartSpec,
   type LineDataset
 } from '../../shared/charts'
+import { baseOptions, markZero } from '../../shared/chartAxes'
+import { asrChartSpec, ZERO_BY_CONSTRUCTION, zeroByConstruction } from '../../shared/reluCharts'
 import type { ChartDefinition } from '../../shared/chartEntry'
 import { sig } from '../../shared/format'
 import { type RunDetail } from '../../shared/results'

@@ -5,10 +5,6 @@
  */
 import { seriesOf } from './outputs'
 import {
-  asrChartSpec,
-  baseOptions,
-  formatTick,
-  markZero,
   modelStyle,
   paperBackground,
   paperStyle,
@@ -16,10 +12,10 @@ import {
   REFERENCE_MARK,
   referenceLine,
   xRange,
-  ZERO_BY_CONSTRUCTION,
-  zeroByConstruction,
   type LineChartSpec
 } from '../../shared/charts'
+import { baseOptions, formatTick, markZero } from '../../shared/chartAxes'
+import { asrChartSpec, ZERO_BY_CONSTRUCTION, zeroByConstruction } from '../../shared/reluCharts'
 import type { ChartDefinition, ComparableSpec } from '../../shared/chartEntry'
 import { withInterval } from '../../shared/format'
 import { type RunDetail } from '../../shared/results'

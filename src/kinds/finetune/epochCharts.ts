@@ -5,8 +5,6 @@
 import { seriesOf } from './outputs'
 import { findSeries } from '../../shared/results'
 import {
-  baseOptions,
-  formatTick,
   modelStyle,
   okabeIto,
   paperBackground,
@@ -15,6 +13,7 @@ import {
   xRange,
   type LineChartSpec
 } from '../../shared/charts'
+import { baseOptions, formatTick } from '../../shared/chartAxes'
 import { type RunDetail, type SeriesRecord } from '../../shared/results'
 import { totalEpochs } from './summary'
 

@@ -6,8 +6,6 @@
 import { metricOf, seriesOf } from './outputs'
 import {
   bandWithAlpha,
-  formatTick,
-  markZero,
   paperBackground,
   paperStyle,
   perModelDatasets,
@@ -15,6 +13,7 @@ import {
   theory,
   type LineChartSpec
 } from '../../shared/charts'
+import { formatTick, markZero } from '../../shared/chartAxes'
 import type { ChartDefinition } from '../../shared/chartEntry'
 import type { RunDetail } from '../../shared/results'
 import {

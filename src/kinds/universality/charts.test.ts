@@ -7,10 +7,10 @@ import {
   headFamilyStyle,
   universalRegionLabel,
   universalityHistogramChartSpec,
-  universalityLegendFilter,
   universalityPerTargetChartSpec,
   universalityScatterChartSpec
 } from './charts'
+import { universalityLegendFilter } from './chartMarks'
 import { universalityConfigSchema } from './config'
 import type { MetricRecord, RunDetail, SeriesRecord } from '../../shared/results'
 

@@ -4,24 +4,20 @@
  * bars as closed outlines filled to zero, so every chart stays a line chart on linear axes.
  */
 import { seriesOf } from './outputs'
-import type { ChartData, LegendItem } from 'chart.js'
 import {
-  BAND_MARK,
-  baseOptions,
-  formatRate,
-  formatTick,
   markerClip,
   okabeIto,
   paperBackground,
   paperStyle,
   referenceLine,
   withAlpha,
-  type ChartPoint,
   type LineChartSpec,
   type LineDataset
 } from '../../shared/charts'
+import { baseOptions, formatRate, formatTick } from '../../shared/chartAxes'
 import type { ChartDefinition } from '../../shared/chartEntry'
 import { histogramCard, perTargetCard, scatterCard, UNIVERSAL_ASR } from './cards'
+import { barOutlines, barTops, universalityLegendFilter, whiskers } from './chartMarks'
 import { type RunDetail } from '../../shared/results'
 
 type UniversalityRun = Pick<RunDetail, 'series' | 'metrics' | 'config'>
@@ -52,11 +48,6 @@ export const SCATTER_ASPECT_RATIO = 1.15
 export { UNIVERSAL_ASR }
 export const universalRegionLabel = `Universal backdoor: ASR ≥ ${UNIVERSAL_ASR} for every head`
 
-/** The label of the dataset drawing a family's 95% intervals (kept out of the legend). */
-export function intervalLabel(label: string): string {
-  return `${label} · ${BAND_MARK}`
-}
-
 function metricEstimate(run: Pick<RunDetail, 'metrics'>, model: string, name: string) {
   return run.metrics.find((m) => m.model === model && m.name === name)
 }
@@ -77,34 +68,6 @@ function familyPoints(
   const asr = metricEstimate(run, family, 'attackSuccessRate')
   if (accuracy == null || asr?.value == null) return []
   return [{ x: accuracy, y: asr.value, lower: asr.lower ?? null, upper: asr.upper ?? null }]
-}
-
-/** Vertical segments from lower to upper at each x, separated by gaps. */
-function whiskers(
-  points: { x: number; lower: number | null; upper: number | null }[],
-  label: string,
-  colour: string
-): LineDataset {
-  const data: ChartPoint[] = points
-    .filter((p) => p.lower != null && p.upper != null)
-    .flatMap((p) => [
-      { x: p.x, y: p.lower },
-      { x: p.x, y: p.upper },
-      { x: p.x, y: null }
-    ])
-  return {
-    label: intervalLabel(label),
-    data,
-    borderColor: withAlpha(colour, 0.7),
-    backgroundColor: withAlpha(colour, 0.7),
-    borderWidth: 1.5,
-    pointRadius: 0,
-    pointHoverRadius: 0,
-    pointHitRadius: 0,
-    fill: false,
-    spanGaps: false,
-    order: 2
-  }
 }
 
 /** Legend entries show each dataset's marker; nearest-point tooltips. */
@@ -212,51 +175,6 @@ export function universalityScatterChartSpec(run: UniversalityRun): LineChartSpe
   return { type: 'line', data: { datasets }, options, plugins: [paperBackground] }
 }
 
-/** Bars as closed outlines (x0,0)-(x0,h)-(x1,h)-(x1,0), filled down to zero. */
-function barOutlines(
-  bars: { from: number; to: number; height: number }[],
-  label: string,
-  colour: string,
-  alpha = 0.55
-): LineDataset {
-  return {
-    label,
-    data: bars.flatMap((b) => [
-      { x: b.from, y: 0 },
-      { x: b.from, y: b.height },
-      { x: b.to, y: b.height },
-      { x: b.to, y: 0 },
-      { x: b.to, y: null }
-    ]),
-    borderColor: colour,
-    backgroundColor: withAlpha(colour, alpha),
-    borderWidth: 1,
-    pointRadius: 0,
-    pointHoverRadius: 0,
-    pointHitRadius: 0,
-    pointStyle: 'rect',
-    fill: 'origin',
-    spanGaps: false,
-    order: 3
-  }
-}
-
-/** Invisible points at the bar tops, so tooltips name each bar's value (no legend entry). */
-function barTops(points: ChartPoint[], label: string, colour: string): LineDataset {
-  return {
-    label,
-    data: points,
-    showLine: false,
-    borderColor: colour,
-    backgroundColor: colour,
-    pointRadius: 0,
-    pointHoverRadius: 4,
-    pointHitRadius: 10,
-    fill: false,
-    order: 0
-  }
-}
-
 /**
  * How many random heads reach each ASR (bins of the lab's histogram over [0, 1]); dashed lines
  * mark the attacker's head and the trigger-nullifying head for comparison.
@@ -330,20 +248,6 @@ export function universalityHistogramChartSpec(run: UniversalityRun): LineChartS
   scales.y.ticks = { ...scales.y.ticks, precision: 0 }
   scales.y.grace = '8%' // room above the tallest bar
   return { type: 'line', data: { datasets }, options, plugins: [paperBackground] }
-}
-
-/**
- * Legend entries for the universality charts: no intervals, and no datasets that are invisible
- * until hovered (the points at the bar tops that carry the tooltips).
- */
-export function universalityLegendFilter(item: LegendItem, data: ChartData): boolean {
-  if (item.text.includes(BAND_MARK)) return false
-  const dataset = item.datasetIndex == null ? undefined : data.datasets[item.datasetIndex]
-  const hidden =
-    dataset != null &&
-    (dataset as { showLine?: boolean }).showLine === false &&
-    (dataset as { pointRadius?: unknown }).pointRadius === 0
-  return !hidden
 }
 
 /**
