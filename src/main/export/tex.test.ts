@@ -149,6 +149,28 @@ describe('LaTeX export', () => {
   })
 })
 
+describe('LaTeX export: TikZ commands', () => {
+  it('draws the stronger grid line at 0 of an advantage axis with \\draw', () => {
+    const withZeroLine = cases.filter((c) =>
+      renderTex(c.spec, { widthInches: 3.25 }).includes('% grid:')
+    )
+    expect(withZeroLine.map((c) => c.chart)).toContain('advantage')
+    for (const c of withZeroLine) {
+      const tex = renderTex(c.spec, { widthInches: 3.25 })
+      for (const line of tex.split('\n').filter((l) => l.includes('% grid:'))) {
+        expect(line.trimStart(), c.name).toMatch(/^\\draw\[draw=/)
+      }
+    }
+  })
+
+  it('never writes a TikZ command without its backslash', () => {
+    for (const c of cases) {
+      const tex = renderTex(c.spec, { widthInches: 3.25 })
+      expect(tex, c.name).not.toMatch(/(^|[^\\a-z])(draw|filldraw|addplot|node|path)\[/m)
+    }
+  })
+})
+
 function bySeries(rows: TexRow[]): Record<string, Omit<TexRow, 'series'>[]> {
   const out: Record<string, Omit<TexRow, 'series'>[]> = {}
   for (const { series, ...row } of rows) (out[series] ??= []).push(row)

@@ -52,7 +52,7 @@ function strongGrid(axes: { x: LaidAxis; y: LaidAxis }, palette: Palette): strin
         const [from, to] = [num(other.min), num(other.max)]
         const v = num(t.value)
         const ends = axis === 'y' ? [`${from},${v}`, `${to},${v}`] : [`${v},${from}`, `${v},${to}`]
-        return `\draw[draw=${c.name}, draw opacity=${c.opacity}, line width=${pt(1)}] (axis cs:${ends[0]}) -- (axis cs:${ends[1]}); % grid: ${axis} = ${v}`
+        return `\\draw[draw=${c.name}, draw opacity=${c.opacity}, line width=${pt(1)}] (axis cs:${ends[0]}) -- (axis cs:${ends[1]}); % grid: ${axis} = ${v}`
       })
   )
 }
