@@ -4,3 +4,5 @@ export const root: string
 export function staleReason(): string | null
 /** Builds out/main if it is missing or stale; says so on stderr. Returns whether it built. */
 export function ensureMainBuilt(): Promise<boolean>
+/** Builds the main-process bundles into out/main, or into `outDir` (a test's own folder). */
+export function buildMain(outDir?: string): Promise<void>

@@ -13,28 +13,11 @@ import { finetuneConfigSchema } from './finetune/config'
 import { universalityConfigSchema } from './universality/config'
 import { type ExperimentConfig } from './registry'
 import type { RunDetail } from '../shared/results'
+import { doneRun } from '../shared/testing/runs'
 
 function runOf(config: ExperimentConfig): RunDetail {
-  return {
-    id: 1,
-    name: 'r',
-    kind: config.kind,
-    status: 'done',
-    seed: config.seed,
-    backend: 'wasm',
-    appVersion: '0.1.0',
-    createdAt: '2025-01-01T00:00:00.000Z',
-    startedAt: null,
-    finishedAt: null,
-    error: null,
-    notes: '',
-    tags: [],
-    progress: null,
-    config,
-    environment: null,
-    metrics: [],
-    series: [{ model: 'clean', name: 'attackSuccessRate', points: [{ x: 0, value: 0.1 }] }]
-  }
+  const series = [{ model: 'clean', name: 'attackSuccessRate', points: [{ x: 0, value: 0.1 }] }]
+  return doneRun(1, config, series, { name: 'r', seed: config.seed, backend: 'wasm' })
 }
 
 const effectiveness = runOf(effectivenessConfigSchema.parse({ kind: 'effectiveness' }))

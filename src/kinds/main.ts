@@ -38,3 +38,8 @@ export function helpExperiment(
   if (!runner.help) return Promise.reject(new Error(`a ${kind} run hands no part over`))
   return runner.help(input, say)
 }
+
+/** The kinds whose runs may hand a part to a second worker (their runner has `help`). */
+export function kindsWithHelp(): ExperimentKind[] {
+  return (Object.keys(runners) as ExperimentKind[]).filter((kind) => 'help' in runners[kind])
+}

@@ -17,6 +17,7 @@ import {
 } from './compareGroupWords'
 import { sharedMetrics } from './history'
 import type { MetricRecord, RunDetail, RunStatus, SeriesRecord } from './results'
+import { doneRun } from './testing/runs'
 
 const base = effectivenessConfigSchema.parse({ kind: 'effectiveness', m: 200, theta: 4 })
 
@@ -27,26 +28,14 @@ function run(
   series: SeriesRecord[] = [],
   options: { theta?: number; status?: RunStatus } = {}
 ): RunDetail {
-  return {
-    id,
+  return doneRun(id, { ...base, seed, theta: options.theta ?? base.theta }, series, {
     name: `θ = ${options.theta ?? 4}, seed ${seed}`,
-    kind: 'effectiveness',
     status: options.status ?? 'done',
     seed,
-    backend: 'cpu',
-    appVersion: '0.1.0',
-    createdAt: '2025-01-01T00:00:00.000Z',
-    startedAt: null,
-    finishedAt: null,
-    error: null,
     notes: `notes of ${id}`,
     tags: ['mine'],
-    progress: null,
-    config: { ...base, seed, theta: options.theta ?? base.theta },
-    environment: null,
-    metrics,
-    series
-  }
+    metrics
+  })
 }
 
 const metric = (name: string, value: number | null, model = 'backdoored'): MetricRecord => ({

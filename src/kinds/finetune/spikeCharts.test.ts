@@ -14,6 +14,7 @@ import { modelStyle, type ChartPoint } from '../../shared/charts'
 import { formatTick } from '../../shared/chartAxes'
 import type { RunDetail, SeriesRecord } from '../../shared/results'
 import { chartEntry } from '../charts'
+import { doneRun } from '../../shared/testing/runs'
 
 beforeAll(async () => {
   await initBackend()
@@ -50,26 +51,12 @@ async function finishedRun(theta: number): Promise<RunDetail> {
     if (found) found.points.push(...r.points)
     else series.set(key, { ...r, points: [...r.points] })
   }
-  return {
-    id: 1,
+  return doneRun(1, cfg, [...series.values()], {
     name: 'r',
-    kind: 'finetune',
-    status: 'done',
     seed: cfg.seed,
     backend: 'wasm',
-    appVersion: '0.1.0',
-    createdAt: '2025-01-01T00:00:00.000Z',
-    startedAt: null,
-    finishedAt: null,
-    error: null,
-    notes: '',
-    tags: [],
-    progress: null,
-    config: cfg,
-    environment: null,
-    metrics: reporter.metricRecords,
-    series: [...series.values()]
-  }
+    metrics: reporter.metricRecords
+  })
 }
 
 const metric = (run: RunDetail, model: string, name: string) =>

@@ -4,6 +4,7 @@ import type { MetricRecord, RunDetail, RunStatus, SeriesRecord } from '../../sha
 import { beforeAfter, epochsCompleted } from './summary'
 import { finetuneSentence } from './findings'
 import { sharePercent, withInterval } from '../../shared/format'
+import { doneRun } from '../../shared/testing/runs'
 
 const config = finetuneConfigSchema.parse({ kind: 'finetune', train: { epochs: 20 } })
 
@@ -13,27 +14,13 @@ function run(
   series: SeriesRecord[] = [],
   overrides: Partial<RunDetail> = {}
 ): RunDetail {
-  return {
-    id: 3,
+  return doneRun(3, config, series, {
     name: 'fine-tuning fixture',
-    kind: 'finetune',
     status,
-    seed: 1,
-    backend: 'cpu',
-    appVersion: '0.1.0',
-    createdAt: '2025-01-01T00:00:00.000Z',
     startedAt: '2025-01-01T00:00:01.000Z',
-    finishedAt: null,
-    error: null,
-    notes: '',
-    tags: [],
-    progress: null,
-    config,
-    environment: null,
     metrics,
-    series,
     ...overrides
-  }
+  })
 }
 
 const metric = (

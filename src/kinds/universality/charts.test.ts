@@ -13,30 +13,12 @@ import {
 import { universalityLegendFilter } from './chartMarks'
 import { universalityConfigSchema } from './config'
 import type { MetricRecord, RunDetail, SeriesRecord } from '../../shared/results'
+import { doneRun } from '../../shared/testing/runs'
 
 const config = universalityConfigSchema.parse({ kind: 'universality', target: 1 })
 
 function run(series: SeriesRecord[], metrics: MetricRecord[] = []): RunDetail {
-  return {
-    id: 11,
-    name: 'fixture',
-    kind: 'universality',
-    status: 'done',
-    seed: 1,
-    backend: 'cpu',
-    appVersion: '0.1.0',
-    createdAt: '2025-01-01T00:00:00.000Z',
-    startedAt: null,
-    finishedAt: null,
-    error: null,
-    notes: '',
-    tags: [],
-    progress: null,
-    config,
-    environment: null,
-    metrics,
-    series
-  }
+  return doneRun(11, config, series, { name: 'fixture', metrics })
 }
 
 const scatter = (model: string, points: [number, number][]): SeriesRecord => ({

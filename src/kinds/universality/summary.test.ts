@@ -9,6 +9,7 @@ import {
   universalityKeyEstimate
 } from './summary'
 import { universalitySentence, universalityVerdict, type UniversalityVerdict } from './verdict'
+import { doneRun } from '../../shared/testing/runs'
 
 const config = universalityConfigSchema.parse({ kind: 'universality' })
 
@@ -65,27 +66,14 @@ function run(
   metrics: MetricRecord[] = measured,
   overrides: Partial<RunDetail> = {}
 ): RunDetail {
-  return {
-    id: 9,
+  return doneRun(9, config, [], {
     name: 'universality fixture',
-    kind: 'universality',
     status,
-    seed: 1,
-    backend: 'cpu',
-    appVersion: '0.1.0',
-    createdAt: '2025-01-01T00:00:00.000Z',
     startedAt: '2025-01-01T00:00:01.000Z',
     finishedAt: '2025-01-01T00:00:09.000Z',
-    error: null,
-    notes: '',
-    tags: [],
-    progress: null,
-    config,
-    environment: null,
     metrics,
-    series: [],
     ...overrides
-  }
+  })
 }
 
 /** The measured metrics with some replaced. */

@@ -7,7 +7,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-// @ts-expect-error: a plain JavaScript module of the project's scripts, without types
 import { buildMain } from '../../../scripts/build-main.mjs'
 import { monteCarloNull, startMonteCarloNull } from './detectNull'
 import { memoryNullCache, type NullShape } from './nullCache'
@@ -18,7 +17,7 @@ let entry: string
 
 beforeAll(async () => {
   outDir = mkdtempSync(join(os.tmpdir(), 'lab-null-threads-'))
-  await (buildMain as (outDir: string) => Promise<void>)(outDir)
+  await buildMain(outDir)
   entry = join(outDir, 'nullThread.js')
 }, 120_000)
 

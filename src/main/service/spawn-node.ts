@@ -21,10 +21,9 @@ interface Prestarted {
 }
 
 function adoptPrestarted(workerPath: string): Prestarted | null {
-  const registry = (globalThis as { [PRESTARTED]?: Map<string, Prestarted> })[PRESTARTED]
-  const found = registry?.get(workerPath)
+  const registry = (globalThis as { [PRESTARTED]?: Map<string, Prestarted[]> })[PRESTARTED]
+  const found = registry?.get(workerPath)?.shift()
   if (!found) return null
-  registry!.delete(workerPath)
   found.adopted = true
   found.child.removeAllListeners('message')
   found.child.stderr?.removeAllListeners('data')

@@ -1,11 +1,17 @@
 /**
  * Runs for tests of what is drawn and said of them: a done run with the given config and series
- * and nothing else measured. No Node, no DOM.
+ * and nothing else measured, unless `overrides` says otherwise (its status, metrics, name...).
+ * No Node, no DOM.
  */
 import type { ExperimentConfig } from '../../kinds/registry'
 import type { RunDetail, SeriesRecord } from '../results'
 
-export function doneRun(id: number, config: ExperimentConfig, series: SeriesRecord[]): RunDetail {
+export function doneRun(
+  id: number,
+  config: ExperimentConfig,
+  series: SeriesRecord[],
+  overrides: Partial<RunDetail> = {}
+): RunDetail {
   return {
     id,
     name: `run ${id}`,
@@ -24,6 +30,7 @@ export function doneRun(id: number, config: ExperimentConfig, series: SeriesReco
     config,
     environment: null,
     metrics: [],
-    series
+    series,
+    ...overrides
   }
 }

@@ -7,29 +7,16 @@ import { describe, expect, it } from 'vitest'
 import { parseExperimentConfig } from '@kinds/registry'
 import type { RunDetail, SeriesRecord } from '@shared/results'
 import ChartCard from './ChartCard.vue'
+import { doneRun } from '@shared/testing/runs'
 
 function run(series: SeriesRecord[], metrics: RunDetail['metrics'] = []): RunDetail {
   const config = parseExperimentConfig({ kind: 'effectiveness' })
-  return {
-    id: 7,
+  return doneRun(7, config, series, {
     name: 'r',
-    kind: 'effectiveness',
-    status: 'done',
-    seed: 1,
     backend: 'wasm',
-    appVersion: '0.1.0',
     createdAt: '2026-01-01T00:00:00.000Z',
-    startedAt: null,
-    finishedAt: null,
-    error: null,
-    notes: '',
-    tags: [],
-    progress: null,
-    config,
-    environment: null,
-    metrics,
-    series
-  }
+    metrics
+  })
 }
 
 const asr: SeriesRecord = {
