@@ -34,8 +34,10 @@ import {
 import { memoryRuns, poolSpeedup, printPoolChecks } from './pool'
 
 const argv = process.argv.slice(2)
-const pairs = Math.max(1, Number(argv[argv.indexOf('--pairs') + 1] || 3))
-const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1].split(',') : null
+/** The value after `--name`, if given. */
+const option = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined)
+const pairs = Math.max(1, Math.floor(Number(option('--pairs') ?? 3)) || 3)
+const only = option('--only')?.split(',') ?? null
 const wanted = (section: string) => only === null || only.includes(section)
 
 interface KindResult {
