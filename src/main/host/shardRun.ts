@@ -84,12 +84,12 @@ export async function runShard(options: ShardRunOptions): Promise<ShardOutcome[]
     outcomes.push(outcome)
     options.onOutcome?.(outcome)
   }
-  const todo = mine.filter((slot) => {
+  const toRun = mine.filter((slot) => {
     if (!alreadyDone(dir, manifest, slot)) return true
     tell({ slot, status: 'skipped', error: null, seconds: null })
     return false
   })
-  if (todo.length === 0) return outcomes
+  if (toRun.length === 0) return outcomes
 
   const local = mkdtempSync(join(os.tmpdir(), `lab-shard-${manifest.sweep.id}-${shard}-`))
   const lab = openLab({
@@ -115,7 +115,7 @@ export async function runShard(options: ShardRunOptions): Promise<ShardOutcome[]
     }
     let writeFailure: Error | null = null
     const started: number[] = []
-    const finished = todo.map(async (slot) => {
+    const finished = toRun.map(async (slot) => {
       const startedAt = Date.now()
       let run: RunSummary
       const result: Omit<ShardResult, 'status' | 'error' | 'bundle' | 'computedBy'> = {

@@ -40,7 +40,7 @@ export interface ThreadOptions {
 /**
  * Draws `from` to `to - 1` of the null of `shape` (m >= d) in worker threads. `onDraw(done)`
  * follows the draws done, a few times per thread. Resolves to null when no thread can be used
- * (no built entry, too few draws for two threads' start-up, or a thread failed to start), so
+ * (no built entry, m < d, too few draws to pay for a thread's start, or a thread failed), so
  * that the caller draws them itself.
  */
 export async function drawInThreads(
